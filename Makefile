@@ -1,0 +1,66 @@
+# Minka: the two commands are `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input
+
+.PHONY: run test lint typecheck pytest lock messages bench check-deploy clean help
+
+help:
+	@echo "make run    - install, migrate, load the demo and serve on http://127.0.0.1:$(PORT)"
+	@echo "make test   - lint, type checks and the whole test suite"
+	@echo "make lock   - re-pin requirements/*.lock with hashes"
+	@echo "make messages - update and compile the es/en translation catalogs"
+	@echo "make bench  - run the benchmarks in bench/"
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
+	$(PYTHON) -m venv $(VENV)
+
+# Each stamp records that the venv matches a lock file; a changed lock reinstalls.
+$(VENV)/.base-installed: requirements/base.lock pyproject.toml | $(BIN)/python
+	$(PIP) install --require-hashes --no-deps -r requirements/base.lock
+	$(PIP) install --no-deps --no-build-isolation -e .
+	touch $@
+
+$(VENV)/.dev-installed: requirements/dev.lock $(VENV)/.base-installed
+	$(PIP) install --require-hashes --no-deps -r requirements/dev.lock
+	touch $@
+
+run: export MINKA_DEBUG ?= true
+run: $(VENV)/.base-installed
+	$(BIN)/minka migrate --no-input
+	$(BIN)/minka load_demo
+	@echo "Minka on http://127.0.0.1:$(PORT)/ (task worker started alongside; Ctrl+C stops both)"
+	@trap 'kill 0' EXIT INT TERM; \
+	$(BIN)/minka db_worker & \
+	$(BIN)/minka runserver --noreload 127.0.0.1:$(PORT)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: $(VENV)/.dev-installed
+	MINKA_TESTING=1 $(BIN)/mypy minka bench
+
+pytest: $(VENV)/.dev-installed
+	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+lock: $(VENV)/.dev-installed
+	cd requirements && ../$(BIN)/uv pip compile -q --generate-hashes --python-version 3.11 --no-header base.in -o base.lock
+	cd requirements && ../$(BIN)/uv pip compile -q --generate-hashes --python-version 3.11 --no-header dev.in -o dev.lock
+	@! grep -n '://' requirements/*.lock || (echo "a lock file names an index host" && exit 1)
+
+messages: $(VENV)/.dev-installed
+	cd minka && MINKA_TESTING=1 ../$(BIN)/minka makemessages -l es -l en --no-obsolete --add-location file
+	cd minka && MINKA_TESTING=1 ../$(BIN)/minka compilemessages
+
+bench: $(VENV)/.dev-installed
+	MINKA_TESTING=1 $(BIN)/python bench/page_weight.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,83 @@
+"""Account middleware: the user's language, and two factors for privileged roles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from minka.accounts.permissions import requires_two_factor
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+# Views a coordinator without a second factor may still use: setting one up, and leaving.
+_TWO_FACTOR_EXEMPT = {
+    "account_logout",
+    "account_reauthenticate",
+    "set_language",
+    "healthz",
+    "core:healthz",
+    "core:privacy",
+    "core:accessibility",
+}
+
+
+class UserLanguageMiddleware:
+    """Use the signed-in user's preferred language when the browser has no language cookie."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        preferred = ""
+        if request.user.is_authenticated and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            preferred = getattr(request.user, "language", "")
+            if preferred:
+                translation.activate(preferred)
+                request.LANGUAGE_CODE = preferred
+        response = self.get_response(request)
+        if preferred:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                preferred,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+            )
+        return response
+
+
+class RequireTwoFactorMiddleware:
+    """Send coordinators and admins without a TOTP authenticator to set one up first."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Any, args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        if not requires_two_factor(request.user):
+            return None
+        match = request.resolver_match
+        name = match.view_name if match is not None else ""
+        if name in _TWO_FACTOR_EXEMPT or name.startswith("mfa_"):
+            return None
+        if Authenticator.objects.filter(
+            user=request.user, type=Authenticator.Type.TOTP
+        ).exists():
+            return None
+        messages.warning(
+            request,
+            _("Your role requires two-factor authentication. Set it up to continue."),
+        )
+        return HttpResponseRedirect(reverse("mfa_activate_totp"))

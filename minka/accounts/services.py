@@ -1,0 +1,155 @@
+"""Writes of the accounts app: invitations, memberships, roles and preferences."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minka.accounts.models import Invitation, Membership, User, hash_token
+from minka.accounts.permissions import can_manage_invitations
+from minka.core.emails import email_send
+from minka.core.models import AuditEntry
+from minka.core.services import audit_changes, audit_record
+from minka.core.urls_util import absolute_url
+from minka.directory.models import Organization
+
+
+@transaction.atomic
+def invitation_create(
+    *, actor: User, email: str, organization: Organization, title: str = ""
+) -> tuple[Invitation, str]:
+    """Invite ``email`` to join ``organization`` as a member, and email the link.
+
+    Returns the invitation and the raw token (only its hash is stored). Refuses a second
+    pending invitation for the same address and organization, and an address that
+    already represents the organization. The caller need not check permissions.
+    """
+    if not can_manage_invitations(actor):
+        raise PermissionDenied
+    email = email.strip().lower()
+    if Membership.objects.filter(user__email__iexact=email, organization=organization).exists():
+        raise ValidationError(
+            _("%(email)s already represents %(organization)s.")
+            % {"email": email, "organization": organization.name}
+        )
+    if Invitation.objects.pending().filter(email__iexact=email, organization=organization).exists():
+        raise ValidationError(
+            _("There is already a pending invitation for %(email)s to %(organization)s.")
+            % {"email": email, "organization": organization.name}
+        )
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        email=email,
+        organization=organization,
+        title=title,
+        token_hash=hash_token(token),
+        invited_by=actor,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    audit_record(actor=actor, action=AuditEntry.Action.INVITE, target=invitation)
+    email_send(
+        template_prefix="accounts/emails/invitation",
+        to=email,
+        context={
+            "invitation": invitation,
+            "inviter": actor,
+            "accept_url": absolute_url(reverse("accounts:invitation-accept", args=[token])),
+            "valid_days": settings.INVITATION_VALID_DAYS,
+        },
+    )
+    return invitation, token
+
+
+def _check_acceptable(invitation: Invitation) -> None:
+    status = invitation.status
+    if status == Invitation.Status.ACCEPTED:
+        raise ValidationError(_("This invitation has already been used."), code="used")
+    if status == Invitation.Status.REVOKED:
+        raise ValidationError(_("This invitation was withdrawn."), code="revoked")
+    if status == Invitation.Status.EXPIRED:
+        raise ValidationError(
+            _("This invitation has expired. Ask the coordination team for a new one."),
+            code="expired",
+        )
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """Accept ``invitation`` as ``user``: add the membership and raise the role to member.
+
+    The invitation is locked first, so two simultaneous acceptances cannot both succeed.
+    The user's address must be the invited one: the link proves only that mailbox.
+    """
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    _check_acceptable(invitation)
+    if user.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            _("This invitation was sent to another email address. Sign in with that address."),
+            code="wrong_user",
+        )
+    membership, _created = Membership.objects.get_or_create(
+        user=user, organization=invitation.organization, defaults={"title": invitation.title}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    if user.role == User.Role.REGISTERED:
+        user_set_role(actor=invitation.invited_by, user=user, role=User.Role.MEMBER, check=False)
+    audit_record(actor=user, action=AuditEntry.Action.INVITE_ACCEPT, target=invitation)
+    return membership
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
+    """Withdraw a pending invitation, so its link stops working at once."""
+    if not can_manage_invitations(actor):
+        raise PermissionDenied
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != Invitation.Status.PENDING:
+        raise ValidationError(_("Only a pending invitation can be withdrawn."))
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at", "updated_at"])
+    audit_record(actor=actor, action=AuditEntry.Action.INVITE_REVOKE, target=invitation)
+
+
+@transaction.atomic
+def user_set_role(*, actor: User | None, user: User, role: str, check: bool = True) -> User:
+    """Give ``user`` the role ``role``, recording who granted it and when.
+
+    Only admins change roles (``check=False`` is for internal flows such as accepting an
+    invitation, whose grant was made by the inviting coordinator).
+    """
+    if check and (actor is None or actor.role != User.Role.ADMIN):
+        raise PermissionDenied
+    if role not in User.Role.values:
+        raise ValidationError(_("Unknown role."))
+    before = {"role": user.role}
+    user.role = role
+    user.role_granted_by = actor
+    user.role_granted_at = timezone.now()
+    user.save(update_fields=["role", "role_granted_by", "role_granted_at"])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.ROLE_CHANGE,
+        target=user,
+        changes=audit_changes(before, {"role": role}),
+    )
+    return user
+
+
+@transaction.atomic
+def user_update_preferences(*, user: User, data: dict[str, Any]) -> User:
+    """Save the user's own name and language."""
+    for field in ("full_name", "language"):
+        if field in data:
+            setattr(user, field, data[field])
+    user.save(update_fields=["full_name", "language"])
+    return user

@@ -1,0 +1,22 @@
+"""Template context shared by every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from minka.core.roles import Role, role_of
+
+
+def minka(request: HttpRequest) -> dict[str, Any]:
+    role = role_of(getattr(request, "user", None))
+    return {
+        "network_name": settings.NETWORK_NAME,
+        "controller": settings.CONTROLLER,
+        "user_role": role,
+        "is_member": role >= Role.MEMBER,
+        "is_coordinator": role >= Role.COORDINATOR,
+        "is_admin": role >= Role.ADMIN,
+    }

@@ -1,0 +1,34 @@
+"""Logging helpers: request ids on every line, and no forged or secret-bearing lines."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from minka.core import request_context
+
+# Telegram bot tokens (in Bot API URLs), bearer tokens and session cookies never reach a log.
+_REDACTIONS = [
+    (re.compile(r"bot\d{5,}:[A-Za-z0-9_-]{20,}"), "bot<redacted>"),
+    (re.compile(r"(?i)(authorization:\s*bearer\s+)\S+"), r"\1<redacted>"),
+    (re.compile(r"(?i)((?:sessionid|csrftoken)=)[^;\s]+"), r"\1<redacted>"),
+]
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_context.current.get().request_id or "-"
+        return True
+
+
+class SafeFormatter(logging.Formatter):
+    """Escape line breaks and control characters, and redact known secret shapes."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        for pattern, replacement in _REDACTIONS:
+            text = pattern.sub(replacement, text)
+        head, sep, tail = text.partition("\nTraceback")
+        head = head.replace("\r", "\\r").replace("\n", "\\n")
+        head = "".join(ch if ch.isprintable() or ch == "\t" else f"\\x{ord(ch):02x}" for ch in head)
+        return head + sep + tail

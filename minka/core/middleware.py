@@ -1,0 +1,98 @@
+"""Cross-cutting middleware: request ids, session clocks and cache headers."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
+
+from minka.core import request_context
+from minka.core.roles import Role, role_of
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+class RequestIdMiddleware:
+    """Give every request an id (logs, audit entries and the ``X-Request-ID`` header)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = str(uuid.uuid4())
+        token = request_context.current.set(
+            request_context.RequestContext(
+                request_id=request_id, ip_address=request.META.get("REMOTE_ADDR") or None
+            )
+        )
+        try:
+            response = self.get_response(request)
+        finally:
+            request_context.current.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class SessionTimeoutMiddleware:
+    """Enforce an idle clock and an absolute clock on every session.
+
+    ``SESSION_COOKIE_AGE`` alone is a single clock that each request renews; this middleware
+    keeps the login time and the last activity in the session, and logs the user out when
+    either limit passes. Coordinators and admins get shorter limits.
+    """
+
+    LOGIN_KEY = "minka_login_at"
+    ACTIVITY_KEY = "minka_active_at"
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            privileged = role_of(request.user) >= Role.COORDINATOR
+            idle_limit = (
+                settings.PRIVILEGED_SESSION_IDLE_SECONDS
+                if privileged
+                else settings.SESSION_IDLE_SECONDS
+            )
+            max_age = (
+                settings.PRIVILEGED_SESSION_MAX_SECONDS
+                if privileged
+                else settings.SESSION_COOKIE_AGE
+            )
+            login_at = int(request.session.setdefault(self.LOGIN_KEY, now))
+            active_at = int(request.session.get(self.ACTIVITY_KEY, now))
+            if now - active_at > idle_limit or now - login_at > max_age:
+                logout(request)
+                messages.info(request, _("Your session expired. Please sign in again."))
+            elif now - active_at >= 60 or self.ACTIVITY_KEY not in request.session:
+                # Write at most once a minute, to keep session saves cheap.
+                request.session[self.ACTIVITY_KEY] = now
+        return self.get_response(request)
+
+
+class PrivateCacheMiddleware:
+    """Keep personalised pages out of shared caches and clear client state at logout."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(request, "session", None) is not None and request.session.accessed:
+            patch_vary_headers(response, ["Cookie"])
+            patch_cache_control(response, private=True)
+        if request.user.is_authenticated:
+            patch_cache_control(response, no_store=True)
+        match = request.resolver_match
+        if request.method == "POST" and match is not None and match.url_name == "account_logout":
+            response["Clear-Site-Data"] = '"cache", "storage"'
+        return response

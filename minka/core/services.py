@@ -1,0 +1,75 @@
+"""Services shared by every app: the audit log."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+from minka.core import request_context
+from minka.core.models import AuditEntry
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from minka.accounts.models import User
+
+# Field names whose values never reach the audit log, whatever the model.
+_SECRET_FIELDS = {"password", "token", "token_hash", "secret", "key", "recovery_codes"}
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return str(value)
+
+
+def audit_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """Return ``{field: [old, new]}`` for every field whose value differs."""
+    changes: dict[str, list[Any]] = {}
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name), after.get(name)
+        if old != new:
+            if name in _SECRET_FIELDS:
+                changes[name] = ["***", "***"]
+            else:
+                changes[name] = [_jsonable(old), _jsonable(new)]
+    return changes
+
+
+def model_snapshot(obj: models.Model) -> dict[str, Any]:
+    """Return the concrete field values of ``obj`` for a later :func:`audit_changes`."""
+    return {
+        field.attname: getattr(obj, field.attname)
+        for field in obj._meta.concrete_fields
+        if field.attname not in _SECRET_FIELDS
+    }
+
+
+def audit_record(
+    *,
+    actor: User | AnonymousUser | None,
+    action: str,
+    target: models.Model | None = None,
+    target_repr: str = "",
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry to the audit log.
+
+    Call it inside the service's transaction, so the entry and the change commit together.
+    The client address and request id come from the current request, when there is one.
+    """
+    context = request_context.current.get()
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        actor=user,
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None and target.pk is not None else "",
+        target_repr=(target_repr or (str(target) if target is not None else ""))[:200],
+        changes=changes or {},
+        ip_address=context.ip_address,
+        request_id=context.request_id,
+    )

@@ -1,0 +1,70 @@
+"""Site-wide pages: home, health, privacy notice, accessibility statement, audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from minka.core.decorators import role_required
+from minka.core.http import HtmxHttpRequest
+from minka.core.models import AuditEntry
+from minka.core.privacy import NOTICE_VERSION
+from minka.core.roles import Role
+
+
+@require_GET
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    return render(request, "core/home.html")
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Report whether the database answers and how many tasks wait in the queue."""
+    from django_tasks_db.models import DBTaskResult
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        pending = DBTaskResult.objects.ready().count()
+    except Exception:  # any database failure means "down", never a 500
+        return JsonResponse({"status": "down", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok", "pending_tasks": pending})
+
+
+@require_GET
+def privacy(request: HtmxHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/privacy.html",
+        {"controller": settings.CONTROLLER, "notice_version": NOTICE_VERSION},
+    )
+
+
+@require_GET
+def accessibility(request: HtmxHttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")
+
+
+@require_GET
+@role_required(Role.ADMIN)
+def audit_list(request: HtmxHttpRequest) -> HttpResponse:
+    entries = AuditEntry.objects.select_related("actor")
+    action = request.GET.get("action", "")
+    if action in AuditEntry.Action.values:
+        entries = entries.filter(action=action)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/auditentry_list.html",
+        {"page": page, "actions": AuditEntry.Action.choices, "action": action},
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)

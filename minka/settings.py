@@ -1,0 +1,370 @@
+"""Django settings for Minka.
+
+Configured only by environment variables (``MINKA_*`` and ``DATABASE_URL``), read through the
+typed helpers in :mod:`minka.core.env`. Every default is the safe one: debug off, secure cookies
+in production, SQLite in WAL mode with ``synchronous=FULL`` under ``./var/`` when no database is
+named. The README lists every variable.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import dj_database_url
+import django_stubs_ext
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from minka.core.env import env_bool, env_int, env_list, env_path, env_secret, env_str
+
+django_stubs_ext.monkeypatch()
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = env_path("MINKA_DATA_DIR", Path.cwd() / "var")
+
+# --- Mode and secrets -----------------------------------------------------------------------
+
+DEBUG = env_bool("MINKA_DEBUG", default=False)
+TESTING = "pytest" in sys.modules or env_bool("MINKA_TESTING", default=False)
+
+_INSECURE_DEV_KEY = "minka-development-only-key-never-use-in-production-0123456789abcdef"
+SECRET_KEY = env_secret("MINKA_SECRET_KEY")
+if not SECRET_KEY:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured(
+            "MINKA_SECRET_KEY (or MINKA_SECRET_KEY_FILE) is required when MINKA_DEBUG is off."
+        )
+    SECRET_KEY = _INSECURE_DEV_KEY
+elif not (DEBUG or TESTING) and (
+    len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or SECRET_KEY.startswith("django-insecure-")
+    or SECRET_KEY == _INSECURE_DEV_KEY
+):
+    raise ImproperlyConfigured(
+        "MINKA_SECRET_KEY is too weak: use at least 50 random characters "
+        '(python -c "import secrets; print(secrets.token_urlsafe(50))").'
+    )
+
+ALLOWED_HOSTS = env_list("MINKA_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+if not ALLOWED_HOSTS and not TESTING:
+    raise ImproperlyConfigured("MINKA_ALLOWED_HOSTS is required when MINKA_DEBUG is off.")
+
+# Absolute links in emails, calendars and messages come from here, never from the request.
+BASE_URL = env_str(
+    "MINKA_BASE_URL",
+    f"http://127.0.0.1:{env_int('PORT', 8000)}" if DEBUG or TESTING else "",
+).rstrip("/")
+if not BASE_URL:
+    BASE_URL = f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else "http://testserver"
+
+# --- Applications ---------------------------------------------------------------------------
+
+INSTALLED_APPS = [
+    "minka.core",
+    "minka.accounts",
+    "minka.directory",
+    "minka.core.apps.MinkaAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "django_htmx",
+    "csp",
+    "django_tasks",
+    "django_tasks_db",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "minka.core.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "minka.core.middleware.SessionTimeoutMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "minka.accounts.middleware.UserLanguageMiddleware",
+    "minka.accounts.middleware.RequireTwoFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "minka.core.middleware.PrivateCacheMiddleware",
+]
+
+ROOT_URLCONF = "minka.urls"
+WSGI_APPLICATION = "minka.wsgi.application"
+ASGI_APPLICATION = "minka.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "minka.core.context_processors.minka",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'minka.sqlite3'}"),
+        conn_max_age=env_int("MINKA_DB_CONN_MAX_AGE", 0, minimum=0),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers and the single writer work at once; synchronous=FULL makes a commit
+    # survive a power loss; IMMEDIATE takes the write lock up front, so a read transaction
+    # that later writes never fails with "database is locked"; the timeout waits for the lock.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("MINKA_SQLITE_TIMEOUT", 20, minimum=1),
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache (rate limits need one shared by every process) ------------------------------------
+
+_CACHE_URL = env_str("MINKA_CACHE_URL", "")
+if _CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": _CACHE_URL}}
+elif _CACHE_URL == "locmem://" or TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": _CACHE_URL.removeprefix("file://") or str(DATA_DIR / "cache"),
+        }
+    }
+
+# --- Tasks ----------------------------------------------------------------------------------
+
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_str("MINKA_TASKS_BACKEND", "database") == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
+# --- Authentication -------------------------------------------------------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("MINKA_PASSWORD_MIN_LENGTH", 10, minimum=8)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "minka.accounts.validators.MaximumLengthValidator"},
+]
+PASSWORD_RESET_TIMEOUT = env_int("MINKA_PASSWORD_RESET_TIMEOUT", 3600, minimum=300)
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "core:home"
+
+ACCOUNT_ADAPTER = "minka.accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "minka.accounts.forms.SignupForm"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Minka] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG or TESTING else "https"
+ACCOUNT_RATE_LIMITS = {
+    # Failed logins: 10 a minute per address, 5 per 5 minutes per account, then wait.
+    "login_failed": env_str("MINKA_RATE_LIMIT_LOGIN_FAILED", "10/m/ip,5/5m/key"),
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "confirm_email": "1/3m/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Minka"
+MFA_RECOVERY_CODE_COUNT = 10
+USERSESSIONS_TRACK_ACTIVITY = True
+
+# Sessions: an idle clock and an absolute clock, shorter for privileged roles.
+SESSION_COOKIE_AGE = env_int("MINKA_SESSION_MAX_HOURS", 12, minimum=1) * 3600
+SESSION_IDLE_SECONDS = env_int("MINKA_SESSION_IDLE_MINUTES", 120, minimum=5) * 60
+PRIVILEGED_SESSION_IDLE_SECONDS = (
+    env_int("MINKA_PRIVILEGED_SESSION_IDLE_MINUTES", 30, minimum=5) * 60
+)
+PRIVILEGED_SESSION_MAX_SECONDS = env_int("MINKA_PRIVILEGED_SESSION_MAX_HOURS", 8, minimum=1) * 3600
+SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"
+
+INVITATION_VALID_DAYS = env_int("MINKA_INVITATION_VALID_DAYS", 14, minimum=1)
+
+# --- Internationalization -------------------------------------------------------------------
+
+LANGUAGE_CODE = "es"
+LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "minka_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+TIME_ZONE = env_str("MINKA_TIME_ZONE", "America/Lima")
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and media -----------------------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = env_path("MINKA_STATIC_ROOT", DATA_DIR / "static")
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env_path("MINKA_MEDIA_ROOT", DATA_DIR / "media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_MAX_AGE = 3600
+
+# --- Email ----------------------------------------------------------------------------------
+
+EMAIL_BACKEND = env_str(
+    "MINKA_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("MINKA_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("MINKA_EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("MINKA_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_secret("MINKA_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("MINKA_EMAIL_USE_TLS", default=not env_bool("MINKA_EMAIL_USE_SSL"))
+EMAIL_USE_SSL = env_bool("MINKA_EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env_int("MINKA_EMAIL_TIMEOUT", 20, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("MINKA_DEFAULT_FROM_EMAIL", "Minka <minka@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- The data controller (Ley 29733: who holds the personal data) ----------------------------
+
+CONTROLLER = {
+    "name": env_str("MINKA_CONTROLLER_NAME"),
+    "ruc": env_str("MINKA_CONTROLLER_RUC"),
+    "address": env_str("MINKA_CONTROLLER_ADDRESS"),
+    "privacy_email": env_str("MINKA_PRIVACY_EMAIL"),
+    "data_banks": env_str("MINKA_DATA_BANKS"),
+}
+NETWORK_NAME = env_str("MINKA_NETWORK_NAME", "Minka")
+
+# --- Security -------------------------------------------------------------------------------
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "minka.core.views.csrf_failure"
+if env_bool("MINKA_BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if not DEBUG and not TESTING:
+    SECURE_SSL_REDIRECT = env_bool("MINKA_SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env_int("MINKA_HSTS_SECONDS", 31_536_000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("MINKA_HSTS_PRELOAD", default=False)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+CSRF_TRUSTED_ORIGINS = env_list("MINKA_CSRF_TRUSTED_ORIGINS")
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FILE_UPLOAD_PERMISSIONS = 0o640
+
+# --- Logging: request ids, no secrets -------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "minka.core.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {
+            "()": "minka.core.logging.SafeFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        }
+    },
+    "root": {"handlers": ["console"], "level": env_str("MINKA_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "urllib3": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+    },
+}

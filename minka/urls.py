@@ -1,0 +1,16 @@
+"""Minka's URLconf. Spanish paths first; every app adds its own ``urls.py``."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("minka.core.urls")),
+    path("", include("minka.accounts.urls")),
+    path("cuenta/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "minka.core.errors.bad_request"
+handler403 = "minka.core.errors.permission_denied"
+handler404 = "minka.core.errors.page_not_found"
+handler500 = "minka.core.errors.server_error"
