@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.http import HttpRequest
 
 from minka.core.env import env_bool
 from minka.core.urls_util import absolute_url
@@ -13,6 +12,7 @@ from minka.core.urls_util import absolute_url
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.forms import Form
+    from django.http import HttpRequest
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minka.accounts.models import User
 from minka.core.privacy import NOTICE_VERSION, notice_hash
 from minka.directory.models import Organization
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 
 class SignupForm(forms.Form):

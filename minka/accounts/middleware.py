@@ -48,7 +48,7 @@ class UserLanguageMiddleware:
                 settings.LANGUAGE_COOKIE_NAME,
                 preferred,
                 max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                samesite="Lax",
                 secure=settings.LANGUAGE_COOKIE_SECURE,
             )
         return response
@@ -72,9 +72,7 @@ class RequireTwoFactorMiddleware:
         name = match.view_name if match is not None else ""
         if name in _TWO_FACTOR_EXEMPT or name.startswith("mfa_"):
             return None
-        if Authenticator.objects.filter(
-            user=request.user, type=Authenticator.Type.TOTP
-        ).exists():
+        if Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
             return None
         messages.warning(
             request,

@@ -76,10 +76,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     # The privacy notice the user accepted at sign-up (Ley 29733: versioned, with its hash).
     notice_version = models.CharField(_("privacy notice version"), max_length=20, blank=True)
     notice_hash = models.CharField(_("privacy notice hash"), max_length=64, blank=True)
-    notice_accepted_at = models.DateTimeField(_("privacy notice accepted at"), null=True, blank=True)
+    notice_accepted_at = models.DateTimeField(
+        _("privacy notice accepted at"), null=True, blank=True
+    )
     is_demo = models.BooleanField(_("demo data"), default=False)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import TYPE_CHECKING
 
 from minka.accounts.models import Invitation, hash_token
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 
 def invitation_list() -> QuerySet[Invitation]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +19,9 @@ from minka.core.emails import email_send
 from minka.core.models import AuditEntry
 from minka.core.services import audit_changes, audit_record
 from minka.core.urls_util import absolute_url
-from minka.directory.models import Organization
+
+if TYPE_CHECKING:
+    from minka.directory.models import Organization
 
 
 @transaction.atomic

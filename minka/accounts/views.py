@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,8 +19,10 @@ from minka.accounts import selectors, services
 from minka.accounts.forms import InvitationForm, PreferencesForm
 from minka.accounts.models import Invitation
 from minka.core.decorators import role_required
-from minka.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from minka.core.roles import Role
+
+if TYPE_CHECKING:
+    from minka.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 
 
 @require_http_methods(["GET", "POST"])
@@ -32,12 +36,16 @@ def invitation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
             return redirect("accounts:invitation-list")
     status = 400 if request.method == "POST" else 200
     invitations = selectors.invitation_list()[:200]
     return render(
-        request, "accounts/invitation_list.html", {"form": form, "invitations": invitations, "valid_days": settings.INVITATION_VALID_DAYS},
+        request,
+        "accounts/invitation_list.html",
+        {"form": form, "invitations": invitations, "valid_days": settings.INVITATION_VALID_DAYS},
         status=status,
     )
 
@@ -66,7 +74,7 @@ def invitation_accept(request: HtmxHttpRequest, token: str) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect("account_login")
         try:
-            services.invitation_accept(invitation=invitation, user=request.user)  # type: ignore[arg-type]
+            services.invitation_accept(invitation=invitation, user=request.user)
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
@@ -98,11 +106,16 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.success(request, _("Your preferences were saved."))
         response = redirect("accounts:preferences")
         if user.language:
-            response.set_cookie("minka_language", user.language, max_age=365 * 24 * 3600,
-                                samesite="Lax")
+            response.set_cookie(
+                "minka_language", user.language, max_age=365 * 24 * 3600, samesite="Lax"
+            )
         return response
-    return render(request, "accounts/preferences.html", {"form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "accounts/preferences.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_POST
@@ -112,10 +125,11 @@ def set_language(request: HtmxHttpRequest) -> HttpResponse:
     if language not in {"es", "en"}:
         messages.error(request, _("Unknown language."))
         next_url = request.POST.get("next", "/")
-        if not url_has_allowed_host_and_scheme(next_url, {request.get_host()},
-                                               require_https=request.is_secure()):
+        if not url_has_allowed_host_and_scheme(
+            next_url, {request.get_host()}, require_https=request.is_secure()
+        ):
             next_url = "/"
         return HttpResponseRedirect(next_url)
     if request.user.is_authenticated:
-        services.user_update_preferences(user=request.user, data={"language": language})  # type: ignore[arg-type]
+        services.user_update_preferences(user=request.user, data={"language": language})
     return django_set_language(request)

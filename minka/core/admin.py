@@ -3,20 +3,22 @@ and a ModelAdmin base that writes every change to the audit log."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.db import models, transaction
-from django.db.models import QuerySet
-from django.forms import ModelForm
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from minka.core.models import AuditEntry
 from minka.core.roles import Role, role_of
 from minka.core.services import audit_changes, audit_record, model_snapshot
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django.forms import ModelForm
+    from django.http import HttpRequest
 
 
 class MinkaAdminSite(admin.AdminSite):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.http import HttpRequest
 
 from minka.core.roles import Role, role_of
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 
 def minka(request: HttpRequest) -> dict[str, Any]:

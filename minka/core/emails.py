@@ -6,8 +6,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.template.exceptions import TemplateDoesNotExist
+from django.template.loader import render_to_string
 
 from minka.core.tasks import send_email
 
@@ -18,11 +18,12 @@ def email_send(*, template_prefix: str, to: str, context: dict[str, Any]) -> Non
     Queued with ``transaction.on_commit``, so nothing leaves for data that is rolled back.
     """
     context = {"network_name": settings.NETWORK_NAME, "base_url": settings.BASE_URL, **context}
-    subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
-    subject = subject.replace("\r", " ").replace("\n", " ")
-    text = render_to_string(f"{template_prefix}_body.txt", context)
+    # One line, whatever the template: no header injection through a subject.
+    subject = " ".join(str(render_to_string(f"{template_prefix}_subject.txt", context)).split())
+    text = str(render_to_string(f"{template_prefix}_body.txt", context))
+    html: str
     try:
-        html = render_to_string(f"{template_prefix}_body.html", context)
+        html = str(render_to_string(f"{template_prefix}_body.html", context))
     except TemplateDoesNotExist:
         html = ""
     transaction.on_commit(

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
-from django_htmx.middleware import HtmxDetails
 
 if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
     from minka.accounts.models import User
 
 
@@ -16,4 +17,4 @@ class HtmxHttpRequest(HttpRequest):
 
 
 class AuthenticatedHttpRequest(HtmxHttpRequest):
-    user: User  # type: ignore[assignment]
+    user: User

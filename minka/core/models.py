@@ -82,13 +82,13 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("core:audit-list")
-
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
+        if not self._state.adding:
             raise AuditLogError("The audit log is append-only.")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:audit-list")
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditLogError("The audit log is append-only.")

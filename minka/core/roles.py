@@ -30,7 +30,7 @@ def role_of(user: User | AnonymousUser | Any) -> Role:
         return Role.ANONYMOUS
     if not getattr(user, "is_active", False):
         return Role.ANONYMOUS
-    return Role[str(user.role).upper()]
+    return Role[str(getattr(user, "role", "registered")).upper()]
 
 
 def has_role(user: User | AnonymousUser | Any, minimum: Role) -> bool:

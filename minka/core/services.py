@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.db import models
 
 from minka.core import request_context
@@ -62,7 +63,7 @@ def audit_record(
     The client address and request id come from the current request, when there is one.
     """
     context = request_context.current.get()
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    user = actor if isinstance(actor, get_user_model()) else None
     return AuditEntry.objects.create(
         actor=user,
         action=action,

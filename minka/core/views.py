@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
@@ -11,10 +13,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from minka.core.decorators import role_required
-from minka.core.http import HtmxHttpRequest
 from minka.core.models import AuditEntry
 from minka.core.privacy import NOTICE_VERSION
 from minka.core.roles import Role
+
+if TYPE_CHECKING:
+    from minka.core.http import HtmxHttpRequest
 
 
 @require_GET

@@ -1,0 +1,97 @@
+"""The role test base: one user per role, and helpers to act as each of them.
+
+Personas (as in shared/SECURITY.md): ``anon`` (not signed in), ``reg`` (registered, not a
+member), ``mem_a`` (member of organization A), ``mem_b`` (member of another organization, B),
+``coord`` (coordinator) and ``admin``. Coordinators and admins get a TOTP authenticator, as
+their role requires, so that they reach the pages instead of the two-factor set-up.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, hotp_value
+from django.test import Client, TestCase
+
+from minka.accounts.models import User
+from minka.accounts.tests.factories import MembershipFactory, UserFactory
+from minka.directory.tests.factories import OrganizationFactory
+
+if TYPE_CHECKING:
+    from minka.directory.models import Organization
+
+PERSONAS = ("anon", "reg", "mem_a", "mem_b", "coord", "admin")
+
+
+def add_totp(user: User) -> str:
+    """Give ``user`` a TOTP authenticator and return its secret."""
+    secret: str = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str, *, offset: int = 0) -> str:
+    """Return the current TOTP code for ``secret`` (``offset`` in 30-second steps)."""
+    counter = int(time.time()) // 30 + offset
+    value: int = hotp_value(secret, counter)
+    return f"{value:06d}"
+
+
+def make_personas() -> dict[str, Any]:
+    """Create organizations A and B and one user per persona (``anon`` is ``None``)."""
+    org_a = OrganizationFactory.create(name="Organización A", acronym="OA", slug="org-a")
+    org_b = OrganizationFactory.create(name="Organización B", acronym="OB", slug="org-b")
+    reg = UserFactory.create(email="reg@example.org", full_name="Registrada Pública")
+    mem_a = MembershipFactory.create(
+        user__email="mem-a@example.org", user__full_name="Miembro A", organization=org_a
+    ).user
+    mem_b = MembershipFactory.create(
+        user__email="mem-b@example.org", user__full_name="Miembro B", organization=org_b
+    ).user
+    coord = UserFactory.create(
+        email="coord@example.org", full_name="Coordinación", role=User.Role.COORDINATOR
+    )
+    admin = UserFactory.create(
+        email="admin@example.org", full_name="Administración", role=User.Role.ADMIN
+    )
+    add_totp(coord)
+    add_totp(admin)
+    return {
+        "org_a": org_a,
+        "org_b": org_b,
+        "anon": None,
+        "reg": reg,
+        "mem_a": mem_a,
+        "mem_b": mem_b,
+        "coord": coord,
+        "admin": admin,
+    }
+
+
+def client_for(user: User | None) -> Client:
+    """Return a test client signed in as ``user`` (anonymous for ``None``)."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+class RoleTestCase(TestCase):
+    """A TestCase with every persona; ``self.as_(name)`` gives a client signed in as it."""
+
+    org_a: Organization
+    org_b: Organization
+    reg: User
+    mem_a: User
+    mem_b: User
+    coord: User
+    admin: User
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        for name, value in make_personas().items():
+            setattr(cls, name, value)
+
+    def as_(self, persona: str) -> Client:
+        return client_for(getattr(self, persona, None) if persona != "anon" else None)
