@@ -1,13 +1,17 @@
-"""Test-wide settings: immediate tasks, in-memory email, fast hashing only where harmless."""
+"""Test-wide fixtures.
+
+Under pytest, settings use the immediate task backend (``MINKA_TESTING``), and
+pytest-django swaps in the in-memory email backend, so ``mail.outbox`` sees every email.
+"""
 
 from __future__ import annotations
-
-from typing import Any
 
 import pytest
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings: Any) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+def _clear_cache() -> None:
+    """Rate-limit counters live in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

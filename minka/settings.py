@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "minka.core.middleware.RequestIdMiddleware",
+    "minka.core.middleware.MethodAllowlistMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -174,7 +175,7 @@ TASKS = {
     "default": {
         "BACKEND": (
             "django_tasks.backends.immediate.ImmediateBackend"
-            if env_str("MINKA_TASKS_BACKEND", "database") == "immediate"
+            if env_str("MINKA_TASKS_BACKEND", "immediate" if TESTING else "database") == "immediate"
             else "django_tasks_db.DatabaseBackend"
         ),
         "QUEUES": ["default"],
@@ -219,6 +220,10 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = False
+# Re-authentication (password or second factor, never an emailed code) before changing the
+# email address, the password or the second factor.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Minka] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG or TESTING else "https"
 ACCOUNT_RATE_LIMITS = {

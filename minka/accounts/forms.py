@@ -58,3 +58,7 @@ class PreferencesForm(forms.ModelForm[User]):
         model = User
         fields = ["full_name", "language"]
         labels = {"language": _("Language of the interface and the emails")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].required = True

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 @role_required(Role.COORDINATOR)
 def invitation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List invitations and send a new one (coordinators and admins)."""
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             invitation, _token = services.invitation_create(actor=request.user, **form.cleaned_data)
@@ -100,7 +100,9 @@ def invitation_accept(request: HtmxHttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = PreferencesForm(request.POST or None, instance=request.user)
+    form = PreferencesForm(
+        request.POST if request.method == "POST" else None, instance=request.user
+    )
     if request.method == "POST" and form.is_valid():
         user = services.user_update_preferences(user=request.user, data=form.cleaned_data)
         messages.success(request, _("Your preferences were saved."))

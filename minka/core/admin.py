@@ -1,15 +1,11 @@
-"""The admin site (coordinators and admins only, through the normal sign-in with two factors)
-and a ModelAdmin base that writes every change to the audit log."""
+"""A ModelAdmin base that writes every change to the audit log, and the audit log's admin."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
-from django.contrib.auth.views import redirect_to_login
 from django.db import models, transaction
-from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from minka.core.models import AuditEntry
 from minka.core.roles import Role, role_of
@@ -19,21 +15,6 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
     from django.forms import ModelForm
     from django.http import HttpRequest
-
-
-class MinkaAdminSite(admin.AdminSite):
-    site_header = _("Minka administration")
-    site_title = _("Minka")
-    index_title = _("Administration")
-
-    def has_permission(self, request: HttpRequest) -> bool:
-        return role_of(request.user) >= Role.COORDINATOR
-
-    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
-        # One sign-in for the whole site: allauth's, with its rate limits and two factors.
-        return redirect_to_login(
-            request.GET.get("next", reverse("admin:index")), reverse("account_login")
-        )
 
 
 class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -90,3 +71,23 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return role_of(request.user) >= Role.ADMIN
+
+
+def audit_every_admin() -> None:
+    """Give every registered ModelAdmin, including third-party ones, the audit behaviour.
+
+    Called once the admin has discovered all ``admin.py`` modules. Django's groups are
+    removed: roles are Minka's own (``User.role``), and groups would be a second source.
+    """
+    from django.contrib.auth.models import Group
+
+    if admin.site.is_registered(Group):
+        admin.site.unregister(Group)
+    for model, model_admin in list(admin.site._registry.items()):
+        if isinstance(model_admin, AuditedModelAdmin) or model is AuditEntry:
+            continue
+        audited = type(
+            f"Audited{type(model_admin).__name__}", (AuditedModelAdmin, type(model_admin)), {}
+        )
+        admin.site.unregister(model)
+        admin.site.register(model, audited)

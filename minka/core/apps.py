@@ -15,4 +15,10 @@ class CoreConfig(AppConfig):
 
 class MinkaAdminConfig(admin_apps.AdminConfig):
     default = False
-    default_site = "minka.core.admin.MinkaAdminSite"
+    default_site = "minka.core.admin_site.MinkaAdminSite"
+
+    def ready(self) -> None:
+        super().ready()
+        from minka.core.admin import audit_every_admin
+
+        audit_every_admin()

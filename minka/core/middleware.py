@@ -9,7 +9,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 
@@ -38,6 +38,25 @@ class RequestIdMiddleware:
             request_context.current.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class MethodAllowlistMiddleware:
+    """Answer 405 to any method but GET, HEAD and POST on the HTML site.
+
+    Browsers only send those from pages and forms; refusing the rest up front keeps
+    third-party views (which may treat PUT like POST) from offering a second way in.
+    The REST API, when it comes, lives under ``/api/`` and is exempt.
+    """
+
+    ALLOWED = frozenset({"GET", "HEAD", "POST"})
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in self.ALLOWED and not request.path.startswith("/api/"):
+            return HttpResponseNotAllowed(sorted(self.ALLOWED))
+        return self.get_response(request)
 
 
 class SessionTimeoutMiddleware:
