@@ -236,7 +236,8 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Minka"
 MFA_RECOVERY_CODE_COUNT = 10
-USERSESSIONS_TRACK_ACTIVITY = True
+# Tracking activity would write to the database on every request; sign-ins are enough.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # Sessions: an idle clock and an absolute clock, shorter for privileged roles.
 SESSION_COOKIE_AGE = env_int("MINKA_SESSION_MAX_HOURS", 12, minimum=1) * 3600
@@ -264,6 +265,8 @@ USE_TZ = True
 # --- Static and media -----------------------------------------------------------------------
 
 STATIC_URL = "/static/"
+# The site's own CSS and icons live in the package, outside any single app.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = env_path("MINKA_STATIC_ROOT", DATA_DIR / "static")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env_path("MINKA_MEDIA_ROOT", DATA_DIR / "media")
