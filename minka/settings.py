@@ -328,6 +328,10 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_SECONDS = env_int("MINKA_HSTS_SECONDS", 31_536_000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("MINKA_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # Submitting a domain to the browsers' preload list cannot be undone quickly and
+        # covers every subdomain: the operator opts in with MINKA_HSTS_PRELOAD=true.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True

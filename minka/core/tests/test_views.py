@@ -1,19 +1,147 @@
 from __future__ import annotations
 
-from django.urls import reverse
+from io import StringIO
+from unittest import mock
 
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from minka.accounts.models import User
+from minka.core.tasks import send_email
 from minka.core.testing import RoleTestCase
 
 
+@override_settings(LANGUAGE_CODE="en")
 class HomeTests(RoleTestCase):
-    def test_home_is_spanish_by_default(self) -> None:
-        """The home page answers in Spanish to a visitor with no preference."""
-        response = self.as_("anon").get(reverse("core:home"))
+    url = reverse("core:home")
+
+    def test_visitor_sees_sign_in_and_sign_up(self) -> None:
+        response = self.as_("anon").get(self.url)
+        self.assertContains(response, reverse("account_login"))
+        self.assertContains(response, reverse("account_signup"))
+        self.assertNotContains(response, reverse("accounts:invitation-list"))
+
+    def test_each_role_is_told_who_they_are_and_sees_only_its_links(self) -> None:
+        expectations = {
+            "reg": "You are signed in with a public account.",
+            "mem_a": "You are signed in as a member of the network.",
+            "mem_b": "You are signed in as a member of the network.",
+            "coord": "You are signed in as a coordinator.",
+            "admin": "You are signed in as an administrator.",
+        }
+        for persona, text in expectations.items():
+            with self.subTest(persona=persona):
+                response = self.as_(persona).get(self.url)
+                self.assertContains(response, text)
+                invitations = reverse("accounts:invitation-list")
+                audit = reverse("core:audit-list")
+                if persona in {"coord", "admin"}:
+                    self.assertContains(response, invitations)
+                else:
+                    self.assertNotContains(response, invitations)
+                if persona == "admin":
+                    self.assertContains(response, audit)
+                else:
+                    self.assertNotContains(response, audit)
+
+    def test_spanish_is_the_default_language(self) -> None:
+        with override_settings(LANGUAGE_CODE="es"):
+            response = self.as_("anon").get(self.url)
         self.assertContains(response, '<html lang="es">')
+        self.assertContains(response, "Iniciar sesión")
+
+    def test_fixed_number_of_queries(self) -> None:
+        with self.assertNumQueries(0):
+            self.as_("anon").get(self.url)
+        client = self.as_("mem_a")
+        client.get(self.url)  # the first request stamps the session clock (one write)
+        with self.assertNumQueries(2):  # session and user
+            client.get(self.url)
+        client = self.as_("coord")
+        client.get(self.url)
+        with self.assertNumQueries(3):  # plus the second-factor check
+            client.get(self.url)
 
 
 class HealthzTests(RoleTestCase):
-    def test_healthz_reports_database_and_pending_tasks(self) -> None:
-        response = self.as_("anon").get(reverse("core:healthz"))
+    url = reverse("core:healthz")
+
+    def test_reports_database_and_pending_tasks(self) -> None:
+        response = self.as_("anon").get(self.url)
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.json(), {"status": "ok", "database": "ok", "pending_tasks": 0})
+        self.assertIn("no-cache", response["Cache-Control"])
+
+    @override_settings(
+        TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    )
+    def test_counts_tasks_waiting_in_the_queue(self) -> None:
+        send_email.enqueue(to=["a@example.org"], subject="s", text="t")
+        send_email.enqueue(to=["b@example.org"], subject="s", text="t")
+        self.assertEqual(DBTaskResult.objects.count(), 2)
+        self.assertEqual(self.as_("anon").get(self.url).json()["pending_tasks"], 2)
+
+    def test_database_failure_is_reported_as_down_not_as_a_crash(self) -> None:
+        with mock.patch("minka.core.views.connection.cursor", side_effect=RuntimeError("db gone")):
+            response = self.as_("anon").get(self.url)
+        self.assertEqual(response.status_code, 503)
+        self.assertEqual(response.json(), {"status": "down", "database": "unreachable"})
+
+
+@override_settings(LANGUAGE_CODE="en")
+class StaticPageTests(RoleTestCase):
+    def test_privacy_notice_names_the_controller_and_its_version(self) -> None:
+        controller = {
+            "name": "Red TIC Perú",
+            "ruc": "20123456789",
+            "address": "Lima",
+            "privacy_email": "privacidad@example.org",
+            "data_banks": "Usuarios",
+        }
+        with override_settings(CONTROLLER=controller):
+            response = self.as_("anon").get(reverse("core:privacy"))
+        for value in controller.values():
+            self.assertContains(response, value)
+        self.assertContains(response, "Version 2026-11-27.")
+        self.assertContains(response, "Ley 29733")
+
+    def test_accessibility_statement_is_public(self) -> None:
+        for persona in ("anon", "mem_a"):
+            self.assertContains(self.as_(persona).get(reverse("core:accessibility")), "WCAG")
+
+
+class LoadDemoTests(RoleTestCase):
+    def test_is_idempotent_and_prints_passwords_only_in_debug(self) -> None:
+        out = StringIO()
+        with override_settings(DEBUG=True):
+            call_command("load_demo", stdout=out)
+        self.assertIn("password: minka-demo-2026", out.getvalue())
+        users = User.objects.filter(is_demo=True).count()
+        self.assertEqual(users, 4)
+        again = StringIO()
+        with override_settings(DEBUG=False):
+            call_command("load_demo", stdout=again)
+        self.assertIn("(0 new objects)", again.getvalue())
+        self.assertNotIn("password:", again.getvalue())
+        self.assertEqual(User.objects.filter(is_demo=True).count(), users)
+        admin = User.objects.get(email="admin@minka.test")
+        self.assertEqual(admin.role, User.Role.ADMIN)
+        self.assertTrue(admin.check_password("minka-demo-2026"))
+
+    def test_outside_debug_the_demo_passwords_are_random(self) -> None:
+        with override_settings(DEBUG=False):
+            call_command("load_demo", stdout=StringIO())
+        self.assertFalse(
+            User.objects.get(email="admin@minka.test").check_password("minka-demo-2026")
+        )
+
+
+class MigrationTests(RoleTestCase):
+    def test_every_model_change_has_its_migration(self) -> None:
+        out = StringIO()
+        try:
+            call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+        except SystemExit:
+            self.fail(f"Missing migrations:\n{out.getvalue()}")

@@ -1,0 +1,163 @@
+"""Security baseline checks that walk every route (shared/SECURITY.md 1.1, 1.5, 1.7, 1.10)."""
+
+from __future__ import annotations
+
+import io
+import logging
+from typing import TYPE_CHECKING
+from unittest import mock
+
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
+
+from minka.core.logging import RequestIdFilter, SafeFormatter
+from minka.core.testing import RoleTestCase
+from minka.core.tests.routes import all_routes
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+
+
+def _boom(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError("secret-marker-in-exception DATABASE_URL=postgres://u:p@db/x")
+
+
+urlpatterns = [path("boom/", _boom)]
+
+
+class HeaderTests(RoleTestCase):
+    def _urls(self) -> list[str]:
+        urls = []
+        for route in all_routes():
+            if route.name.startswith("admin:") and route.name != "admin:index":
+                continue
+            try:
+                urls.append(reverse(route.name))
+            except Exception:  # noqa: S112  (routes with arguments are covered elsewhere)
+                continue
+        return urls
+
+    def test_every_response_carries_the_baseline_headers(self) -> None:
+        """nosniff, same-origin referrer and opener policy, DENY framing and a strict CSP."""
+        checked = 0
+        for persona in ("anon", "mem_a", "admin"):
+            client = self.as_(persona)
+            for url in self._urls():
+                response = client.get(url)
+                checked += 1
+                with self.subTest(url=url, persona=persona):
+                    self.assertEqual(response["X-Content-Type-Options"], "nosniff")
+                    self.assertEqual(response["Referrer-Policy"], "same-origin")
+                    self.assertEqual(response["Cross-Origin-Opener-Policy"], "same-origin")
+                    self.assertEqual(response["X-Frame-Options"], "DENY")
+                    csp = response["Content-Security-Policy"]
+                    for directive in (
+                        "object-src 'none'",
+                        "base-uri 'none'",
+                        "frame-ancestors 'none'",
+                        "form-action 'self'",
+                        "script-src 'self'",
+                    ):
+                        self.assertIn(directive, csp)
+                    self.assertNotIn("unsafe-inline", csp.split("script-src")[1].split(";")[0])
+                    self.assertIn("X-Request-ID", response)
+        print(f"headers: {checked} responses checked, 0 missing")  # noqa: T201
+
+    def test_no_development_artefacts_are_served(self) -> None:
+        client = Client()
+        for url in ("/.git/HEAD", "/__debug__/", "/media/", "/static/", "/.env"):
+            with self.subTest(url=url):
+                self.assertEqual(client.get(url).status_code, 404)
+        self.assertEqual(client.generic("TRACE", "/").status_code, 405)
+
+
+class CsrfTests(RoleTestCase):
+    def test_no_view_is_csrf_exempt(self) -> None:
+        """Machine endpoints (Telegram, signed webhooks) will be the only exceptions."""
+        exempt = []
+
+        def walk(resolver: URLResolver) -> None:
+            for entry in resolver.url_patterns:
+                if isinstance(entry, URLResolver):
+                    walk(entry)
+                elif isinstance(entry, URLPattern) and getattr(
+                    entry.callback, "csrf_exempt", False
+                ):
+                    exempt.append(str(entry.pattern))
+
+        walk(get_resolver())
+        self.assertEqual(exempt, [])
+
+    def test_posts_without_a_token_are_refused(self) -> None:
+        """Every POST route answers 403 without a CSRF token, for visitors and members."""
+        checked = 0
+        for persona in ("anon", "mem_a", "coord"):
+            client = Client(enforce_csrf_checks=True)
+            user = getattr(self, persona, None) if persona != "anon" else None
+            if user is not None:
+                client.force_login(user)
+            for url in (
+                reverse("accounts:invitation-list"),
+                reverse("accounts:preferences"),
+                reverse("accounts:set-language"),
+                reverse("account_login"),
+                reverse("account_signup"),
+                reverse("account_logout"),
+                reverse("account_reset_password"),
+                reverse("account_change_password"),
+                reverse("mfa_authenticate"),
+            ):
+                checked += 1
+                with self.subTest(url=url, persona=persona):
+                    self.assertEqual(client.post(url, {"language": "en"}).status_code, 403)
+        print(f"csrf: {checked} unprotected POSTs refused")  # noqa: T201
+
+
+@override_settings(ROOT_URLCONF="minka.core.tests.test_security", DEBUG=False)
+class ErrorPageTests(RoleTestCase):
+    def test_server_error_page_shows_no_traceback_or_secret(self) -> None:
+        client = Client(raise_request_exception=False)
+        response = client.get("/boom/")
+        self.assertEqual(response.status_code, 500)
+        body = response.content.decode()
+        for marker in ("Traceback", "secret-marker", "DATABASE_URL", "postgres://", "settings"):
+            self.assertNotIn(marker, body)
+        self.assertIn("<h1>Algo salió mal</h1>", body)
+
+
+class LoggingTests(RoleTestCase):
+    def _format(self, message: str) -> str:
+        stream = io.StringIO()
+        handler = logging.StreamHandler(stream)
+        handler.addFilter(RequestIdFilter())
+        handler.setFormatter(SafeFormatter("%(levelname)s [%(request_id)s] %(message)s"))
+        logger = logging.getLogger("minka.test")
+        logger.addHandler(handler)
+        try:
+            logger.warning("%s", message)
+        finally:
+            logger.removeHandler(handler)
+        return stream.getvalue()
+
+    def test_a_forged_line_break_stays_on_one_line(self) -> None:
+        output = self._format("bob\nINFO fake entry\r\x1b[31m")
+        self.assertEqual(output.count("\n"), 1)
+        self.assertIn("bob\\nINFO fake entry\\r\\x1b", output)
+
+    def test_tokens_and_session_ids_are_redacted(self) -> None:
+        output = self._format(
+            "GET /bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/sendMessage "
+            "Cookie: sessionid=abcdef123456; Authorization: Bearer tok_123"
+        )
+        self.assertNotIn("AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", output)
+        self.assertNotIn("abcdef123456", output)
+        self.assertNotIn("tok_123", output)
+
+    def test_failed_login_logs_no_password(self) -> None:
+        with self.assertLogs(level="DEBUG") as logs, mock.patch.dict("os.environ", {}):
+            logging.getLogger("minka").debug("start")
+            self.client.post(
+                reverse("account_login"),
+                {"login": self.reg.email, "password": "canary-password-value"},
+            )
+        self.assertNotIn("canary-password-value", "\n".join(logs.output))
