@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from minka.accounts.models import Invitation, hash_token
+from allauth.mfa.models import Authenticator
+from django.db.models import Exists, OuterRef
+
+from minka.accounts.models import Invitation, User, hash_token
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -23,4 +26,21 @@ def invitation_get_by_token(token: str) -> Invitation | None:
         Invitation.objects.select_related("organization")
         .filter(token_hash=hash_token(token))
         .first()
+    )
+
+
+def access_review_list() -> QuerySet[User]:
+    """Everyone above registered, with who granted the role, when, and the last sign-in.
+
+    The Ley 29733 security document asks for this report and its periodic review.
+    """
+    return (
+        User.objects.exclude(role=User.Role.REGISTERED)
+        .select_related("role_granted_by")
+        .annotate(
+            has_totp=Exists(
+                Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
+            )
+        )
+        .order_by("email")
     )

@@ -10,5 +10,6 @@ urlpatterns = [
     ),
     path("invitacion/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("cuenta/preferencias/", views.preferences, name="preferences"),
+    path("auditoria/accesos/", views.access_review, name="access-review"),
     path("idioma/", views.set_language, name="set-language"),
 ]

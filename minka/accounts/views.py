@@ -12,7 +12,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from minka.accounts import selectors, services
@@ -47,6 +47,15 @@ def invitation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "accounts/invitation_list.html",
         {"form": form, "invitations": invitations, "valid_days": settings.INVITATION_VALID_DAYS},
         status=status,
+    )
+
+
+@require_GET
+@role_required(Role.ADMIN)
+def access_review(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Who holds which role, granted by whom and when, last sign-in and second factor."""
+    return render(
+        request, "accounts/access_review.html", {"users": selectors.access_review_list()[:500]}
     )
 
 

@@ -77,3 +77,29 @@ class LanguageSwitchTests(RoleTestCase):
 
     def test_get_is_not_allowed(self) -> None:
         self.assertEqual(self.as_("anon").get(self.url).status_code, 405)
+
+
+@override_settings(LANGUAGE_CODE="en")
+class AccessReviewViewTests(RoleTestCase):
+    url = reverse("accounts:access-review")
+
+    def test_only_admins_see_the_report(self) -> None:
+        self.assertEqual(self.as_("anon").get(self.url).status_code, 302)
+        for persona in ("reg", "mem_a", "mem_b", "coord"):
+            self.assertEqual(self.as_(persona).get(self.url).status_code, 403)
+
+    def test_lists_privileged_people_with_grant_and_second_factor(self) -> None:
+        from minka.accounts import services
+
+        services.user_set_role(actor=self.admin, user=self.mem_b, role="coordinator")
+        client = self.as_("admin")
+        client.get(self.url)
+        with self.assertNumQueries(4):
+            response = client.get(self.url)
+        body = response.content.decode()
+        self.assertIn(self.coord.email, body)
+        self.assertIn(self.mem_a.email, body)
+        self.assertNotIn(self.reg.email, body)  # public accounts hold no privilege
+        row = body.split(self.mem_b.email)[1].split("</tr>")[0]
+        self.assertIn(str(self.admin), row)  # granted by
+        self.assertIn("<strong>No</strong>", row)  # the new coordinator has no second factor yet

@@ -61,6 +61,7 @@ MATRIX: dict[str, Access] = {
     "core:privacy": Access({"GET": everyone(200)}),
     "core:accessibility": Access({"GET": everyone(200)}),
     "core:audit-list": Access({"GET": row(302, 403, 403, 403, 403, 200)}),
+    "accounts:access-review": Access({"GET": row(302, 403, 403, 403, 403, 200)}),
     # --- Invitations ------------------------------------------------------------------
     "accounts:invitation-list": Access(
         {"GET": row(302, 403, 403, 403, 200, 200), "POST": row(302, 403, 403, 403, 400, 400)}
