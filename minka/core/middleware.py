@@ -10,6 +10,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 
@@ -57,6 +59,20 @@ class MethodAllowlistMiddleware:
         if request.method not in self.ALLOWED and not request.path.startswith("/api/"):
             return HttpResponseNotAllowed(sorted(self.ALLOWED))
         return self.get_response(request)
+
+
+class SpanishFirstLocaleMiddleware(LocaleMiddleware):
+    """Spanish unless the person chose otherwise (the language cookie).
+
+    Django's own middleware would follow the browser's Accept-Language, so a phone set to
+    English would get English pages; the network works in Spanish, and English is a choice.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 class SessionTimeoutMiddleware:

@@ -103,3 +103,14 @@ class AccessReviewViewTests(RoleTestCase):
         row = body.split(self.mem_b.email)[1].split("</tr>")[0]
         self.assertIn(str(self.admin), row)  # granted by
         self.assertIn("<strong>No</strong>", row)  # the new coordinator has no second factor yet
+
+
+class DefaultLanguageTests(RoleTestCase):
+    def test_spanish_even_when_the_browser_asks_for_english(self) -> None:
+        """Spanish first: English is a choice (cookie or preference), not a browser default."""
+        response = self.client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+        self.assertContains(response, '<html lang="es">')
+
+    def test_an_unknown_cookie_value_falls_back_to_spanish(self) -> None:
+        response = self.client.get("/", HTTP_COOKIE="minka_language=xx")
+        self.assertContains(response, '<html lang="es">')
