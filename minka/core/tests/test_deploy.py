@@ -98,3 +98,23 @@ class ProductionModeTests(SimpleTestCase):
     def test_debug_mode_starts_without_secrets(self) -> None:
         result = run_minka("check", MINKA_DEBUG="true")
         self.assertEqual(result.returncode, 0, result.stderr)
+
+
+class StaticFilesTests(SimpleTestCase):
+    def test_production_collects_compressed_files_with_hashed_names(self) -> None:
+        """whitenoise's manifest storage: hashed names, and .gz/.br copies beside them."""
+        import json
+        import tempfile
+        from pathlib import Path
+
+        with tempfile.TemporaryDirectory() as target:
+            result = run_minka(
+                "collectstatic", "--no-input", **PRODUCTION, MINKA_STATIC_ROOT=target
+            )
+            self.assertEqual(result.returncode, 0, result.stderr)
+            manifest = json.loads((Path(target) / "staticfiles.json").read_text())
+            hashed = manifest["paths"]["minka/minka.css"]
+            self.assertRegex(hashed, r"^minka/minka\.[0-9a-f]{12}\.css$")
+            for suffix in ("", ".gz", ".br"):
+                self.assertTrue((Path(target) / (hashed + suffix)).exists(), suffix)
+            self.assertIn("django_htmx/htmx-2.min.js", manifest["paths"])
