@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
 
 from minka.core.env import env_bool
+from minka.core.models import AuditEntry
+from minka.core.services import audit_record
 from minka.core.urls_util import absolute_url
 
 if TYPE_CHECKING:
@@ -18,6 +21,18 @@ if TYPE_CHECKING:
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return env_bool("MINKA_SIGNUP_OPEN", default=True)
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """Record guesses refused by the rate limit too: they never reach ``authenticate``."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            audit_record(
+                actor=None,
+                action=AuditEntry.Action.LOGIN_FAILED,
+                changes={"reason": ["", "rate_limited"]},
+            )
+            raise
 
     def get_reset_password_from_key_url(self, key: str) -> str:
         return absolute_url(str(super().get_reset_password_from_key_url(key)))

@@ -21,7 +21,7 @@ Handler = Callable[[HttpRequest], HttpResponse]
 _TWO_FACTOR_EXEMPT = {
     "account_logout",
     "account_reauthenticate",
-    "set_language",
+    "accounts:set-language",
     "healthz",
     "core:healthz",
     "core:privacy",
@@ -76,6 +76,9 @@ class RequireTwoFactorMiddleware:
             return None
         messages.warning(
             request,
-            _("Your role requires two-factor authentication. Set it up to continue."),
+            _(
+                "Your role requires two-factor authentication. Set it up to continue: "
+                "you will be asked for your password once more."
+            ),
         )
         return HttpResponseRedirect(reverse("mfa_activate_totp"))
