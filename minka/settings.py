@@ -251,6 +251,17 @@ SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"
 
 INVITATION_VALID_DAYS = env_int("MINKA_INVITATION_VALID_DAYS", 14, minimum=1)
 
+# Ley 29733: deadlines to answer data-rights (ARCO) requests, in Peruvian working days.
+# The 2013 regulation gave 20 for access and 10 for the others; confirm against
+# DS 016-2024-JUS and set them here for the instance.
+ARCO_DEADLINE_DAYS = {
+    "access": env_int("MINKA_ARCO_ACCESS_DAYS", 20, minimum=1),
+    "rectification": env_int("MINKA_ARCO_RECTIFICATION_DAYS", 10, minimum=1),
+    "cancellation": env_int("MINKA_ARCO_CANCELLATION_DAYS", 10, minimum=1),
+    "opposition": env_int("MINKA_ARCO_OPPOSITION_DAYS", 10, minimum=1),
+}
+DIRECTORY_PAGE_SIZE = env_int("MINKA_DIRECTORY_PAGE_SIZE", 30, minimum=5)
+
 # --- Internationalization -------------------------------------------------------------------
 
 LANGUAGE_CODE = "es"
@@ -357,6 +368,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default, adopted now
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- Logging: request ids, no secrets -------------------------------------------------------

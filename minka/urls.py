@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("minka.core.urls")),
     path("", include("minka.accounts.urls")),
+    path("", include("minka.directory.urls")),
     path("cuenta/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -83,6 +83,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     objects: ClassVar[UserManager] = UserManager()
 
+    AUDIT_REDACT_VALUES = True  # the audit log names users by id, never by name or email
+
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["full_name"]
@@ -127,6 +129,8 @@ class Membership(TimeStampedModel):
         related_name="user_memberships",
     )
     title = models.CharField(_("role or title"), max_length=150, blank=True)
+
+    AUDIT_REDACT_VALUES = True
 
     class Meta:
         verbose_name = _("membership")
@@ -192,8 +196,19 @@ class Invitation(TimeStampedModel):
         related_name="+",
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # A pending directory record that accepting the invitation claims (SECURITY.md R4).
+    person = models.ForeignKey(
+        "directory.Person",
+        verbose_name=_("directory record"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations",
+    )
 
     objects = InvitationQuerySet.as_manager()
+
+    AUDIT_REDACT_VALUES = True
 
     class Meta:
         verbose_name = _("invitation")

@@ -33,7 +33,11 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 actor=request.user,
                 action=AuditEntry.Action.UPDATE if change else AuditEntry.Action.CREATE,
                 target=obj,
-                changes=audit_changes(before, model_snapshot(obj)),
+                changes=audit_changes(
+                    before,
+                    model_snapshot(obj),
+                    redact=getattr(type(obj), "AUDIT_REDACT_VALUES", False),
+                ),
             )
 
     def delete_model(self, request: HttpRequest, obj: models.Model) -> None:

@@ -27,13 +27,19 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def audit_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    """Return ``{field: [old, new]}`` for every field whose value differs."""
+def audit_changes(
+    before: dict[str, Any], after: dict[str, Any], *, redact: bool = False
+) -> dict[str, list[Any]]:
+    """Return ``{field: [old, new]}`` for every field whose value differs.
+
+    With ``redact`` (models holding personal data), only the names of the changed fields
+    are kept: the audit log outlives an erasure, so it must not hold what was erased.
+    """
     changes: dict[str, list[Any]] = {}
     for name in sorted(set(before) | set(after)):
         old, new = before.get(name), after.get(name)
         if old != new:
-            if name in _SECRET_FIELDS:
+            if redact or name in _SECRET_FIELDS:
                 changes[name] = ["***", "***"]
             else:
                 changes[name] = [_jsonable(old), _jsonable(new)]
@@ -47,6 +53,14 @@ def model_snapshot(obj: models.Model) -> dict[str, Any]:
         for field in obj._meta.concrete_fields
         if field.attname not in _SECRET_FIELDS
     }
+
+
+def audit_repr(target: models.Model) -> str:
+    """How ``target`` is named in the audit log: by id, for models that hold personal data."""
+    if getattr(type(target), "AUDIT_REDACT_VALUES", False):
+        public_id = getattr(target, "public_id", None) or target.pk
+        return f"{target._meta.model_name} {public_id}"
+    return str(target)
 
 
 def audit_record(
@@ -69,7 +83,7 @@ def audit_record(
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None and target.pk is not None else "",
-        target_repr=(target_repr or (str(target) if target is not None else ""))[:200],
+        target_repr=(target_repr or (audit_repr(target) if target is not None else ""))[:200],
         changes=changes or {},
         ip_address=context.ip_address,
         request_id=context.request_id,

@@ -27,6 +27,7 @@ from minka.core.services import audit_record
 from minka.core.testing import RoleTestCase, client_for
 from minka.core.tests.access_matrix import MATRIX, METHODS, PERSONAS, Access
 from minka.core.tests.admin_matrix import admin_matrix
+from minka.core.tests.extensions import matrix_modules
 from minka.core.tests.routes import all_routes
 
 if TYPE_CHECKING:
@@ -59,6 +60,9 @@ class Objects:
         self.session = UserSession.objects.create(
             user=case.mem_a, ip="127.0.0.1", session_key="matrix-session", user_agent="test"
         )
+        for module in matrix_modules():
+            if hasattr(module, "setup_objects"):
+                module.setup_objects(case, self)
 
 
 KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
@@ -70,6 +74,34 @@ KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "confirm_key": lambda o: {"key": "no-such-key"},
     "reset_key": lambda o: {"uidb36": "zz", "key": "no-such-key"},
 }
+for _module in matrix_modules():
+    KWARGS.update(getattr(_module, "KWARGS", {}))
+
+
+def full_matrix() -> dict[str, Access]:
+    """The core matrix plus every app's ``matrix_*`` module (not the admin's)."""
+    matrix = dict(MATRIX)
+    for module in matrix_modules():
+        clash = set(matrix) & set(module.MATRIX)
+        if clash:
+            raise ValueError(f"{module.__name__} repeats matrix entries: {sorted(clash)}")
+        matrix.update(module.MATRIX)
+    return matrix
+
+
+def url_for(key: str, access: Access, objects: Objects) -> str:
+    """The URL a matrix entry describes, with its arguments filled in."""
+    name = key.split("[")[0]
+    spec = access.kwargs
+    if spec.startswith("admin:"):
+        kwargs: dict[str, Any] = {"object_id": spec.removeprefix("admin:")}
+    elif spec.startswith("app:"):
+        kwargs = {"app_label": spec.removeprefix("app:")}
+    elif spec == "view_on_site":
+        kwargs = {"content_type_id": "999999", "object_id": "1"}
+    else:
+        kwargs = KWARGS[spec](objects) if spec else {}
+    return reverse(name, kwargs=kwargs or None)
 
 
 def _object_ids(case: type[RoleTestCase], objects: Objects) -> dict[str, str]:
@@ -101,7 +133,7 @@ class AccessMatrixTests(RoleTestCase):
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         cls.objects = Objects(cls)
-        cls.full_matrix = {**MATRIX, **admin_matrix(_object_ids(cls, cls.objects))}
+        cls.full_matrix = {**full_matrix(), **admin_matrix(_object_ids(cls, cls.objects))}
 
     def test_every_route_has_an_entry(self) -> None:
         """A route without a matrix entry fails: new views must state who may use them."""
@@ -120,8 +152,7 @@ class AccessMatrixTests(RoleTestCase):
         mismatches: list[str] = []
         cells = 0
         for key, access in sorted(self.full_matrix.items()):
-            name = key.split("[")[0]
-            url = reverse(name, kwargs=self._kwargs(access.kwargs) or None)
+            url = url_for(key, access, self.objects)
             observed: dict[str, tuple[int, ...]] = {}
             for method in METHODS:
                 expected = access.methods.get(method, (405,) * len(PERSONAS))
@@ -142,15 +173,6 @@ class AccessMatrixTests(RoleTestCase):
             return
         print(f"access matrix: {cells} cells over {len(self.full_matrix)} entries")  # noqa: T201
         self.assertEqual(mismatches, [], "\n".join(mismatches))
-
-    def _kwargs(self, spec: str) -> dict[str, Any]:
-        if spec.startswith("admin:"):
-            return {"object_id": spec.removeprefix("admin:")}
-        if spec.startswith("app:"):
-            return {"app_label": spec.removeprefix("app:")}
-        if spec == "view_on_site":
-            return {"content_type_id": "999999", "object_id": "1"}
-        return KWARGS[spec](self.objects) if spec else {}
 
     def _request(self, persona: str, method: str, url: str, data: dict[str, str]) -> int:
         user = None if persona == "anon" else getattr(self, persona)

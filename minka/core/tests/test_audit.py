@@ -46,6 +46,8 @@ class AuditLogTests(RoleTestCase):
                 "acronym": "NO",
                 "slug": "nueva-org",
                 "membership_status": "member",
+                "sector": "academia",
+                "region": "lima",
             },
         )
         organization = Organization.objects.get(slug="nueva-org")
@@ -56,6 +58,8 @@ class AuditLogTests(RoleTestCase):
                 "acronym": "NOR",
                 "slug": "nueva-org",
                 "membership_status": "member",
+                "sector": "academia",
+                "region": "lima",
             },
         )
         client.post(

@@ -10,11 +10,10 @@ crawl cannot pass because the data was never rendered anywhere.
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 
 from django.core import mail
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from minka.accounts import services as account_services
 from minka.accounts.models import Membership, User
@@ -23,8 +22,8 @@ from minka.core.models import AuditEntry
 from minka.core.services import audit_record
 from minka.core.testing import RoleTestCase
 from minka.core.tests.crawl import crawl
-from minka.core.tests.routes import all_routes
-from minka.core.tests.test_access_matrix import KWARGS, Objects
+from minka.core.tests.extensions import canary_modules
+from minka.core.tests.test_access_matrix import Objects, full_matrix, url_for
 
 _TAG = uuid.uuid4().hex[:10]
 # Each canary: the string, and the personas allowed to see it (with where they see it).
@@ -35,6 +34,8 @@ MEMBERSHIP_TITLE = f"Canary title {_TAG}"  # the member themself
 AUDIT_TEXT = f"canary-audit-{_TAG}"  # admins: the audit log
 
 CANARIES = [INVITED_EMAIL, PRIVATE_NAME, PRIVATE_EMAIL, MEMBERSHIP_TITLE, AUDIT_TEXT]
+for _module in canary_modules():
+    CANARIES += _module.CANARIES
 
 
 class CanaryCrawlTests(RoleTestCase):
@@ -51,17 +52,13 @@ class CanaryCrawlTests(RoleTestCase):
         )
         Membership.objects.filter(user=cls.mem_a).update(title=MEMBERSHIP_TITLE)
         audit_record(actor=cls.admin, action=AuditEntry.Action.UPDATE, target_repr=AUDIT_TEXT)
+        for module in canary_modules():
+            module.plant(cls)
 
     def _start_urls(self) -> list[str]:
-        """Every route that takes no argument, plus those the matrix knows how to fill."""
-        urls = []
-        for route in all_routes():
-            if route.name.startswith("admin:") and route.name != "admin:index":
-                continue
-            with contextlib.suppress(NoReverseMatch):  # routes with arguments: see below
-                urls.append(reverse(route.name))
-        for builder in ("token", "reg_token", "expired_token", "unknown_token"):
-            urls.append(reverse("accounts:invitation-accept", kwargs=KWARGS[builder](self.objects)))
+        """Every route of the access matrix (so every route), with its arguments filled in."""
+        urls = [url_for(key, access, self.objects) for key, access in full_matrix().items()]
+        urls.append(reverse("admin:index"))
         return urls
 
     def test_no_canary_reaches_the_visitor_or_a_registered_non_member(self) -> None:
@@ -96,6 +93,8 @@ class CanaryCrawlTests(RoleTestCase):
         self.assertContains(own.get(reverse("accounts:preferences")), PRIVATE_NAME)
         admin_users = self.as_("admin").get(reverse("admin:accounts_user_changelist"))
         self.assertContains(admin_users, PRIVATE_EMAIL)
+        for module in canary_modules():
+            module.check_shown(self)
 
     def test_the_crawler_reports_a_canary_it_meets(self) -> None:
         """The crawl itself can fail: signed in as the private person, their name is found."""

@@ -1,0 +1,10 @@
+"""Routes of the directory (this module's part); collected by ``minka/directory/urls.py``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
