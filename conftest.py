@@ -15,3 +15,12 @@ def _clear_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Uploads made by tests (demo evidence, logos, photos) go to a temporary folder."""
+    import tempfile
+
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="minka-test-media-")

@@ -51,6 +51,10 @@ PAGES: list[tuple[str, str]] = [
     ("anonymous", "/accesibilidad/"),
     ("member", "/cuenta/preferencias/"),
     ("coordinator", "/invitaciones/"),
+    ("anonymous", "/directorio/"),
+    ("member", "/directorio/personas/"),
+    ("member", "/mis-datos/"),
+    ("coordinator", "/directorio/solicitudes/"),
 ]
 
 # <link rel> values whose target the browser downloads.

@@ -62,7 +62,14 @@ class UserAdmin(AuditedModelAdmin):
 class InvitationAdmin(AuditedModelAdmin):
     list_display = ["email", "organization", "invited_by", "created_at", "expires_at"]
     search_fields = ["email", "organization__name"]
-    readonly_fields = ["email", "organization", "invited_by", "accepted_at", "accepted_by"]
+    readonly_fields = [
+        "email",
+        "organization",
+        "person",
+        "invited_by",
+        "accepted_at",
+        "accepted_by",
+    ]
     exclude = ["token_hash"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

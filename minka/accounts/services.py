@@ -21,18 +21,27 @@ from minka.core.services import audit_changes, audit_record
 from minka.core.urls_util import absolute_url
 
 if TYPE_CHECKING:
-    from minka.directory.models import Organization
+    from minka.directory.models import Organization, Person
 
 
 @transaction.atomic
 def invitation_create(
-    *, actor: User, email: str, organization: Organization, title: str = ""
+    *,
+    actor: User,
+    email: str,
+    organization: Organization,
+    title: str = "",
+    person: Person | None = None,
 ) -> tuple[Invitation, str]:
     """Invite ``email`` to join ``organization`` as a member, and email the link.
 
     Returns the invitation and the raw token (only its hash is stored). Refuses a second
     pending invitation for the same address and organization, and an address that
     already represents the organization. The caller need not check permissions.
+
+    With ``person`` (a pending directory record added by someone else), accepting claims
+    that record, and the email is the first contact: it says where the data came from and
+    asks for consent (SECURITY.md R4).
     """
     if not can_manage_invitations(actor):
         raise PermissionDenied
@@ -55,6 +64,7 @@ def invitation_create(
         token_hash=hash_token(token),
         invited_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+        person=person,
     )
     audit_record(actor=actor, action=AuditEntry.Action.INVITE, target=invitation)
     email_send(
@@ -88,7 +98,9 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """Accept ``invitation`` as ``user``: add the membership and raise the role to member.
 
     The invitation is locked first, so two simultaneous acceptances cannot both succeed.
-    The user's address must be the invited one: the link proves only that mailbox.
+    The user's address must be the invited one: the link proves only that mailbox. An
+    invitation that carries a directory record links it to ``user`` and makes it active,
+    with every consent still off: the person chooses what to share on "Mis datos".
     """
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     _check_acceptable(invitation)
@@ -105,8 +117,35 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
     if user.role == User.Role.REGISTERED:
         user_set_role(actor=invitation.invited_by, user=user, role=User.Role.MEMBER, check=False)
+    if invitation.person_id is not None:
+        _person_claim(person_id=invitation.person_id, user=user)
     audit_record(actor=user, action=AuditEntry.Action.INVITE_ACCEPT, target=invitation)
     return membership
+
+
+def _person_claim(*, person_id: int, user: User) -> None:
+    """Link a pending directory record to ``user``, who proved its address.
+
+    Nothing happens when the record is gone, anonymized or claimed already, or when the
+    user already has a record of their own (a person has one record; coordinators merge).
+    """
+    from minka.directory.models import Person
+
+    person = Person.objects.select_for_update().filter(pk=person_id).first()
+    if (
+        person is None
+        or person.user_id is not None
+        or person.status == Person.Status.ANONYMIZED
+        or Person.objects.filter(user=user).exists()
+    ):
+        return
+    changes = {"user": ["***", "***"]}
+    if person.status != Person.Status.ACTIVE:
+        changes["status"] = [person.status, Person.Status.ACTIVE.value]
+    person.user = user
+    person.status = Person.Status.ACTIVE
+    person.save(update_fields=["user", "status", "updated_at"])
+    audit_record(actor=user, action=AuditEntry.Action.UPDATE, target=person, changes=changes)
 
 
 @transaction.atomic

@@ -92,6 +92,10 @@ def invitation_accept(request: HtmxHttpRequest, token: str) -> HttpResponse:
                 _("Welcome! You now represent %(organization)s in the network.")
                 % {"organization": invitation.organization.name},
             )
+            if invitation.person_id is not None:
+                # A record added by the coordination team: the person decides what it shows.
+                messages.info(request, _("Choose what the directory shows about you."))
+                return redirect("directory:mydata")
             return redirect("core:home")
     elif invitation.status == Invitation.Status.PENDING and not request.user.is_authenticated:
         # The link proves the mailbox: a sign-up with this address needs no second check.

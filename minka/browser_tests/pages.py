@@ -33,6 +33,12 @@ SITE_PAGES = [
     SitePage("preferences", "/cuenta/preferencias/", User.Role.MEMBER),
     SitePage("invitations", "/invitaciones/", User.Role.COORDINATOR),
     SitePage("audit log", "/auditoria/", User.Role.ADMIN),
+    SitePage("directory", "/directorio/"),
+    SitePage("people (member)", "/directorio/personas/", User.Role.MEMBER),
+    SitePage("my data", "/mis-datos/", User.Role.MEMBER),
+    SitePage("data requests", "/directorio/solicitudes/", User.Role.COORDINATOR),
+    SitePage("new organization", "/directorio/organizaciones/nueva/", User.Role.COORDINATOR),
+    SitePage("new person", "/directorio/personas/nueva/", User.Role.COORDINATOR),
 ]
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minka.core.models import TimeStampedModel
+from minka.core.text import fold
 
 
 class Sector(models.TextChoices):
@@ -117,6 +118,8 @@ class Organization(TimeStampedModel):
     )
     member_since = models.DateField(_("member since"), null=True, blank=True)
     member_until = models.DateField(_("member until"), null=True, blank=True)
+    # Name and acronym without case or accents, kept by save(), for the name search.
+    search_key = models.CharField(max_length=240, blank=True, editable=False, db_index=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     objects = OrganizationQuerySet.as_manager()
@@ -128,6 +131,12 @@ class Organization(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_key = fold(f"{self.name} {self.acronym}")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("directory:organization-detail", args=[self.slug])
@@ -237,6 +246,8 @@ class Person(TimeStampedModel):
     email_notifications = models.BooleanField(_("email notifications"), default=False)
     telegram_notifications = models.BooleanField(_("Telegram notifications"), default=False)
     anonymized_at = models.DateTimeField(_("anonymized at"), null=True, blank=True)
+    # The name without case or accents, kept by save(), for the name search.
+    search_key = models.CharField(max_length=150, blank=True, editable=False, db_index=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     objects = PersonQuerySet.as_manager()
@@ -250,6 +261,12 @@ class Person(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_key = fold(self.full_name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("directory:person-detail", args=[self.public_id])

@@ -81,10 +81,17 @@ def image_resize(
     return ContentFile(buffer.getvalue(), name=f"{name}.png")
 
 
+# Paths of the management pages under /directorio/organizaciones/: never an organization's slug.
+RESERVED_SLUGS = frozenset({"nueva", "fusionar"})
+
+
 def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(name)[:70] or "organizacion"
     slug, counter = base, 2
-    while Organization.objects.filter(slug=slug).exclude(pk=exclude_pk or 0).exists():
+    while (
+        slug in RESERVED_SLUGS
+        or Organization.objects.filter(slug=slug).exclude(pk=exclude_pk or 0).exists()
+    ):
         slug = f"{base}-{counter}"
         counter += 1
     return slug
@@ -369,7 +376,8 @@ def data_request_close(
     request.answer = answer
     request.handled_by = actor
     request.closed_at = timezone.now()
-    request.save()
+    # Only these fields: anonymizing the person has just erased the request's details.
+    request.save(update_fields=["status", "answer", "handled_by", "closed_at", "updated_at"])
     audit_record(
         actor=actor,
         action=AuditEntry.Action.UPDATE,
@@ -413,12 +421,29 @@ def person_anonymize(*, actor: User, person: Person) -> Person:
     user = person.user
     person.user = None
     person.save()
-    ConsentEvent.objects.filter(person=person).exclude(evidence="").update(evidence="")
+    evidence = ConsentEvent.objects.filter(person=person).exclude(evidence="")
+    evidence_names = list(evidence.values_list("evidence", flat=True))
+    evidence.update(evidence="")
+    # Titles and free text may name or describe the person; the links themselves stay.
+    Affiliation.objects.filter(person=person).update(title="")
+    DataRequest.objects.filter(person=person).update(details="")
+    _admin_log_relabel(person, label)
+    from minka.accounts.models import Invitation
+
+    Invitation.objects.filter(person=person).update(
+        email="anonymized@invalid", title="", revoked_at=timezone.now()
+    )
     if user is not None:
         _account_erase(user)
-    if photo_name:
-        storage = Person._meta.get_field("photo").storage
-        transaction.on_commit(lambda: storage.delete(photo_name))
+    files = [(Person._meta.get_field("photo").storage, photo_name)] if photo_name else []
+    files += [(ConsentEvent._meta.get_field("evidence").storage, name) for name in evidence_names]
+
+    def delete_files() -> None:
+        for storage, name in files:
+            storage.delete(name)
+
+    if files:
+        transaction.on_commit(delete_files)
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, target=person)
     return person
 
@@ -429,9 +454,10 @@ def _account_erase(user: User) -> None:
     from allauth.usersessions.models import UserSession
     from django.contrib.sessions.models import Session
 
-    from minka.accounts.models import Invitation
+    from minka.accounts.models import Invitation, Membership
 
-    Invitation.objects.filter(email__iexact=user.email).update(email="anonymized@invalid")
+    Invitation.objects.filter(email__iexact=user.email).update(email="anonymized@invalid", title="")
+    Membership.objects.filter(user=user).update(title="")
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
@@ -442,3 +468,76 @@ def _account_erase(user: User) -> None:
     user.is_active = False
     user.set_unusable_password()
     user.save()
+    _admin_log_relabel(user, str(user))
+
+
+def _admin_log_relabel(obj: Any, label: str) -> None:
+    """The admin's change log names objects by ``str()``: replace an erased person's name."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
+    ).update(object_repr=label[:200])
+
+
+@transaction.atomic
+def affiliation_create(
+    *,
+    actor: User,
+    person: Person,
+    organization: Organization,
+    title: str = "",
+    start_date: Any = None,
+    end_date: Any = None,
+    is_focal_point: bool = False,
+) -> Affiliation:
+    """Record a person's role in an organization (coordinators).
+
+    A person holds at most one current (open-ended) affiliation per organization.
+    """
+    _require_coordinator(actor)
+    if person.status == Person.Status.ANONYMIZED:
+        raise ValidationError(_("This record was anonymized and can no longer be changed."))
+    if start_date and end_date and end_date < start_date:
+        raise ValidationError(_("The end date is before the start date."))
+    if (
+        end_date is None
+        and Affiliation.objects.filter(
+            person=person, organization=organization, end_date__isnull=True
+        ).exists()
+    ):
+        raise ValidationError(
+            _("%(person)s already has a current role in %(organization)s.")
+            % {"person": person.full_name, "organization": organization.name}
+        )
+    affiliation = Affiliation.objects.create(
+        person=person,
+        organization=organization,
+        title=title,
+        start_date=start_date,
+        end_date=end_date,
+        is_focal_point=is_focal_point,
+    )
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=affiliation)
+    return affiliation
+
+
+@transaction.atomic
+def affiliation_end(*, actor: User, affiliation: Affiliation) -> Affiliation:
+    """End a current affiliation today (coordinators); it stays in the person's history."""
+    _require_coordinator(actor)
+    affiliation = Affiliation.objects.select_for_update().get(pk=affiliation.pk)
+    if affiliation.end_date is not None:
+        raise ValidationError(_("This role has already ended."))
+    today = timezone.localdate()
+    affiliation.end_date = max(today, affiliation.start_date or today)
+    affiliation.is_focal_point = False
+    affiliation.save(update_fields=["end_date", "is_focal_point", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        target=affiliation,
+        changes={"end_date": ["***", "***"]},
+    )
+    return affiliation

@@ -1,13 +1,17 @@
 """Access-matrix entries for the admin site, generated from its registry.
 
 Rules: visitors and users below coordinator are sent to sign in (302). Coordinators reach
-the admin's index but no model page unless granted a permission (403; 404 for an app
-page). Admins have every permission, minus what a ModelAdmin withholds from everyone
-(the audit log cannot be added to, changed or deleted; users and invitations cannot be
-added there). Only GET and POST are listed: the admin's views do not distinguish the rest.
+the admin's index; what they may do on a model's pages is read from its ModelAdmin (as for
+admins), so the expectations follow the code: a page they may not use answers 403 (404 for
+an app page with no model for them). Admins have every permission, minus what a ModelAdmin
+withholds from everyone (the audit log cannot be added to, changed or deleted; users and
+invitations cannot be added there). Only GET and POST are listed: the admin's views do not
+distinguish the rest.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import admin
 
@@ -43,34 +47,57 @@ def admin_matrix(object_ids: dict[str, str]) -> dict[str, Access]:
         "admin:jsi18n": Access({"GET": _cells(200, 200), "POST": _cells(405, 405)}),
         "admin:view_on_site": Access(_methods(_cells(404, 404)), kwargs="view_on_site"),
     }
-    apps: set[str] = set()
+    coordinator_apps: dict[str, bool] = {}
     for model, model_admin in admin.site._registry.items():
         meta = model._meta
         label = meta.label_lower
         prefix = f"admin:{meta.app_label}_{meta.model_name}"
-        apps.add(meta.app_label)
         object_id = object_ids[label]
-        can_add = model_admin.has_add_permission(_SuperRequest())  # type: ignore[arg-type]
-        can_change = model_admin.has_change_permission(_SuperRequest())  # type: ignore[arg-type]
-        can_delete = model_admin.has_delete_permission(_SuperRequest())  # type: ignore[arg-type]
+        coord = _permissions(model_admin, _CoordinatorRequest())
+        full = _permissions(model_admin, _SuperRequest())
+        coordinator_apps[meta.app_label] = coordinator_apps.get(meta.app_label, False) or (
+            coord["module"] and any(coord[p] for p in ("view", "add", "change", "delete"))
+        )
         on_object = f"admin:{object_id}"
-        entries[f"{prefix}_changelist"] = _same(_cells(403, 200))
-        entries[f"{prefix}_add"] = _same(_cells(403, 200 if can_add else 403))
+        entries[f"{prefix}_changelist"] = _same(_cells(_ok(coord["view"]), 200))
+        entries[f"{prefix}_add"] = _same(_cells(_ok(coord["add"]), _ok(full["add"])))
         # An empty POST re-displays the form (200) where changing is allowed.
         entries[f"{prefix}_change"] = Access(
-            {"GET": _cells(403, 200), "POST": _cells(403, 200 if can_change else 403)},
+            {
+                "GET": _cells(_ok(coord["view"]), 200),
+                "POST": _cells(_ok(coord["change"]), _ok(full["change"])),
+            },
             kwargs=on_object,
         )
         # An empty POST lacks the confirmation, so the confirmation page is shown again.
         entries[f"{prefix}_delete"] = Access(
-            _methods(_cells(403, 200 if can_delete else 403)), kwargs=on_object
+            _methods(_cells(_ok(coord["delete"]), _ok(full["delete"]))), kwargs=on_object
         )
-        entries[f"{prefix}_history"] = Access(_methods(_cells(403, 200)), kwargs=on_object)
-    for app_label in sorted(apps):
+        entries[f"{prefix}_history"] = Access(
+            _methods(_cells(_ok(coord["view"]), 200)), kwargs=on_object
+        )
+    for app_label in sorted(coordinator_apps):
+        coord_app = 200 if coordinator_apps[app_label] else 404
         entries[f"admin:app_list[{app_label}]"] = Access(
-            _methods(_cells(404, 200)), kwargs=f"app:{app_label}"
+            _methods(_cells(coord_app, 200)), kwargs=f"app:{app_label}"
         )
     return entries
+
+
+def _ok(allowed: bool) -> int:
+    return 200 if allowed else 403
+
+
+def _permissions(model_admin: Any, request: Any) -> dict[str, bool]:
+    """What ``model_admin`` allows the user of ``request``, on the model as a whole."""
+    return {
+        "module": bool(model_admin.has_module_permission(request)),
+        # The admin shows the list, an object and its history with either permission.
+        "view": bool(model_admin.has_view_or_change_permission(request)),
+        "add": bool(model_admin.has_add_permission(request)),
+        "change": bool(model_admin.has_change_permission(request)),
+        "delete": bool(model_admin.has_delete_permission(request)),
+    }
 
 
 class _SuperUser:
@@ -83,6 +110,32 @@ class _SuperUser:
     def has_perm(self, perm: str, obj: object = None) -> bool:
         return True
 
+    def has_module_perms(self, app_label: str) -> bool:
+        return True
+
 
 class _SuperRequest:
     user = _SuperUser()
+
+
+class _CoordinatorUser:
+    """A coordinator as the admin sees one: staff, no Django permissions (roles rule)."""
+
+    is_active = True
+    is_staff = True
+    is_superuser = False
+    is_authenticated = True
+    role = "coordinator"
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        return False
+
+    def has_perms(self, perms: object, obj: object = None) -> bool:
+        return False
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return False
+
+
+class _CoordinatorRequest:
+    user = _CoordinatorUser()

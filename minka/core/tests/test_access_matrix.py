@@ -106,12 +106,18 @@ def url_for(key: str, access: Access, objects: Objects) -> str:
 
 def _object_ids(case: type[RoleTestCase], objects: Objects) -> dict[str, str]:
     """A real primary key per model registered in the admin, for change/delete/history."""
+    manage: Any = objects  # attributes set by minka/directory/tests/matrix_manage.py
     ids = {
         "core.auditentry": objects.audit.pk,
         "accounts.user": case.reg.pk,
         "accounts.invitation": objects.invitation.pk,
         "accounts.membership": Membership.objects.filter(user=case.mem_a).get().pk,
         "directory.organization": case.org_a.pk,
+        "directory.topic": manage.manage_topic.pk,
+        "directory.person": manage.manage_person.pk,
+        "directory.affiliation": manage.manage_affiliation.pk,
+        "directory.consentevent": manage.manage_consent_event.pk,
+        "directory.datarequest": manage.manage_data_request.pk,
         "account.emailaddress": EmailAddress.objects.get(user=case.reg).pk,
         "mfa.authenticator": Authenticator.objects.filter(user=case.coord).get().pk,
         "usersessions.usersession": objects.session.pk,

@@ -1,0 +1,179 @@
+"""Reads of the directory: what each page and export needs, in a fixed number of queries.
+
+Every selector takes the viewer and applies :mod:`minka.directory.permissions`, so a page
+cannot list a person or an organization its viewer may not see. Lists return querysets
+(paginated by the caller); the rows a template shows come from :func:`person_rows`, which
+adds what the viewer may see of each person's contact data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+
+from minka.core.roles import Role, role_of
+from minka.core.text import fold
+from minka.directory.models import Affiliation, Organization, Person
+from minka.directory.permissions import can_view_contact, people_visible_to, visible_contact
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from uuid import UUID
+
+    from django.db.models import QuerySet
+
+
+def organizations_visible_to(user: Any) -> QuerySet[Organization]:
+    """Current members for everyone; applicants and former members for members and above."""
+    if role_of(user) >= Role.MEMBER:
+        return Organization.objects.all()
+    return Organization.objects.members()
+
+
+def _current_affiliations(user: Any) -> QuerySet[Affiliation]:
+    """Current affiliations in organizations ``user`` may see, with their organization."""
+    today = timezone.localdate()
+    return (
+        Affiliation.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .filter(organization__in=organizations_visible_to(user))
+        .select_related("organization")
+        .order_by("organization__name")
+    )
+
+
+def organization_list(*, filters: Mapping[str, Any]) -> QuerySet[Organization]:
+    """The public list: member organizations, filtered by sector, region, topic and name.
+
+    ``filters`` holds cleaned values (missing or empty ones are ignored). The name search
+    ignores case and accents on the name and the acronym ("peru" finds "Perú"), through the
+    folded ``search_key`` column, on SQLite and PostgreSQL alike.
+    """
+    organizations = Organization.objects.members()
+    if filters.get("sector"):
+        organizations = organizations.filter(sector=filters["sector"])
+    if filters.get("region"):
+        organizations = organizations.filter(region=filters["region"])
+    if filters.get("topic"):
+        organizations = organizations.filter(topics=filters["topic"])
+    if filters.get("q"):
+        query = filters["q"]
+        organizations = organizations.filter(search_key__contains=fold(query))
+    return organizations.order_by("name")
+
+
+def organization_get(*, user: Any, slug: str) -> Organization:
+    """The organization ``slug`` if ``user`` may see it (raises ``Http404`` otherwise)."""
+    organization = (
+        organizations_visible_to(user).prefetch_related("topics").filter(slug=slug).first()
+    )
+    if organization is None:
+        raise Http404
+    return organization
+
+
+@dataclass
+class PersonRow:
+    """One person as a viewer sees them: their roles and the contact data they may see."""
+
+    person: Person
+    contact: dict[str, str]
+    affiliations: list[Affiliation] = field(default_factory=list)
+    title: str = ""  # the role in the organization whose page lists the person
+    show_photo: bool = False
+
+    @property
+    def is_pending(self) -> bool:
+        return self.person.status == Person.Status.PENDING
+
+
+def _photo_visible(user: Any, person: Person) -> bool:
+    return bool(person.photo) and can_view_contact(user, person, "photo")
+
+
+def person_rows(user: Any, people: Iterable[Person]) -> list[PersonRow]:
+    """Rows for ``people`` (fetched by :func:`person_list_for` or :func:`person_get_for`)."""
+    return [
+        PersonRow(
+            person=person,
+            contact=visible_contact(user, person),
+            affiliations=list(getattr(person, "current_affiliations", [])),
+            show_photo=_photo_visible(user, person),
+        )
+        for person in people
+    ]
+
+
+def person_list_for(user: Any, *, filters: Mapping[str, Any] | None = None) -> QuerySet[Person]:
+    """The people ``user`` may see, with their current affiliations prefetched.
+
+    ``filters`` may hold ``organization`` (an :class:`Organization` the user may see) and
+    ``q`` (part of the name, case-insensitive).
+    """
+    filters = filters or {}
+    people: QuerySet[Person] = people_visible_to(user)
+    if filters.get("organization"):
+        today = timezone.localdate()
+        current = Affiliation.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=today),
+            organization=filters["organization"],
+        )
+        people = people.filter(pk__in=current.values("person_id"))
+    if filters.get("q"):
+        people = people.filter(search_key__contains=fold(filters["q"]))
+    return people.prefetch_related(
+        Prefetch(
+            "affiliations", queryset=_current_affiliations(user), to_attr="current_affiliations"
+        )
+    ).order_by("full_name", "pk")
+
+
+def person_get_for(user: Any, *, public_id: UUID) -> Person:
+    """The person ``public_id`` if ``user`` may see them (raises ``Http404`` otherwise)."""
+    person = person_list_for(user).filter(public_id=public_id).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def organization_people(user: Any, organization: Organization) -> list[PersonRow]:
+    """The current focal points first, then the other current affiliations of ``organization``,
+    limited to the people ``user`` may see."""
+    affiliations = (
+        _current_affiliations(user)
+        .filter(organization=organization, person__in=people_visible_to(user))
+        .select_related("person")
+        .order_by("-is_focal_point", "person__full_name", "pk")
+    )
+    rows = []
+    for affiliation in affiliations:
+        row = person_rows(user, [affiliation.person])[0]
+        row.title = affiliation.title
+        row.affiliations = [affiliation]
+        rows.append(row)
+    return rows
+
+
+def people_for_export() -> QuerySet[Person]:
+    """Everyone listed to members (or to the public), active, with current affiliations.
+
+    The same set for every role that may export: an export is for sharing among members,
+    not for administration, so coordinators get no pending or unlisted people either.
+    """
+    today = timezone.localdate()
+    current = (
+        Affiliation.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .select_related("organization")
+        .order_by("organization__name")
+    )
+    return (
+        Person.objects.filter(status=Person.Status.ACTIVE)
+        .filter(Q(members_listing=True) | Q(public_listing=True))
+        .prefetch_related(
+            Prefetch("affiliations", queryset=current, to_attr="current_affiliations")
+        )
+        .order_by("full_name", "pk")
+    )

@@ -1,0 +1,207 @@
+"""The "Mis datos" export covers every model that points to a person or an account (R6)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from allauth.usersessions.models import UserSession
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
+from django.test import override_settings
+from django.urls import reverse
+
+from minka.accounts import services as account_services
+from minka.core.models import AuditEntry
+from minka.core.testing import RoleTestCase, add_totp
+from minka.directory import portability, services
+from minka.directory.models import ConsentEvent, ConsentPurpose, DataRequest, Person
+
+# Models that point to a person or an account but are deliberately not in the export,
+# each with the reason. A new model pointing to a person fails the test until it is either
+# exported (portability.EXPORTED_MODELS) or listed here with a reason.
+EXCLUDED: dict[str, str] = {
+    # The admin's own change log: what staff did through the admin, to other people's
+    # records. Every such change is also in the audit log (core.AuditEntry), which is
+    # exported (the person's own actions).
+    "admin.LogEntry": "staff actions, mirrored in the exported audit log",
+}
+# Not pointing to anyone by a foreign key, so not found by the walk, and not exported:
+# django.contrib.sessions' Session (a signed blob with the account id; the sessions the
+# person may see are exported from usersessions.UserSession); the task queue's results
+# (django_tasks_db), which hold queued emails until they are pruned.
+
+
+def _models_pointing_to_a_person() -> dict[str, list[str]]:
+    """``{"app.Model": [field, ...]}`` for every relation to Person or to the user model."""
+    targets = {Person, get_user_model()}
+    found: dict[str, list[str]] = {}
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if (
+                isinstance(field, models.ForeignKey | models.OneToOneField | models.ManyToManyField)
+                and field.related_model in targets
+            ):
+                found.setdefault(model._meta.label, []).append(field.name)
+    return found
+
+
+class ExportCoverageTests(RoleTestCase):
+    """Introspection: no model pointing to a person is missing from the export."""
+
+    def test_every_model_pointing_to_a_person_is_exported_or_excluded_with_a_reason(self) -> None:
+        pointing = _models_pointing_to_a_person()
+        exported = set(portability.EXPORTED_MODELS.values())
+        missing = sorted(set(pointing) - exported - set(EXCLUDED))
+        self.assertEqual(missing, [], f"models pointing to a person, not exported: {missing}")
+        self.assertIn("directory.Person", pointing)
+        print(  # noqa: T201
+            f"portability: {len(pointing)} models point to a person or an account; "
+            f"{len(exported & set(pointing))} exported, {len(EXCLUDED)} excluded with a reason"
+        )
+
+    def test_the_lists_name_real_models(self) -> None:
+        for label in [*portability.EXPORTED_MODELS.values(), *EXCLUDED]:
+            apps.get_model(label)
+        self.assertEqual(set(EXCLUDED) & set(portability.EXPORTED_MODELS.values()), set())
+
+
+@override_settings(LANGUAGE_CODE="en")
+class ExportContentTests(RoleTestCase):
+    """Every section is filled from its model; every personal field is present."""
+
+    def setUp(self) -> None:
+        self.user = self.mem_a
+        self.person = services.person_for_user(user=self.user)
+        services.person_update(
+            actor=self.user,
+            person=self.person,
+            data={
+                "phone": "+51 999 111 222",
+                "telegram": "export_tg",
+                "bio": "=HYPERLINK(bio)",
+                "email": "contact-export@example.org",
+            },
+        )
+        self.person.photo.save("export.png", ContentFile(b"x"), save=True)
+        services.person_set_consents(
+            actor=self.user, person=self.person, choices={ConsentPurpose.EMAIL: True}
+        )
+        services.person_set_consents(
+            actor=self.coord,
+            person=self.person,
+            choices={ConsentPurpose.PHONE: True},
+            channel=ConsentEvent.Channel.PAPER,
+            evidence=SimpleUploadedFile("form.pdf", b"%PDF"),
+        )
+        services.data_request_create(
+            actor=self.user, person=self.person, kind=DataRequest.Kind.ACCESS, details="All."
+        )
+        account_services.invitation_create(
+            actor=self.coord, email=self.user.email, organization=self.org_b
+        )
+        UserSession.objects.create(
+            user=self.user, ip="192.0.2.1", session_key="export-session", user_agent="UA"
+        )
+        add_totp(self.user)
+        self.addCleanup(self._delete_files)
+
+    def _delete_files(self) -> None:
+        self.person.refresh_from_db()
+        self.person.photo.delete(save=False)
+        for event in ConsentEvent.objects.exclude(evidence=""):
+            event.evidence.delete(save=False)
+
+    def test_every_section_holds_the_rows_of_its_model(self) -> None:
+        data = portability.person_export_data(self.person)
+        self.assertEqual(set(data), set(portability.EXPORTED_MODELS))
+        for section, content in data.items():
+            self.assertTrue(content, f"section {section} is empty")
+
+    def test_every_personal_field_of_person_and_account_is_in_the_json(self) -> None:
+        response = self.as_("mem_a").get(reverse("directory:mydata-export-json"))
+        data = json.loads(response.content)
+        self.person.refresh_from_db()
+        for field in Person.PERSONAL_FIELDS:
+            value = getattr(self.person, field)
+            expected = value.name if field == "photo" else value
+            self.assertTrue(expected, field)
+            self.assertEqual(data["person"][field], expected, field)
+        for purpose in ConsentPurpose.values:
+            self.assertIn(Person.consent_field(purpose), data["person"])
+        for field in ("status", "source", "public_id", "created_at"):
+            self.assertIn(field, data["person"])
+        user_fields = {
+            f.name
+            for f in get_user_model()._meta.concrete_fields
+            if f.name
+            not in {"id", "password", "is_staff", "is_superuser", "is_demo", "role_granted_by"}
+        }
+        self.assertEqual(user_fields - set(data["account"]), set())
+        self.assertNotIn("password", data["account"])
+        self.assertEqual(data["account"]["email"], self.user.email)
+        self.assertEqual(data["memberships"][0]["organization__name"], self.org_a.name)
+        self.assertEqual(data["invitations"][0]["organization"], self.org_b.name)
+        self.assertEqual(data["data_requests"][0]["details"], "All.")
+        self.assertEqual(
+            [e["purpose"] for e in data["consent_events"]],
+            [ConsentPurpose.EMAIL, ConsentPurpose.PHONE],
+        )
+        self.assertEqual([e["recorded_by_self"] for e in data["consent_events"]], [True, False])
+        self.assertTrue(data["consent_events"][1]["evidence"])
+        self.assertIn("target_type", data["audit_log"][0])
+        # Secrets stay out: no session key, no second-factor data, no password hash.
+        text = response.content.decode()
+        self.assertNotIn("export-session", text)
+        self.assertNotIn(self.user.password, text)
+
+    def test_the_downloads_are_attachments_not_cached_and_audited(self) -> None:
+        for name, ctype in (
+            ("directory:mydata-export-json", "application/json"),
+            ("directory:mydata-export-csv", "text/csv"),
+        ):
+            before = AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).count()
+            response = self.as_("mem_a").get(reverse(name))
+            self.assertEqual(response.status_code, 200)
+            self.assertTrue(response["Content-Type"].startswith(ctype))
+            self.assertIn("attachment;", response["Content-Disposition"])
+            self.assertIn("no-store", response["Cache-Control"])
+            entry = AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).first()
+            assert entry is not None
+            self.assertEqual(AuditEntry.objects.filter(action="export").count(), before + 1)
+            self.assertEqual(entry.actor, self.user)
+            self.assertEqual(entry.target_id, str(self.person.pk))
+
+    def test_the_csv_parses_back_into_section_field_value_rows(self) -> None:
+        response = self.as_("mem_a").get(reverse("directory:mydata-export-csv"))
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        self.assertEqual(rows[0], ["section", "field", "value"])
+        self.assertTrue(all(len(row) == 3 for row in rows))
+        values = {(s, f): v for s, f, v in rows[1:]}
+        self.assertEqual(values[("person", "telegram")], "export_tg")
+        self.assertEqual(values[("account", "email")], self.user.email)
+        self.assertEqual(values[("consent_events.1", "granted")], "true")
+        # A value that a spreadsheet would run as a formula is quoted as text.
+        self.assertEqual(values[("person", "bio")], "'=HYPERLINK(bio)")
+        sections = {s.split(".")[0] for s, _f, _v in rows[1:]}
+        self.assertEqual(sections, set(portability.EXPORTED_MODELS))
+
+    def test_the_export_costs_a_fixed_number_of_queries(self) -> None:
+        """Same count with one row per section and with several."""
+        client = self.as_("mem_a")
+        url = reverse("directory:mydata-export-json")
+        client.get(url)  # warm the session
+        with self.assertNumQueries(17) as first:
+            client.get(url)
+        services.data_request_create(
+            actor=self.user, person=self.person, kind=DataRequest.Kind.OPPOSITION
+        )
+        services.person_set_consents(
+            actor=self.user, person=self.person, choices={ConsentPurpose.PHOTO: True}
+        )
+        with self.assertNumQueries(len(first.captured_queries)):
+            client.get(url)
