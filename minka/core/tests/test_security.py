@@ -161,3 +161,22 @@ class LoggingTests(RoleTestCase):
                 {"login": self.reg.email, "password": "canary-password-value"},
             )
         self.assertNotIn("canary-password-value", "\n".join(logs.output))
+
+
+class EscapingLintTests(RoleTestCase):
+    def test_auto_escaping_is_never_switched_off_outside_plain_text_emails(self) -> None:
+        """``|safe``, ``mark_safe`` and ``autoescape off`` only where reviewed: the allowlist
+        is the plain-text email templates, which are not HTML."""
+        from pathlib import Path
+
+        root = Path(__file__).resolve().parents[2]
+        offenders = []
+        for source in root.rglob("*"):
+            if source.suffix not in {".html", ".py", ".txt"} or "tests" in source.parts:
+                continue
+            text = source.read_text(encoding="utf-8", errors="replace")
+            for marker in ("|safe", "mark_safe(", "autoescape off"):
+                in_text_email = source.suffix == ".txt" and "emails" in source.parts
+                if marker in text and not (marker == "autoescape off" and in_text_email):
+                    offenders.append(f"{source.relative_to(root)}: {marker}")
+        self.assertEqual(offenders, [])
