@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "minka.core",
     "minka.accounts",
     "minka.directory",
+    "minka.search",
     "minka.core.apps.MinkaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
