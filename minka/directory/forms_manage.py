@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from minka.directory.models import ConsentPurpose, Organization, Person, Topic
+from minka.directory.services import ORGANIZATION_FIELDS
 
 MAX_LOGO_BYTES = 5 * 1024 * 1024
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
@@ -47,19 +48,8 @@ class OrganizationForm(forms.ModelForm[Organization]):
 
     class Meta:
         model = Organization
-        fields = [
-            "name",
-            "acronym",
-            "sector",
-            "region",
-            "description",
-            "website",
-            "public_email",
-            "membership_status",
-            "member_since",
-            "member_until",
-            "topics",
-        ]
+        # The fields the service writes, plus the topics it sets.
+        fields = [*ORGANIZATION_FIELDS, "topics"]
         widgets = {
             "member_since": DateInput(),
             "member_until": DateInput(),
