@@ -29,6 +29,17 @@ _TWO_FACTOR_EXEMPT = {
 }
 
 
+def set_language_cookie(response: HttpResponse, language: str) -> None:
+    """Remember ``language`` in the browser, as Django's own language switch does."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+    )
+
+
 class UserLanguageMiddleware:
     """Use the signed-in user's preferred language when the browser has no language cookie."""
 
@@ -44,13 +55,7 @@ class UserLanguageMiddleware:
                 request.LANGUAGE_CODE = preferred
         response = self.get_response(request)
         if preferred:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                preferred,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite="Lax",
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-            )
+            set_language_cookie(response, preferred)
         return response
 
 

@@ -17,6 +17,7 @@ from django.views.i18n import set_language as django_set_language
 
 from minka.accounts import selectors, services
 from minka.accounts.forms import InvitationForm, PreferencesForm
+from minka.accounts.middleware import set_language_cookie
 from minka.accounts.models import Invitation
 from minka.core.decorators import role_required
 from minka.core.roles import Role
@@ -121,9 +122,7 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.success(request, _("Your preferences were saved."))
         response = redirect("accounts:preferences")
         if user.language:
-            response.set_cookie(
-                "minka_language", user.language, max_age=365 * 24 * 3600, samesite="Lax"
-            )
+            set_language_cookie(response, user.language)
         return response
     return render(
         request,

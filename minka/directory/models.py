@@ -142,13 +142,6 @@ class Organization(TimeStampedModel):
         return reverse("directory:organization-detail", args=[self.slug])
 
 
-class Visibility(models.TextChoices):
-    """Who sees one of a person's contact fields; never public."""
-
-    MEMBERS = "members", _("Members of the network")
-    PRIVATE = "private", _("Only me and the coordination team")
-
-
 class ConsentPurpose(models.TextChoices):
     """The separate purposes a person agrees to (SECURITY.md R3)."""
 
