@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+# The S3-compatible test server (SeaweedFS), as the ``s3_server`` fixture.
+pytest_plugins = ["minka.core.tests.s3server"]
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "minka.accounts",
     "minka.directory",
     "minka.search",
+    "minka.documents",
     "minka.core.apps.MinkaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -263,6 +264,26 @@ ARCO_DEADLINE_DAYS = {
 }
 DIRECTORY_PAGE_SIZE = env_int("MINKA_DIRECTORY_PAGE_SIZE", 30, minimum=5)
 
+# The repository: upload limits and background processing of documents.
+REPOSITORY_MAX_UPLOAD_BYTES = env_int("MINKA_UPLOAD_MAX_MB", 50, minimum=1) * 1024 * 1024
+# The first handler skips a file as soon as it passes the limit (minka.core.uploads).
+FILE_UPLOAD_HANDLERS = [
+    "minka.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+REPOSITORY_MAX_FILES_PER_UPLOAD = env_int("MINKA_UPLOAD_MAX_FILES", 20, minimum=1)
+REPOSITORY_PAGE_SIZE = env_int("MINKA_REPOSITORY_PAGE_SIZE", 20, minimum=5)
+# Each extraction runs in a child process with these limits (wall seconds, address space).
+EXTRACTION_TIMEOUT = env_int("MINKA_EXTRACTION_TIMEOUT", 120, minimum=5)
+EXTRACTION_MEMORY_MB = env_int("MINKA_EXTRACTION_MEMORY_MB", 1024, minimum=128)
+# LibreOffice converts legacy DOC/PPT and renders previews of office files when found:
+# the path to `soffice`, or empty to look it up on PATH ("off" disables it).
+LIBREOFFICE = env_str("MINKA_LIBREOFFICE")
+SEARCH_PAGE_SIZE = env_int("MINKA_SEARCH_PAGE_SIZE", 20, minimum=5)
+# Searches per minute per account (or per address for visitors) before a 429.
+SEARCH_RATE_LIMIT = env_int("MINKA_SEARCH_RATE_LIMIT", 60, minimum=1)
+
 # --- Internationalization -------------------------------------------------------------------
 
 LANGUAGE_CODE = "es"
@@ -283,8 +304,33 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = env_path("MINKA_STATIC_ROOT", DATA_DIR / "static")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env_path("MINKA_MEDIA_ROOT", DATA_DIR / "media")
+# Uploaded files (documents, logos, photos) are never served from MEDIA_URL: views check
+# permissions and stream them. With MINKA_S3_BUCKET set they live in S3-compatible object
+# storage instead of MEDIA_ROOT (see minka.core.storage).
+S3_BUCKET = env_str("MINKA_S3_BUCKET")
+S3_OPTIONS = {
+    "bucket_name": S3_BUCKET,
+    "endpoint_url": env_str("MINKA_S3_ENDPOINT_URL") or None,
+    "region_name": env_str("MINKA_S3_REGION", "us-east-1"),
+    "access_key": env_str("MINKA_S3_ACCESS_KEY_ID"),
+    "secret_key": env_secret("MINKA_S3_SECRET_ACCESS_KEY"),
+    "addressing_style": env_str("MINKA_S3_ADDRESSING_STYLE", "path"),
+    "location": env_str("MINKA_S3_PREFIX"),
+    "default_acl": None,
+    "querystring_auth": True,
+    # Signed URLs live at most five minutes (SECURITY.md 1.4).
+    "querystring_expire": min(env_int("MINKA_S3_URL_EXPIRE", 300, minimum=1), 300),
+    "file_overwrite": False,
+}
+# Redirect document downloads to a short-lived signed URL instead of streaming them through
+# the application (saves app-server time on large files; S3 then sets the headers).
+S3_SIGNED_DOWNLOADS = env_bool("MINKA_S3_SIGNED_DOWNLOADS", default=False)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        {"BACKEND": "minka.core.storage.PrivateS3Storage", "OPTIONS": S3_OPTIONS}
+        if S3_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("minka.core.urls")),
     path("", include("minka.accounts.urls")),
     path("", include("minka.directory.urls")),
+    path("repositorio/", include("minka.documents.urls")),
+    path("buscar/", include("minka.search.urls")),
     path("cuenta/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

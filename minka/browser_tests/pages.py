@@ -39,6 +39,9 @@ SITE_PAGES = [
     SitePage("data requests", "/directorio/solicitudes/", User.Role.COORDINATOR),
     SitePage("new organization", "/directorio/organizaciones/nueva/", User.Role.COORDINATOR),
     SitePage("new person", "/directorio/personas/nueva/", User.Role.COORDINATOR),
+    SitePage("repository", "/repositorio/"),
+    SitePage("upload", "/repositorio/subir/", User.Role.MEMBER),
+    SitePage("search", "/buscar/?q=red+dorsal"),
 ]
 
 

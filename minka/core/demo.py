@@ -27,6 +27,7 @@ from minka.directory.models import (
     Sector,
     Topic,
 )
+from minka.documents import demo as documents_demo
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -243,6 +244,9 @@ def load(*, password: str) -> int:
     created += new
     created += _load_people(coordinator=accounts["coordinacion@minka.test"], orgs=organizations)
     created += _load_own_record(member, MEMBER_CONSENTS)
+    created += documents_demo.load(
+        coordinator=accounts["coordinacion@minka.test"], organizations=organizations, topics=topics
+    )
     return created
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from minka.core.models import AuditEntry
 from minka.core.services import audit_record
@@ -40,6 +40,8 @@ EXPORTED_MODELS: dict[str, str] = {
     "second_factors": "mfa.Authenticator",
     "sessions": "usersessions.UserSession",
     "audit_log": "core.AuditEntry",
+    "documents": "documents.Document",
+    "document_versions": "documents.Version",
 }
 
 # The account's fields in the export; the password hash and the staff flags are left out
@@ -199,7 +201,43 @@ def person_export_data(person: Person, *, user: User | None = None) -> dict[str,
         ),
     }
     data.update(_user_sections(person, user) if user is not None else _empty_user_sections(person))
+    data.update(_document_sections(person, user))
     return data
+
+
+def _document_sections(person: Person, user: User | None) -> dict[str, Any]:
+    """The documents naming the person as an author, and what their account uploaded."""
+    from minka.documents.models import Document, Version
+
+    authored = Q(people=person)
+    uploaded = Q(uploaded_by=user) if user is not None else Q(pk__in=[])
+    return {
+        "documents": [
+            {
+                "public_id": document.public_id,
+                "title": document.title,
+                "visibility": document.visibility,
+                "created_at": document.created_at,
+                "named_as_author": document.is_author,
+                "uploaded_by_them": user is not None and document.uploaded_by_id == user.pk,
+            }
+            for document in Document.objects.filter(authored | uploaded)
+            .annotate(
+                is_author=Exists(
+                    Document.people.through.objects.filter(document=OuterRef("pk"), person=person)
+                )
+            )
+            .distinct()
+            .order_by("created_at", "pk")
+        ],
+        "document_versions": list(
+            Version.objects.filter(uploaded_by=user)
+            .order_by("created_at", "pk")
+            .values("document__public_id", "number", "original_name", "note", "created_at")
+        )
+        if user is not None
+        else [],
+    }
 
 
 def export_json(data: dict[str, Any]) -> str:

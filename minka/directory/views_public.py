@@ -19,6 +19,7 @@ from minka.core.decorators import role_required
 from minka.core.roles import Role
 from minka.directory import exports, selectors
 from minka.directory.forms_public import OrganizationFilterForm, PersonFilterForm
+from minka.documents.selectors import organization_documents
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -69,6 +70,7 @@ def organization_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "organization": organization,
             "focal_points": [r for r in rows if r.affiliations[0].is_focal_point],
             "others": [r for r in rows if not r.affiliations[0].is_focal_point],
+            "documents": organization_documents(user=request.user, organization=organization),
         },
     )
 
@@ -127,27 +129,30 @@ def export_vcard(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _image_response(field_file: Any) -> HttpResponseBase:
-    """Serve a stored, re-encoded PNG (logos and photos are always re-encoded on upload)."""
-    from django.http import FileResponse, Http404
+def _image_response(
+    request: HtmxHttpRequest, field_file: Any, *, filename: str, public: bool
+) -> HttpResponseBase:
+    """Serve a stored, re-encoded PNG (logos and photos are always re-encoded on upload).
+    Only ``public`` images (logos) may be kept a few minutes in the browser's cache."""
+    from minka.core.storage import file_response
 
-    if not field_file:
-        raise Http404
-    try:
-        handle = field_file.open("rb")
-    except OSError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type="image/png")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+    return file_response(
+        request,
+        field_file,
+        filename=filename,
+        content_type="image/png",
+        inline=True,
+        public=public,
+    )
 
 
 @require_GET
 def organization_logo(request: HtmxHttpRequest, slug: str) -> HttpResponseBase:
     """An organization's logo, for whoever may see the organization."""
-    return _image_response(selectors.organization_get(user=request.user, slug=slug).logo)
+    organization = selectors.organization_get(user=request.user, slug=slug)
+    return _image_response(
+        request, organization.logo, filename=f"logo-{organization.slug}.png", public=True
+    )
 
 
 @require_GET
@@ -161,4 +166,4 @@ def person_photo(request: HtmxHttpRequest, public_id: UUID) -> HttpResponseBase:
     person = selectors.person_get_for(request.user, public_id=public_id)
     if not can_view_contact(request.user, person, "photo"):
         raise Http404
-    return _image_response(person.photo)
+    return _image_response(request, person.photo, filename="foto.png", public=False)

@@ -19,15 +19,19 @@ match in order, and results and facet counts include only what ``user`` may see.
 
 from __future__ import annotations
 
+import html
+import json
 import re
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from minka.core.text import fold
@@ -35,7 +39,6 @@ from minka.core.visibility import Visibility, visibilities_for
 from minka.search._stem import TOKEN_RE, ParsedQuery, parse_query, stem, stemmed_text
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from types import ModuleType
 
     from django.db.models import Model
@@ -88,6 +91,9 @@ class SearchHit:
     title: str
     snippet: SafeString  # escaped HTML, matched words in <mark>
     rank: float  # higher is better; comparable only within one result set
+    # The 1-based page of the snippet's first match, for a body whose pages are separated by
+    # form feeds ("\f"); None for a body without pages or a match in the title only.
+    page: int | None = None
 
 
 @dataclass
@@ -101,7 +107,8 @@ class SearchResults:
     message: str = ""
     # False when the query matched more than MAX_CANDIDATES entries: then only the most
     # recently indexed MAX_CANDIDATES matches were ranked, filtered and counted, and
-    # ``total`` and the facet counts are lower bounds (suggest a more precise query).
+    # ``total`` and the facet counts are lower bounds (suggest a more precise query). On
+    # PostgreSQL the cap counts the entries that contain every word, phrases checked after.
     exact: bool = True
 
 
@@ -159,7 +166,7 @@ def _clean_facets(values: FacetValues) -> dict[str, list[str]]:
         if not _FACET_KEY_RE.match(key):
             raise ValueError(f"Invalid facet name: {key!r}.")
         items = [value] if isinstance(value, str) else list(value)
-        cleaned[key] = sorted({str(item) for item in items if str(item)})
+        cleaned[key] = sorted({str(item).replace("\x00", "") for item in items} - {""})
     return cleaned
 
 
@@ -169,14 +176,23 @@ def _entry_fields(adapter: Searchable, obj: Model) -> dict[str, Any] | None:
         return None
     if visibility not in Visibility.values:
         raise ValueError(f"Invalid visibility: {visibility!r}.")
-    title = adapter.title(obj)[:500]
-    body = adapter.body(obj)[:MAX_BODY_CHARS]
+    return {
+        **_text_fields(adapter.title(obj), adapter.body(obj)),
+        "visibility": visibility,
+        "facets": _clean_facets(adapter.facets(obj)),
+    }
+
+
+def _text_fields(title: str, body: str) -> dict[str, str]:
+    # PostgreSQL cannot store NUL characters (extracted text sometimes has them).
+    title = title[:500].replace("\x00", "")
+    body = body[:MAX_BODY_CHARS].replace("\x00", "")
+    stemmed_title = stemmed_text(title)
     return {
         "title": title,
         "body": body,
-        "stemmed": stemmed_text(title) + "\n" + stemmed_text(body),
-        "visibility": visibility,
-        "facets": _clean_facets(adapter.facets(obj)),
+        "stemmed": stemmed_title + "\n" + stemmed_text(body),
+        "stemmed_title": stemmed_title,
     }
 
 
@@ -243,9 +259,7 @@ def bulk_index(entries: Iterable[Mapping[str, Any]], batch_size: int = 1000) -> 
                 SearchEntry(
                     content_type=raw["content_type"],
                     object_id=str(raw["object_id"]),
-                    title=raw["title"],
-                    body=raw["body"],
-                    stemmed=stemmed_text(raw["title"]) + "\n" + stemmed_text(raw["body"]),
+                    **_text_fields(raw["title"], raw["body"]),
                     visibility=raw["visibility"],
                     facets=_clean_facets(raw.get("facets", {})),
                 )
@@ -273,11 +287,15 @@ def search(
 ) -> SearchResults:
     """Return the entries matching ``query`` that ``user`` may see, best first.
 
-    ``filters`` narrows by facet values (``{"kind": "acta"}``); unknown facet names simply
-    match nothing. Facet counts cover every visible match, not only the requested page (up
-    to ``MAX_CANDIDATES`` matches; beyond, ``exact`` is false). A
-    query with nothing to search for (empty, only stop words or punctuation) returns no hits
-    and a ``message``. Never raises on user input.
+    ``filters`` narrows by facet values (``{"kind": "acta"}``), one value per facet; an
+    unknown facet name, an empty value or anything but a string matches nothing. Facet counts
+    cover every visible match, not only the requested page (up to ``MAX_CANDIDATES`` matches;
+    beyond, ``exact`` is false). A query with nothing to search for (empty, only stop words or
+    punctuation) returns no hits and a ``message``. Never raises on user input.
+
+    Costs two queries: one returns every candidate's score and facets (NULL for those the
+    user may not see or the filters exclude), counted and ranked here; the other reads the
+    title and body of the requested page's hits.
     """
     results = SearchResults(query=query)
     parsed = parse_query(query)
@@ -285,58 +303,95 @@ def search(
         # es: "Escriba al menos una palabra para buscar."
         results.message = _("Type at least one word to search.")
         return results
-    limit = max(1, min(int(limit), MAX_LIMIT))
-    offset = max(0, int(offset))
-    engine = _engine()
-    candidates, params = engine.candidates_sql(parsed, MAX_CANDIDATES)
-    score, score_params = engine.score_sql(parsed)
-    params += score_params
-    allowed = visibilities_for(user)
-    conditions = ["e.visibility IN (" + ", ".join(["%s"] * len(allowed)) + ")"]
-    params += allowed
-    for key, value in sorted((filters or {}).items()):
-        if not _FACET_KEY_RE.match(key):
-            return results
-        condition, condition_params = engine.facet_filter_sql(key, str(value))
-        conditions.append(condition)
-        params += condition_params
-    # Every piece of this SQL is fixed text from this module or the engine module; every
-    # value is a parameter.
-    cte = (
-        f"WITH m AS ({candidates}), hits AS (SELECT m.id AS id, {score} AS score "  # noqa: S608
-        "FROM m JOIN search_searchentry e ON e.id = m.id "
-        f"WHERE {' AND '.join(conditions)}) "
-    )
+    limit = max(1, min(_as_int(limit, 20), MAX_LIMIT))
+    offset = max(0, _as_int(offset, 0))
+    valid_filters = _valid_filters(filters)
+    visibilities = visibilities_for(user)
+    if valid_filters is None or not visibilities:
+        return results
+    sql, params = _engine().candidates_sql(parsed, MAX_CANDIDATES, visibilities, valid_filters)
     with connection.cursor() as cursor:
-        counts = cte + "SELECT (SELECT COUNT(*) FROM hits), (SELECT COUNT(*) FROM m)"  # noqa: S608
-        cursor.execute(counts, params)
-        total, candidate_count = cursor.fetchone()
-        results.total = int(total)
-        results.exact = candidate_count < MAX_CANDIDATES
-        if not results.total:
-            return results
-        cursor.execute(
-            cte + "SELECT e.content_type, e.object_id, e.title, e.body, hits.score "
-            "FROM hits JOIN search_searchentry e ON e.id = hits.id "
-            "ORDER BY hits.score DESC, e.id DESC LIMIT %s OFFSET %s",
-            [*params, limit, offset],
-        )
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
-        cursor.execute(cte + engine.FACET_COUNTS_SQL, params)
-        facet_rows = cursor.fetchall()
-    results.hits = [
-        SearchHit(
-            content_type=content_type,
-            object_id=object_id,
-            title=title,
-            snippet=highlight(body or title, parsed),
-            rank=float(score),
+    results.exact = len(rows) < MAX_CANDIDATES
+    # (id, score, facets JSON) of every hit, best first (the newest first among equals).
+    hits = [row for row in rows if row[2] is not None]
+    results.total = len(hits)
+    results.facets = _count_facets(row[2] for row in hits)
+    hits.sort(key=itemgetter(1, 0), reverse=True)
+    page = hits[offset : offset + limit]
+    if not page:
+        return results
+    entries = _entries([row[0] for row in page])
+    for id_, score, _facets in page:
+        if id_ not in entries:  # Removed since the first query.
+            continue
+        content_type, object_id, title, body = entries[id_]
+        snippet, page_number = _snippet(body or title, parsed)
+        results.hits.append(
+            SearchHit(
+                content_type=content_type,
+                object_id=object_id,
+                title=title,
+                snippet=snippet,
+                rank=float(score),
+                page=page_number if body else None,
+            )
         )
-        for content_type, object_id, title, body, score in rows
-    ]
-    for key, value, count in sorted(facet_rows, key=lambda r: (r[0], -r[2], r[1])):
-        results.facets.setdefault(key, {})[value] = int(count)
     return results
+
+
+def _as_int(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        return default
+
+
+def _valid_filters(filters: Mapping[str, str] | None) -> list[tuple[str, str]] | None:
+    """Return the filters as sorted (facet, value) pairs, or None when one can match nothing.
+
+    Entries never hold an empty facet value or a NUL, and a value that is not a string or
+    cannot be encoded cannot have been stored either.
+    """
+    valid: list[tuple[str, str]] = []
+    for key, value in (filters or {}).items():
+        if not isinstance(key, str) or not _FACET_KEY_RE.match(key):
+            return None
+        if not isinstance(value, str) or not value or "\x00" in value:
+            return None
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            return None
+        valid.append((key, value))
+    return sorted(valid)
+
+
+def _count_facets(all_facets: Iterable[str]) -> dict[str, dict[str, int]]:
+    # Many entries share the same facets (a kind, a year): count each distinct JSON text,
+    # then parse it once.
+    counts: Counter[tuple[str, str]] = Counter()
+    for facets, count in Counter(all_facets).items():
+        for pair in _facet_pairs(facets):
+            counts[pair] += count
+    # Keys by name; values by count, then name.
+    results: dict[str, dict[str, int]] = {}
+    for (key, value), count in sorted(counts.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1])):
+        results.setdefault(key, {})[value] = count
+    return results
+
+
+def _entries(ids: list[int]) -> dict[int, tuple[str, str, str, str]]:
+    """Return (content type, object id, title, body) of the entries with ``ids``."""
+    placeholders = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, content_type, object_id, title, body FROM search_searchentry "  # noqa: S608
+            f"WHERE id IN ({placeholders})",
+            ids,
+        )
+        return {row[0]: row[1:] for row in cursor.fetchall()}
 
 
 def highlight(text: str, parsed: ParsedQuery, words: int = SNIPPET_WORDS) -> SafeString:
@@ -344,20 +399,33 @@ def highlight(text: str, parsed: ParsedQuery, words: int = SNIPPET_WORDS) -> Saf
     word that matches the query (in any form) wrapped in ``<mark>``.
 
     Scans only up to the first match and the window after it, so long texts stay cheap.
+    Form feeds (page breaks) show as spaces.
+    """
+    return _snippet(text, parsed, words)[0]
+
+
+def _snippet(
+    text: str, parsed: ParsedQuery, words: int = SNIPPET_WORDS
+) -> tuple[SafeString, int | None]:
+    """Return :func:`highlight`'s snippet and the 1-based page of its first match: one plus
+    the form feeds before it, or None when ``text`` has no form feed or nothing matched.
     """
     wanted, wanted_stems = parsed.highlight_words()
 
     def matches(word: str) -> bool:
-        token = _fold_word(word)
-        return token in wanted or stem(token) in wanted_stems
+        token, token_stem = _fold_and_stem(word)
+        return token in wanted or token_stem in wanted_stems
 
     before: deque[tuple[int, int]] = deque(maxlen=words // 4)
     window: list[tuple[int, int]] = []
     skipped = 0
+    page = None
     spans = TOKEN_RE.finditer(text)
     for match in spans:
         if matches(match.group()):
             window = [*before, match.span()]
+            if "\f" in text:
+                page = text.count("\f", 0, match.start()) + 1
             break
         before.append(match.span())
         skipped += 1
@@ -371,28 +439,33 @@ def highlight(text: str, parsed: ParsedQuery, words: int = SNIPPET_WORDS) -> Saf
             more = True
             break
         window.append(match.span())
+    # A form feed is one character, like the space that replaces it: the spans still apply.
+    text = text.replace("\f", " ")
     if not window:
-        return escape(text[:200])
-    # format_html escapes every piece of document text; the <mark> tags are the only markup.
-    marked = [
-        format_html("{}<mark>{}</mark>", gap, word)
-        if matches(word)
-        else format_html("{}{}", gap, word)
-        for gap, word in _gaps_and_words(text, window)
-    ]
-    tail = " …" if more else text[window[-1][1] :].rstrip()
-    return format_html(
-        "{}{}{}", "… " if lo_cut else "", format_html_join("", "{}", ((m,) for m in marked)), tail
-    )
-
-
-def _gaps_and_words(text: str, window: list[tuple[int, int]]) -> Iterator[tuple[str, str]]:
+        return escape(text[:200]), page
+    # Every piece of document text is escaped; the <mark> tags are the only markup. (The text
+    # between two marked words is escaped at once, with html.escape, which
+    # django.utils.html.escape wraps: a results page renders hundreds of pieces.)
+    pieces = ["… " if lo_cut else ""]
     position = window[0][0]
     for start, end in window:
-        yield text[position:start], text[start:end]
-        position = end
+        word = text[start:end]
+        if matches(word):
+            pieces += [html.escape(text[position:start]), f"<mark>{html.escape(word)}</mark>"]
+            position = end
+    if more:
+        pieces += [html.escape(text[position : window[-1][1]]), " …"]
+    else:
+        pieces.append(html.escape(text[position:].rstrip()))
+    return mark_safe("".join(pieces)), page  # noqa: S308 -- escaped above.
 
 
 @lru_cache(maxsize=65536)
-def _fold_word(word: str) -> str:
-    return fold(word)
+def _fold_and_stem(word: str) -> tuple[str, str]:
+    token = fold(word)
+    return token, stem(token)
+
+
+@lru_cache(maxsize=4096)
+def _facet_pairs(facets: str) -> tuple[tuple[str, str], ...]:
+    return tuple((key, value) for key, values in json.loads(facets).items() for value in values)

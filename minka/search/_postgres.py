@@ -1,10 +1,17 @@
 """PostgreSQL engine: a generated ``tsvector`` over the Python-stemmed text, with a GIN index.
 
-The column is ``to_tsvector('simple', stemmed)``: the text is already folded and stemmed in
-Python exactly as on SQLite, so neither the ``unaccent`` extension nor the ``spanish``
-configuration is needed (chaining ``unaccent`` before the Spanish stemmer silently stops
-stemming accented suffixes). Queries are built from the same tokens, quoted, and passed to
-``to_tsquery`` as a parameter: user text never reaches the tsquery parser unchanged.
+The column is ``setweight(to_tsvector('simple', stemmed_title), 'A') || to_tsvector('simple',
+stemmed)``: the text is already folded and stemmed in Python exactly as on SQLite, so neither
+the ``unaccent`` extension nor the ``spanish`` configuration is needed (chaining ``unaccent``
+before the Spanish stemmer silently stops stemming accented suffixes). Queries are built from
+the same tokens, quoted, and passed to ``to_tsquery`` as a parameter: user text never reaches
+the tsquery parser unchanged.
+
+A search reads the index in two steps within one statement. ``search_entry_candidates`` (see
+the migrations) finds the newest ids containing every word through the GIN index, visiting
+only the newest rows when a word is frequent. Only those candidates are then looked up by id,
+checked for phrases, visibility and filters, and ranked: the vector is stored in line, so each
+costs one short row.
 """
 
 from __future__ import annotations
@@ -15,12 +22,27 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from minka.search._stem import ParsedQuery
+
+# ts_rank's weights for D (the title and body) and A (the title again): a word in the title
+# counts four times, as on SQLite.
+RANK_WEIGHTS = "{0.1, 0.1, 0.1, 0.3}"
 
 
 def _lexeme(token: str) -> str:
     # Tokens are letters and digits only; the quotes keep words like "and" literal.
     return "'" + token.replace("'", "").replace("\\", "") + "'"
+
+
+def words_tsquery_text(parsed: ParsedQuery) -> str:
+    """Return the ``to_tsquery`` text of every stem in ``parsed``, phrases' included, AND-ed.
+
+    Without phrase operators the GIN index answers it alone, without reading any vector.
+    """
+    stems = parsed.term_stems() + [s for stems in parsed.phrase_stems() for s in stems]
+    return " & ".join(_lexeme(s) for s in dict.fromkeys(stems))
 
 
 def tsquery_text(parsed: ParsedQuery) -> str:
@@ -32,39 +54,49 @@ def tsquery_text(parsed: ParsedQuery) -> str:
     return " & ".join(parts)
 
 
-def candidates_sql(parsed: ParsedQuery, cap: int) -> tuple[str, list[Any]]:
-    """Return a SELECT of (id, score) for the ``cap`` most recently indexed matches.
+def candidates_sql(
+    parsed: ParsedQuery, cap: int, visibilities: Sequence[str], filters: Sequence[tuple[str, str]]
+) -> tuple[str, list[Any]]:
+    """Return a SELECT of (id, score, facets) for the ``cap`` most recently indexed entries
+    that contain every word of ``parsed``.
 
-    The score is computed later (:func:`score_sql`), only for the visible, filtered hits:
-    ``ts_rank`` reads every matching vector, which is what makes broad queries slow.
+    ``score`` and ``facets`` (JSON) are NULL for a candidate that misses a phrase, has a
+    visibility outside ``visibilities`` or fails a ``(facet, value)`` filter: such a row is
+    counted as a candidate, nothing more. ``ts_rank`` runs only for the others.
     """
+    words = words_tsquery_text(parsed)
+    conditions = ["e.visibility IN (" + ", ".join(["%s"] * len(visibilities)) + ")"]
+    params: list[Any] = [words, words, cap, *visibilities]
+    for key, value in filters:
+        conditions.append("e.facets @> %s::jsonb")
+        params.append(json.dumps({key: [value]}))
+    phrase = ""
+    if parsed.phrases:
+        phrase = " AND e.search_vector @@ to_tsquery('simple', %s)"
+        params.append(tsquery_text(parsed))
+    # Fixed SQL text; every value is a parameter. The LATERAL subquery (LIMIT 1 keeps it
+    # from being flattened into a join) looks each candidate up by id: given the phrase
+    # condition as a join clause, the planner would rather check it on every entry through
+    # the GIN index, reading all their vectors.
     sql = (
-        "SELECT id, 0.0 AS score FROM search_searchentry "
-        "WHERE search_vector @@ to_tsquery('simple', %s) ORDER BY id DESC LIMIT %s"
+        "SELECT c.id, h.score, h.facets "  # noqa: S608
+        "FROM to_tsquery('simple', %s) AS q (query) "
+        "CROSS JOIN search_entry_candidates(to_tsquery('simple', %s), %s) AS c (id) "
+        "LEFT JOIN LATERAL ("
+        f"SELECT ts_rank('{RANK_WEIGHTS}', e.search_vector, q.query) AS score, e.facets "
+        "FROM search_searchentry AS e "
+        f"WHERE e.id = c.id AND {' AND '.join(conditions)}{phrase} LIMIT 1"
+        ") AS h ON true"
     )
-    return sql, [tsquery_text(parsed), cap]
-
-
-def score_sql(parsed: ParsedQuery) -> tuple[str, list[Any]]:
-    """Return the score expression of the filtered hits."""
-    return "ts_rank(e.search_vector, to_tsquery('simple', %s))", [tsquery_text(parsed)]
-
-
-def facet_filter_sql(key: str, value: str) -> tuple[str, list[Any]]:
-    """Return a condition on ``e`` that is true when facet ``key`` includes ``value``."""
-    return "e.facets @> %s::jsonb", [json.dumps({key: [value]})]
-
-
-FACET_COUNTS_SQL = (
-    "SELECT k.key, v.value, COUNT(*) FROM hits JOIN search_searchentry e ON e.id = hits.id "
-    "CROSS JOIN LATERAL jsonb_each(e.facets) AS k "
-    "CROSS JOIN LATERAL jsonb_array_elements_text(k.value) AS v GROUP BY k.key, v.value"
-)
+    return sql, params
 
 
 def after_reindex() -> None:
-    """Refresh the planner's statistics after a full reindex."""
+    """Move the GIN index's pending entries into the index and refresh the planner's
+    statistics, after a full reindex or a bulk load.
+    """
     with connection.cursor() as cursor:
+        cursor.execute("SELECT gin_clean_pending_list('search_entry_vector')")
         cursor.execute("ANALYZE search_searchentry")
 
 

@@ -1,10 +1,11 @@
 """SQLite engine: an external-content FTS5 table over ``search_searchentry``.
 
-The FTS5 table has three columns: ``title`` and ``body`` as written (``unicode61`` with
-diacritics removed, so "participacion" finds "Participación") and ``stemmed``, the Python
-Snowball stems of both. A word matches its raw form or its stem; a phrase matches the stems in
-order, as on PostgreSQL. Triggers created by the migration keep the FTS5 table in sync with
-every insert, update and delete of the table, ORM bulk operations included.
+The FTS5 table indexes two columns of Python Snowball stems (minka.search._stem):
+``stemmed_title`` and ``stemmed`` (title and body). Text and queries are folded and stemmed
+the same way, so "participacion" finds "Participación" and "políticas" finds "política"
+through the stem; a phrase matches the stems in order, as on PostgreSQL. Triggers created by
+the migrations keep the FTS5 table in sync with every insert, update and delete of the table,
+ORM bulk operations included.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from minka.search._stem import ParsedQuery
 
 
@@ -34,47 +37,44 @@ def _quoted(text: str) -> str:
 
 
 def match_expression(parsed: ParsedQuery) -> str:
-    """Return the FTS5 MATCH expression for ``parsed``: every term and phrase, AND-ed."""
-    parts = [
-        f"({{title body}} : {_quoted(term)} OR stemmed : {_quoted(stem)})"
-        for term, stem in zip(parsed.terms, parsed.term_stems(), strict=True)
-    ]
-    parts += [f"stemmed : {_quoted(' '.join(stems))}" for stems in parsed.phrase_stems()]
+    """Return the FTS5 MATCH expression for ``parsed``: every term's stem and every phrase's
+    stems in order, AND-ed.
+
+    The stems of the title and body hold every indexed word in stemmed form, and the query
+    is stemmed the same way, so a word in any form matches through its stem alone.
+    """
+    parts = [_quoted(stem) for stem in parsed.term_stems()]
+    parts += [_quoted(" ".join(stems)) for stems in parsed.phrase_stems()]
     return " AND ".join(parts)
 
 
-def candidates_sql(parsed: ParsedQuery, cap: int) -> tuple[str, list[Any]]:
-    """Return a SELECT of (id, score) for the ``cap`` most recently indexed matches.
+def candidates_sql(
+    parsed: ParsedQuery, cap: int, visibilities: Sequence[str], filters: Sequence[tuple[str, str]]
+) -> tuple[str, list[Any]]:
+    """Return a SELECT of (id, score, facets) for the ``cap`` most recently indexed matches.
 
-    bm25 weights (title, body, stemmed) as 4, 1, 1: a word in the title counts four times.
-    FTS5 walks the matches in rowid order and stops at the cap, so a query matching most of
-    the index still ranks only ``cap`` rows.
+    ``facets`` (JSON text) is NULL, and ``score`` is to be ignored, for a match that has a
+    visibility outside ``visibilities`` or fails a ``(facet, value)`` filter: such a row is
+    counted as a candidate, nothing more. bm25 weighs the title's stems 3 and the title and
+    body's stems 1, so a word in the title counts four times. FTS5 walks the matches in
+    rowid order and stops at the cap, so a query matching most of the index still ranks only
+    ``cap`` rows.
     """
+    conditions = ["e.visibility IN (" + ", ".join(["%s"] * len(visibilities)) + ")"]
+    params: list[Any] = [match_expression(parsed), cap, *visibilities]
+    for key, value in filters:
+        # The key matched minka.search._FACET_KEY_RE: letters, digits and underscores only.
+        conditions.append("EXISTS (SELECT 1 FROM json_each(e.facets, %s) AS f WHERE f.value = %s)")
+        params += [f'$."{key}"', value]
+    # Fixed SQL text; every value is a parameter.
     sql = (
-        "SELECT rowid AS id, -bm25(search_searchentry_fts, 4.0, 1.0, 1.0) AS score "
+        "SELECT m.id, m.score, e.facets FROM ("  # noqa: S608
+        "SELECT rowid AS id, -bm25(search_searchentry_fts, 3.0, 1.0) AS score "
         "FROM search_searchentry_fts WHERE search_searchentry_fts MATCH %s "
-        "ORDER BY rowid DESC LIMIT %s"
+        "ORDER BY rowid DESC LIMIT %s) AS m "
+        f"LEFT JOIN search_searchentry AS e ON e.id = m.id AND {' AND '.join(conditions)}"
     )
-    return sql, [match_expression(parsed), cap]
-
-
-def score_sql(parsed: ParsedQuery) -> tuple[str, list[Any]]:
-    """Return the score expression of the filtered hits (computed with the candidates)."""
-    return "m.score", []
-
-
-def facet_filter_sql(key: str, value: str) -> tuple[str, list[Any]]:
-    """Return a condition on ``e`` that is true when facet ``key`` includes ``value``."""
-    return (
-        "EXISTS (SELECT 1 FROM json_each(e.facets, %s) AS f WHERE f.value = %s)",
-        [f'$."{key}"', value],
-    )
-
-
-FACET_COUNTS_SQL = (
-    "SELECT k.key, v.value, COUNT(*) FROM hits JOIN search_searchentry e ON e.id = hits.id, "
-    "json_each(e.facets) AS k, json_each(k.value) AS v GROUP BY k.key, v.value"
-)
+    return sql, params
 
 
 def after_reindex() -> None:

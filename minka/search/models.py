@@ -28,6 +28,8 @@ class SearchEntry(models.Model):
     # Title and body folded, split and stemmed in Python (minka.search._stem): what both
     # engines match words and phrases against.
     stemmed = models.TextField(_("stemmed text"), blank=True)
+    # The title's stems again, on their own: both engines weigh a match in the title higher.
+    stemmed_title = models.TextField(_("stemmed title"), blank=True)
 
     class Meta:
         verbose_name = _("search entry")

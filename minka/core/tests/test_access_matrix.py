@@ -122,6 +122,8 @@ def _object_ids(case: type[RoleTestCase], objects: Objects) -> dict[str, str]:
         "mfa.authenticator": Authenticator.objects.filter(user=case.coord).get().pk,
         "usersessions.usersession": objects.session.pk,
         "django_tasks_database.dbtaskresult": objects.task.pk,
+        "documents.document": manage.doc_public.pk,
+        "documents.version": manage.v_public.pk,
     }
     return {label: str(pk) for label, pk in ids.items()}
 

@@ -59,6 +59,8 @@ class CanaryCrawlTests(RoleTestCase):
         """Every route of the access matrix (so every route), with its arguments filled in."""
         urls = [url_for(key, access, self.objects) for key, access in full_matrix().items()]
         urls.append(reverse("admin:index"))
+        for module in canary_modules():  # e.g. searches for the canaries themselves
+            urls += getattr(module, "start_urls", lambda case: [])(self)
         return urls
 
     def test_no_canary_reaches_the_visitor_or_a_registered_non_member(self) -> None:

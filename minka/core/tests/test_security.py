@@ -166,9 +166,15 @@ class LoggingTests(RoleTestCase):
 class EscapingLintTests(RoleTestCase):
     def test_auto_escaping_is_never_switched_off_outside_plain_text_emails(self) -> None:
         """``|safe``, ``mark_safe`` and ``autoescape off`` only where reviewed: the allowlist
-        is the plain-text email templates, which are not HTML."""
+        is the plain-text email templates, which are not HTML, and the files below."""
         from pathlib import Path
 
+        # Reviewed uses, with the number of occurrences (a new one in the file fails).
+        reviewed = {
+            # The search snippet: every piece of document text goes through html.escape;
+            # <mark> is the only markup (tested in minka/search/tests with payloads).
+            "search/__init__.py": 1,
+        }
         root = Path(__file__).resolve().parents[2]
         offenders = []
         for source in root.rglob("*"):
@@ -177,6 +183,9 @@ class EscapingLintTests(RoleTestCase):
             text = source.read_text(encoding="utf-8", errors="replace")
             for marker in ("|safe", "mark_safe(", "autoescape off"):
                 in_text_email = source.suffix == ".txt" and "emails" in source.parts
+                relative = str(source.relative_to(root))
+                if marker == "mark_safe(" and text.count(marker) == reviewed.get(relative):
+                    continue
                 if marker in text and not (marker == "autoescape off" and in_text_email):
-                    offenders.append(f"{source.relative_to(root)}: {marker}")
+                    offenders.append(f"{relative}: {marker}")
         self.assertEqual(offenders, [])

@@ -20,6 +20,7 @@ from minka.core.models import AuditEntry
 from minka.core.testing import RoleTestCase, add_totp
 from minka.directory import portability, services
 from minka.directory.models import ConsentEvent, ConsentPurpose, DataRequest, Person
+from minka.documents.tests.factories import DocumentFactory, add_version
 
 # Models that point to a person or an account but are deliberately not in the export,
 # each with the reason. A new model pointing to a person fails the test until it is either
@@ -108,6 +109,9 @@ class ExportContentTests(RoleTestCase):
             user=self.user, ip="192.0.2.1", session_key="export-session", user_agent="UA"
         )
         add_totp(self.user)
+        document = DocumentFactory.create(title="Documento exportado", uploaded_by=self.user)
+        document.people.add(self.person)
+        add_version(document, uploaded_by=self.user, name="exportado.txt")
         self.addCleanup(self._delete_files)
 
     def _delete_files(self) -> None:
@@ -195,7 +199,7 @@ class ExportContentTests(RoleTestCase):
         client = self.as_("mem_a")
         url = reverse("directory:mydata-export-json")
         client.get(url)  # warm the session
-        with self.assertNumQueries(17) as first:
+        with self.assertNumQueries(19) as first:
             client.get(url)
         services.data_request_create(
             actor=self.user, person=self.person, kind=DataRequest.Kind.OPPOSITION
@@ -203,5 +207,6 @@ class ExportContentTests(RoleTestCase):
         services.person_set_consents(
             actor=self.user, person=self.person, choices={ConsentPurpose.PHOTO: True}
         )
+        add_version(DocumentFactory.create(uploaded_by=self.user), uploaded_by=self.user)
         with self.assertNumQueries(len(first.captured_queries)):
             client.get(url)

@@ -2,7 +2,7 @@
 
 The same tests run on SQLite (FTS5) and PostgreSQL (tsvector): the results contract is one.
 Organizations stand in for searchable content: a member organization is public, any other
-is members-only.
+is members-only (coordinators-only with the acronym COORD).
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ ANONYMOUS = AnonymousUser()
 def _visibility(org: Organization) -> str | None:
     if org.acronym == "HIDDEN":
         return None
+    if org.acronym == "COORD":
+        return "coordinators"
     return "public" if org.membership_status == Organization.MembershipStatus.MEMBER else "members"
 
 
@@ -38,10 +40,12 @@ class SearchTestCase(TestCase):
     """Registers the organization adapter around each test and offers helpers."""
 
     member: ClassVar[Any]
+    coordinator: ClassVar[Any]
 
     @classmethod
     def setUpTestData(cls) -> None:
         cls.member = UserFactory.create(role="member")
+        cls.coordinator = UserFactory.create(role="coordinator")
 
     def setUp(self) -> None:
         search.register(
@@ -197,6 +201,12 @@ class ResultsTests(SearchTestCase):
         self.assertEqual([h.title for h in results.hits], ["Mucho", "Poco"])
         self.assertGreater(results.hits[0].rank, results.hits[1].rank)
 
+    def test_match_in_title_ranks_first(self) -> None:
+        """A word in the title weighs more than the same word in the body."""
+        self.org("Otra cosa", "Conectividad rural en la sierra.")
+        self.org("Conectividad rural", "Texto sobre la sierra.")
+        self.assertEqual(self.titles("conectividad"), ["Conectividad rural", "Otra cosa"])
+
     def test_pagination(self) -> None:
         """limit and offset page through the hits; total counts them all."""
         for i in range(5):
@@ -209,6 +219,41 @@ class ResultsTests(SearchTestCase):
         )
         seen = {h.object_id for h in first.hits + rest.hits + last.hits}
         self.assertEqual(len(seen), 5)
+
+
+class PageNumberTests(SearchTestCase):
+    """A body made of pages separated by form feeds tells the page of the first match."""
+
+    def test_page_of_the_first_match(self) -> None:
+        """The page is one plus the form feeds before the snippet's first match."""
+        self.org("Informe", "Presentación.\fÍndice general.\fLa red dorsal llega.\fRed final.")
+        hit = search.search("red", user=ANONYMOUS).hits[0]
+        self.assertEqual(hit.page, 3)
+        self.assertEqual(search.search("presentacion", user=ANONYMOUS).hits[0].page, 1)
+        self.assertEqual(search.search('"red final"', user=ANONYMOUS).hits[0].page, 3)
+        self.assertEqual(search.search("final", user=ANONYMOUS).hits[0].page, 4)
+
+    def test_snippet_shows_form_feeds_as_spaces(self) -> None:
+        """No form feed reaches the snippet; the words around it stay apart."""
+        self.org("Informe", "Fin de la página uno.\fConectividad en la página dos.")
+        hit = search.search("conectividad", user=ANONYMOUS).hits[0]
+        self.assertNotIn("\f", hit.snippet)
+        self.assertEqual(
+            hit.snippet, "Fin de la página uno. <mark>Conectividad</mark> en la página dos."
+        )
+        self.assertEqual(hit.page, 2)
+
+    def test_body_without_pages_has_no_page(self) -> None:
+        """Without a form feed in the body, the page is unknown."""
+        self.org("Informe", "Conectividad rural.")
+        self.assertIsNone(search.search("conectividad", user=ANONYMOUS).hits[0].page)
+
+    def test_match_only_in_title_has_no_page(self) -> None:
+        """When only the title matches, the snippet shows the start of the body, no page."""
+        self.org("Conectividad", "Página uno.\fPágina dos.")
+        hit = search.search("conectividad", user=ANONYMOUS).hits[0]
+        self.assertIsNone(hit.page)
+        self.assertEqual(hit.snippet, "Página uno. Página dos.")
 
 
 class VisibilityTests(SearchTestCase):
@@ -239,6 +284,22 @@ class VisibilityTests(SearchTestCase):
         self.assertEqual(results.facets["sector"], {"academia": 1, "government": 1})
         self.assertEqual(results.facets["region"], {"peru": 2, "nacional": 2})
         self.assertEqual(self.titles("canario", user=self.member), ["Solo miembros"])
+
+    def test_coordinators_only_is_hidden_from_members_and_their_facet_counts(self) -> None:
+        """A coordinators-only entry, and its facet values, reach coordinators only."""
+        self.org("Interna", "Conectividad rural.", acronym="COORD", sector="private_sector")
+        for user in (ANONYMOUS, self.member):
+            with self.subTest(user=user):
+                results = search.search("conectividad", user=user)
+                self.assertNotIn("Interna", [h.title for h in results.hits])
+                self.assertNotIn("private_sector", results.facets["sector"])
+                filtered = search.search(
+                    "conectividad", user=user, filters={"sector": "private_sector"}
+                )
+                self.assertEqual((filtered.total, filtered.hits, filtered.facets), (0, [], {}))
+        results = search.search("conectividad", user=self.coordinator)
+        self.assertEqual(results.total, 3)
+        self.assertEqual(results.facets["sector"]["private_sector"], 1)
 
     def test_not_searchable_object_is_not_indexed(self) -> None:
         """An adapter returning no visibility keeps the object out of the index."""
@@ -273,6 +334,53 @@ class FacetFilterTests(SearchTestCase):
         self.assertEqual(self.titles("datos", filters={"sector": "x' OR 1=1 --"}), [])
         self.assertEqual(self.titles("datos", filters={"$.sector') --": "academia"}), [])
 
+    def test_hostile_filter_values_match_nothing_and_never_raise(self) -> None:
+        """Empty, non-string, NUL, unencodable, huge or injected values give no hits."""
+        values: list[Any] = [
+            "",
+            ["academia"],
+            ("academia", "government"),
+            None,
+            1,
+            {"$ne": ""},
+            "academia\x00",
+            "\ud800",
+            "a" * 100_000,
+            "academia' OR '1'='1",
+            '"]}, "sector": ["academia',
+        ]
+        for value in values:
+            with self.subTest(value=repr(value)[:30]):
+                results = search.search("datos", user=ANONYMOUS, filters={"sector": value})
+                self.assertEqual((results.total, results.hits, results.facets), (0, [], {}))
+
+    def test_hostile_filter_names_match_nothing_and_never_raise(self) -> None:
+        """A name that is not a facet key, or not a string, gives no hits."""
+        names: list[Any] = ["", "Sector", "sector ", "sector\x00", "\ud800", 1, None, ("sector",)]
+        for name in names:
+            with self.subTest(name=repr(name)):
+                filters: Any = {name: "academia"}
+                self.assertEqual(search.search("datos", user=ANONYMOUS, filters=filters).total, 0)
+
+    def test_one_bad_filter_spoils_the_others(self) -> None:
+        """A valid filter beside an impossible one still matches nothing."""
+        filters: Any = {"sector": "academia", "region": ""}
+        self.assertEqual(self.titles("datos", filters=filters), [])
+
+
+class PagingInputTests(SearchTestCase):
+    """limit and offset from a request never make search raise."""
+
+    def test_odd_limit_and_offset(self) -> None:
+        """Non-numbers fall back to the defaults; out-of-range numbers are clamped."""
+        self.org("Uno", "Datos abiertos.")
+        for limit, offset in [("x", None), (None, "y"), (0, -5), (10**30, 10**30), ("3", "0")]:
+            with self.subTest(limit=limit, offset=offset):
+                args: Any = {"limit": limit, "offset": offset}
+                results = search.search("datos", user=ANONYMOUS, **args)
+                self.assertEqual(results.total, 1)
+                self.assertLessEqual(len(results.hits), 1)
+
 
 class IndexSyncTests(SearchTestCase):
     """index_object, remove_object and reindex keep the index in step with the objects."""
@@ -295,6 +403,34 @@ class IndexSyncTests(SearchTestCase):
         search.index_object(org)
         self.assertEqual(self.titles("telefonia"), [])
         self.assertEqual(self.titles("telefonia", user=self.member), ["Uno"])
+
+    def test_text_change_after_a_visibility_change(self) -> None:
+        """A visibility change leaves the text index alone; a later text change still
+        replaces the old words."""
+        org = self.org("Uno", "Telefonía móvil.")
+        org.membership_status = Organization.MembershipStatus.FORMER
+        org.save()
+        search.index_object(org)
+        org.description = "Radiodifusión comunitaria."
+        org.save()
+        search.index_object(org)
+        self.assertEqual(self.titles("telefonia", user=self.member), [])
+        self.assertEqual(self.titles("radiodifusion", user=self.member), ["Uno"])
+
+    def test_nul_characters_are_dropped(self) -> None:
+        """Text with NUL characters (as some extracted PDFs have) is indexed without them."""
+        search.register(
+            Organization,
+            title=lambda org: org.name + "\x00",
+            body=lambda org: "Telefonía\x00 móvil.",
+            visibility=_visibility,
+            facets=lambda org: {"sector": ["a\x00cademia"]},
+        )
+        self.org("Uno")
+        results = search.search("telefonia", user=ANONYMOUS)
+        hit = results.hits[0]
+        self.assertEqual((hit.title, hit.snippet), ("Uno", "<mark>Telefonía</mark> móvil."))
+        self.assertEqual(results.facets, {"sector": {"academia": 1}})
 
     def test_remove(self) -> None:
         """A removed object is no longer found; removing twice is harmless."""
@@ -347,3 +483,17 @@ class CandidateCapTests(SearchTestCase):
         self.assertFalse(results.exact)
         self.assertEqual(results.total, 2)
         self.assertCountEqual([h.title for h in results.hits], ["Org 1", "Org 2"])
+
+    def test_capped_query_finds_older_matches_of_a_rare_word(self) -> None:
+        """A word rare among the newest entries is still found in older ones."""
+        self.org("Vieja", "Conectividad satelital.")
+        for i in range(20):
+            self.org(f"Org {i}", "Conectividad.")
+        self.org("Nueva", "Conectividad satelital.")
+        with mock.patch.object(search, "MAX_CANDIDATES", 2):
+            rare = search.search("satelital", user=ANONYMOUS)
+            frequent = search.search("conectividad", user=ANONYMOUS)
+        self.assertEqual((rare.exact, rare.total), (False, 2))
+        self.assertCountEqual([h.title for h in rare.hits], ["Vieja", "Nueva"])
+        self.assertEqual((frequent.exact, frequent.total), (False, 2))
+        self.assertCountEqual([h.title for h in frequent.hits], ["Org 19", "Nueva"])
