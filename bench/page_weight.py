@@ -55,6 +55,9 @@ PAGES: list[tuple[str, str]] = [
     ("member", "/directorio/personas/"),
     ("member", "/mis-datos/"),
     ("coordinator", "/directorio/solicitudes/"),
+    ("anonymous", "/repositorio/"),
+    ("member", "/repositorio/subir/"),
+    ("anonymous", "/buscar/?q=red+dorsal"),
 ]
 
 # <link rel> values whose target the browser downloads.

@@ -114,16 +114,22 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)]
 
 
-def _limits_help() -> str:
+def _limits_help(*, single: bool = False) -> str:
+    size = filesizeformat(settings.REPOSITORY_MAX_UPLOAD_BYTES)
+    if single:
+        return str(
+            _(
+                "One file of at most %(size)s: PDF, PPTX, PPT, DOCX, DOC, ODP, ODT, ODS, XLSX, "
+                "CSV, TXT, MD, PNG or JPEG."
+            )
+            % {"size": size}
+        )
     return str(
         _(
             "Up to %(count)s files of at most %(size)s each: PDF, PPTX, PPT, DOCX, DOC, ODP, "
             "ODT, ODS, XLSX, CSV, TXT, MD, PNG or JPEG."
         )
-        % {
-            "count": settings.REPOSITORY_MAX_FILES_PER_UPLOAD,
-            "size": filesizeformat(settings.REPOSITORY_MAX_UPLOAD_BYTES),
-        }
+        % {"count": settings.REPOSITORY_MAX_FILES_PER_UPLOAD, "size": size}
     )
 
 
@@ -275,7 +281,7 @@ class VersionForm(_FilesMixin, forms.Form):
                 "data-max-bytes": str(settings.REPOSITORY_MAX_UPLOAD_BYTES),
             }
         )
-        self.fields["file"].help_text = _limits_help()
+        self.fields["file"].help_text = _limits_help(single=True)
         if self.oversize and not self.files.get("file"):
             self.fields["file"].required = False
 
