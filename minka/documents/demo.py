@@ -82,12 +82,22 @@ def load(
         (
             "red-dorsal-selva.pptx",
             _pptx(),
-            {"kind": "presentation", "visibility": "public", "topics": [topics["conectividad"]]},
+            {
+                "title": "Red Dorsal Nacional de Fibra Óptica: avances en la selva",
+                "kind": "presentation",
+                "visibility": "public",
+                "topics": [topics["conectividad"]],
+            },
         ),
         (
             "propuesta-codesi.docx",
             _docx(),
-            {"kind": "proposal", "visibility": "members", "topics": [topics["gobierno-digital"]]},
+            {
+                "title": "Propuesta: funciones y compromisos de la CODESI",
+                "kind": "proposal",
+                "visibility": "members",
+                "topics": [topics["gobierno-digital"]],
+            },
         ),
         (
             "hoja-de-ruta-2027.md",
