@@ -7,11 +7,10 @@ before the Spanish stemmer silently stops stemming accented suffixes). Queries a
 the same tokens, quoted, and passed to ``to_tsquery`` as a parameter: user text never reaches
 the tsquery parser unchanged.
 
-A search reads the index in two steps within one statement. ``search_entry_candidates`` (see
-the migrations) finds the newest ids containing every word through the GIN index, visiting
-only the newest rows when a word is frequent. Only those candidates are then looked up by id,
-checked for phrases, visibility and filters, and ranked: the vector is stored in line, so each
-costs one short row.
+A search is one call of ``search_entry_hits`` (see the migrations): it finds the newest
+entries containing every word through the primary key or the GIN index, and checks each for
+phrases, visibility and filters, and ranks it, in the scan that reads it. The vector is stored
+in line, so that costs one short row per candidate.
 """
 
 from __future__ import annotations
@@ -25,10 +24,6 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from minka.search._stem import ParsedQuery
-
-# ts_rank's weights for D (the title and body) and A (the title again): a word in the title
-# counts four times, as on SQLite.
-RANK_WEIGHTS = "{0.1, 0.1, 0.1, 0.3}"
 
 
 def _lexeme(token: str) -> str:
@@ -62,31 +57,19 @@ def candidates_sql(
 
     ``score`` and ``facets`` (JSON) are NULL for a candidate that misses a phrase, has a
     visibility outside ``visibilities`` or fails a ``(facet, value)`` filter: such a row is
-    counted as a candidate, nothing more. ``ts_rank`` runs only for the others.
+    counted as a candidate, nothing more. ``search_entry_hits`` (see the migrations) checks
+    and ranks each candidate in the scan that finds it.
     """
-    words = words_tsquery_text(parsed)
-    conditions = ["e.visibility IN (" + ", ".join(["%s"] * len(visibilities)) + ")"]
-    params: list[Any] = [words, words, cap, *visibilities]
-    for key, value in filters:
-        conditions.append("e.facets @> %s::jsonb")
-        params.append(json.dumps({key: [value]}))
-    phrase = ""
+    phrases = "NULL"
+    params: list[Any] = [words_tsquery_text(parsed)]
     if parsed.phrases:
-        phrase = " AND e.search_vector @@ to_tsquery('simple', %s)"
+        phrases = "to_tsquery('simple', %s)"
         params.append(tsquery_text(parsed))
-    # Fixed SQL text; every value is a parameter. The LATERAL subquery (LIMIT 1 keeps it
-    # from being flattened into a join) looks each candidate up by id: given the phrase
-    # condition as a join clause, the planner would rather check it on every entry through
-    # the GIN index, reading all their vectors.
+    # {"kind": ["acta"], "year": ["2024"]}: the entry's facets must contain it.
+    params += [list(visibilities), json.dumps({key: [value] for key, value in filters}), cap]
     sql = (
-        "SELECT c.id, h.score, h.facets "  # noqa: S608
-        "FROM to_tsquery('simple', %s) AS q (query) "
-        "CROSS JOIN search_entry_candidates(to_tsquery('simple', %s), %s) AS c (id) "
-        "LEFT JOIN LATERAL ("
-        f"SELECT ts_rank('{RANK_WEIGHTS}', e.search_vector, q.query) AS score, e.facets "
-        "FROM search_searchentry AS e "
-        f"WHERE e.id = c.id AND {' AND '.join(conditions)}{phrase} LIMIT 1"
-        ") AS h ON true"
+        "SELECT entry_id, rank, entry_facets FROM search_entry_hits("  # noqa: S608
+        f"to_tsquery('simple', %s), {phrases}, %s::text[], %s::jsonb, %s)"
     )
     return sql, params
 
