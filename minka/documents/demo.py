@@ -103,6 +103,7 @@ def load(
             "hoja-de-ruta-2027.md",
             ROADMAP.encode(),
             {
+                "title": "Hoja de ruta de la red 2027",
                 "kind": "report",
                 "visibility": "public",
                 "topics": [topics["gobernanza-de-internet"]],
