@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "minka.directory",
     "minka.search",
     "minka.documents",
+    "minka.meetings",
     "minka.core.apps.MinkaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("minka.directory.urls")),
     path("repositorio/", include("minka.documents.urls")),
     path("buscar/", include("minka.search.urls")),
+    path("reuniones/", include("minka.meetings.urls")),
     path("cuenta/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,4 @@
-"""A ModelAdmin base that writes every change to the audit log, and the audit log's admin."""
+"""ModelAdmin bases (audited; read-only for coordinators) and the audit log's admin."""
 
 from __future__ import annotations
 
@@ -53,6 +53,25 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(AuditEntry)
+class ReadOnlyForCoordinatorsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Lists and shows to coordinators; changes happen on the site's pages, through services."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return role_of(request.user) >= Role.COORDINATOR
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return role_of(request.user) >= Role.COORDINATOR
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Read-only: the audit log is append-only, from the admin as from the ORM."""
 

@@ -10,28 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 
-from minka.core.roles import Role, role_of
+from minka.core.admin import ReadOnlyForCoordinatorsAdmin
 from minka.documents.models import Document, Version
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
-
-
-class _ReadOnlyForCoordinators(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return role_of(request.user) >= Role.COORDINATOR
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return role_of(request.user) >= Role.COORDINATOR
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class VersionInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -52,7 +35,7 @@ class VersionInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Document)
-class DocumentAdmin(_ReadOnlyForCoordinators):
+class DocumentAdmin(ReadOnlyForCoordinatorsAdmin):
     list_display = ("title", "kind", "visibility", "language", "created_at")
     list_filter = ("kind", "visibility", "language")
     search_fields = ("title", "description")
@@ -61,7 +44,7 @@ class DocumentAdmin(_ReadOnlyForCoordinators):
 
 
 @admin.register(Version)
-class VersionAdmin(_ReadOnlyForCoordinators):
+class VersionAdmin(ReadOnlyForCoordinatorsAdmin):
     list_display = ("document", "number", "file_type", "status", "reason", "created_at")
     list_filter = ("status", "file_type")
     exclude = ("text",)

@@ -124,6 +124,9 @@ def _object_ids(case: type[RoleTestCase], objects: Objects) -> dict[str, str]:
         "django_tasks_database.dbtaskresult": objects.task.pk,
         "documents.document": manage.doc_public.pk,
         "documents.version": manage.v_public.pk,
+        "meetings.series": manage.admin_series.pk,
+        "meetings.meeting": manage.admin_meeting.pk,
+        "meetings.minutes": manage.admin_minutes.pk,
     }
     return {label: str(pk) for label, pk in ids.items()}
 

@@ -1,0 +1,1 @@
+"""The minutes of a meeting: structured content, revisions, the review cycle, exports."""

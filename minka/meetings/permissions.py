@@ -1,0 +1,129 @@
+"""Who may see and do what with meetings and minutes.
+
+Meetings follow the shared visibility vocabulary; the online link, the attendees directory
+and the RSVP list are for members (never public), whatever the meeting's visibility.
+Coordinators schedule, invite, record attendance and run the minutes cycle:
+
+- draft: coordinators only;
+- in review: members and the meeting's attendees read them and add observations until the
+  deadline; observations are seen by coordinators and by the other reviewers;
+- approved: as in review, without new observations; the content is locked;
+- published: whoever may see the minutes' visibility (public or members).
+
+Invisible objects answer 404; visible but forbidden actions answer 403.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+
+from minka.core.roles import Role, role_of
+from minka.core.visibility import can_see
+
+if TYPE_CHECKING:
+    from minka.meetings.models import Meeting, Minutes, MinutesRevision
+
+
+def is_coordinator(user: Any) -> bool:
+    return role_of(user) >= Role.COORDINATOR
+
+
+def is_member(user: Any) -> bool:
+    return role_of(user) >= Role.MEMBER
+
+
+# --- Meetings ---------------------------------------------------------------------------
+
+
+def can_view_meeting(user: Any, meeting: Meeting) -> bool:
+    return can_see(user, meeting.visibility)
+
+
+def can_manage_meetings(user: Any) -> bool:
+    """Schedule, edit, cancel meetings; edit agendas; invite; record attendance."""
+    return is_coordinator(user)
+
+
+def can_view_online_link(user: Any, meeting: Meeting) -> bool:
+    return is_member(user) and can_view_meeting(user, meeting)
+
+
+def can_view_attendees(user: Any, meeting: Meeting) -> bool:
+    """The attendees directory ("directorio de asistentes") and the RSVP list: members."""
+    return is_member(user) and can_view_meeting(user, meeting)
+
+
+def can_check_in(user: Any, meeting: Meeting) -> bool:
+    """Any signed-in person who may see the meeting, while check-in is open."""
+    return (
+        role_of(user) >= Role.REGISTERED
+        and can_view_meeting(user, meeting)
+        and bool(meeting.checkin_code)
+        and not meeting.is_cancelled
+    )
+
+
+def attended(user: Any, meeting: Meeting) -> bool:
+    """Whether ``user``'s directory record is among the meeting's attendees (one query)."""
+    if role_of(user) < Role.REGISTERED:
+        return False
+    return meeting.attendances.filter(person__user=user).exists()
+
+
+# --- Minutes ----------------------------------------------------------------------------
+
+
+def _reviewer(user: Any, minutes: Minutes) -> bool:
+    """Members, and the meeting's attendees: they read minutes in review and approved."""
+    if not can_view_meeting(user, minutes.meeting):
+        return False
+    return is_member(user) or attended(user, minutes.meeting)
+
+
+def can_view_minutes(user: Any, minutes: Minutes) -> bool:
+    status = minutes.Status
+    if is_coordinator(user):
+        return True
+    if minutes.status == status.DRAFT:
+        return False
+    if minutes.status == status.PUBLISHED:
+        return can_see(user, minutes.visibility) and can_view_meeting(user, minutes.meeting)
+    return _reviewer(user, minutes)
+
+
+def can_edit_minutes(user: Any, minutes: Minutes) -> bool:
+    """Coordinators edit drafts and minutes in review; approved content needs an erratum."""
+    return is_coordinator(user) and not minutes.is_locked
+
+
+def review_open(minutes: Minutes) -> bool:
+    return minutes.status == minutes.Status.REVIEW and (
+        minutes.review_deadline is None or minutes.review_deadline > timezone.now()
+    )
+
+
+def can_observe(user: Any, minutes: Minutes) -> bool:
+    """Add an observation: reviewers and coordinators while the review is open."""
+    return review_open(minutes) and (is_coordinator(user) or _reviewer(user, minutes))
+
+
+def can_view_observations(user: Any, minutes: Minutes) -> bool:
+    if is_coordinator(user):
+        return True
+    return minutes.status != minutes.Status.DRAFT and _reviewer(user, minutes)
+
+
+def can_run_cycle(user: Any, minutes: Minutes) -> bool:
+    """Open for review, approve, publish, write an erratum: coordinators."""
+    return is_coordinator(user)
+
+
+def can_view_revision(user: Any, minutes: Minutes, revision: MinutesRevision) -> bool:
+    """Coordinators read every revision; others only those shared since the review began."""
+    if not can_view_minutes(user, minutes):
+        return False
+    if is_coordinator(user):
+        return True
+    return minutes.shared_from is not None and revision.number >= minutes.shared_from
