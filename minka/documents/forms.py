@@ -230,19 +230,15 @@ class DocumentMetadataForm(forms.Form):
         return dict(self.cleaned_data)
 
 
-class UploadForm(_FilesMixin, DocumentMetadataForm):
-    uploads = MultipleFileField(label=_("Files"), required=True)
-    field_order = ["uploads"]
+class UploadsMixin(_FilesMixin):
+    """A form with ``uploads``, several files at once: the limits are shown, pre-checked in
+    the browser (upload.js reads the data attributes) and every file is checked in ``clean``.
+    ``oversize`` names the files the upload handler cut off for their size."""
 
     def __init__(self, *args: Any, oversize: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.oversize = oversize or []
         self.max_files = settings.REPOSITORY_MAX_FILES_PER_UPLOAD
-        self.fields["title"].required = False
-        self.fields["title"].help_text = _(
-            "Leave it empty to use the file name. With several files, each document takes "
-            "the name of its file."
-        )
         files = self.fields["uploads"]
         files.help_text = _limits_help()
         files.widget.attrs.update(
@@ -261,6 +257,19 @@ class UploadForm(_FilesMixin, DocumentMetadataForm):
         if uploads or self.oversize:
             self._check_uploads(list(uploads))
         return cleaned
+
+
+class UploadForm(UploadsMixin, DocumentMetadataForm):
+    uploads = MultipleFileField(label=_("Files"), required=True)
+    field_order = ["uploads"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.fields["title"].help_text = _(
+            "Leave it empty to use the file name. With several files, each document takes "
+            "the name of its file."
+        )
 
 
 class VersionForm(_FilesMixin, forms.Form):
