@@ -58,6 +58,8 @@ PAGES: list[tuple[str, str]] = [
     ("anonymous", "/repositorio/"),
     ("member", "/repositorio/subir/"),
     ("anonymous", "/buscar/?q=red+dorsal"),
+    ("anonymous", "/reuniones/"),
+    ("coordinator", "/reuniones/nueva/"),
 ]
 
 # <link rel> values whose target the browser downloads.

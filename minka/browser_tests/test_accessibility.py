@@ -66,6 +66,8 @@ def test_page_has_no_serious_accessibility_violation(
     site_page: SitePage, new_context: Callable[..., BrowserContext], live_server: LiveServer
 ) -> None:
     """Each main page, for the persona who sees it, passes axe without serious violations."""
+    if site_page.setup is not None:
+        site_page.setup()
     context = new_context(bypass_csp=True)
     sign_in_as(context, live_server, site_page.role)
     page = context.new_page()

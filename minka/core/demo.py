@@ -28,6 +28,7 @@ from minka.directory.models import (
     Topic,
 )
 from minka.documents import demo as documents_demo
+from minka.meetings import demo as meetings_demo
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -246,6 +247,9 @@ def load(*, password: str) -> int:
     created += _load_own_record(member, MEMBER_CONSENTS)
     created += documents_demo.load(
         coordinator=accounts["coordinacion@minka.test"], organizations=organizations, topics=topics
+    )
+    created += meetings_demo.load(
+        coordinator=accounts["coordinacion@minka.test"], organizations=organizations
     )
     return created
 

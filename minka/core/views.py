@@ -23,7 +23,15 @@ if TYPE_CHECKING:
 
 @require_GET
 def home(request: HtmxHttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    """The home page, with the next meeting and the latest published minutes the viewer
+    may see (two queries)."""
+    from minka.meetings import selectors as meetings
+
+    context = {
+        "next_meeting": meetings.meeting_next_for(request.user),
+        "latest_minutes": meetings.minutes_latest_published(request.user),
+    }
+    return render(request, "core/home.html", context)
 
 
 @require_GET

@@ -63,6 +63,9 @@ def crawl(
         result.visited[url] = response.status_code
         body = b"" if getattr(response, "streaming", False) else response.content
         text = body.decode("utf-8", "replace").lower()
+        if response.get("Content-Type", "").startswith("text/calendar"):
+            # RFC 5545 folds lines at 75 octets: a canary may be split across two lines.
+            text = text.replace("\r\n ", "").replace("\r\n\t", "")
         headers = "\n".join(f"{k}: {v}" for k, v in response.items()).lower()
         for canary in canaries:
             if canary in text:

@@ -102,5 +102,5 @@ class CanaryCrawlTests(RoleTestCase):
         """The crawl itself can fail: signed in as the private person, their name is found."""
         own = self.client
         own.force_login(self.private)
-        result = crawl(own, [reverse("core:home")], CANARIES, limit=5)
+        result = crawl(own, [reverse("core:home")], CANARIES, limit=10)
         self.assertTrue(any(PRIVATE_NAME.lower() in hit for hit in result.hits), result.hits)

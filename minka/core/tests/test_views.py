@@ -53,15 +53,17 @@ class HomeTests(RoleTestCase):
         self.assertContains(response, "Iniciar sesión")
 
     def test_fixed_number_of_queries(self) -> None:
-        with self.assertNumQueries(0):
-            self.as_("anon").get(self.url)
+        """The next meeting and the latest minutes: two queries, plus session and user."""
+        anon = self.as_("anon")
+        with self.assertNumQueries(2):
+            anon.get(self.url)
         client = self.as_("mem_a")
         client.get(self.url)  # the first request stamps the session clock (one write)
-        with self.assertNumQueries(2):  # session and user
+        with self.assertNumQueries(4):  # session, user, next meeting, latest minutes
             client.get(self.url)
         client = self.as_("coord")
         client.get(self.url)
-        with self.assertNumQueries(3):  # plus the second-factor check
+        with self.assertNumQueries(5):  # plus the second-factor check
             client.get(self.url)
 
 

@@ -21,6 +21,15 @@ from minka.core.testing import RoleTestCase, add_totp
 from minka.directory import portability, services
 from minka.directory.models import ConsentEvent, ConsentPurpose, DataRequest, Person
 from minka.documents.tests.factories import DocumentFactory, add_version
+from minka.meetings.models import (
+    Attendance,
+    CalendarFeed,
+    Invitee,
+    Minutes,
+    MinutesRevision,
+    Observation,
+)
+from minka.meetings.tests.factories import AgendaItemFactory, MeetingFactory
 
 # Models that point to a person or an account but are deliberately not in the export,
 # each with the reason. A new model pointing to a person fails the test until it is either
@@ -112,7 +121,26 @@ class ExportContentTests(RoleTestCase):
         document = DocumentFactory.create(title="Documento exportado", uploaded_by=self.user)
         document.people.add(self.person)
         add_version(document, uploaded_by=self.user, name="exportado.txt")
+        self._meeting_records()
         self.addCleanup(self._delete_files)
+
+    def _meeting_records(self) -> None:
+        meeting = MeetingFactory.create(created_by=self.user)
+        Invitee.objects.create(meeting=meeting, person=self.person)
+        Attendance.objects.create(
+            meeting=meeting, person=self.person, source=Attendance.Source.CHECK_IN
+        )
+        AgendaItemFactory.create(meeting=meeting, presenter=self.person)
+        minutes = Minutes.objects.create(meeting=meeting, approved_by=self.user)
+        MinutesRevision.objects.create(minutes=minutes, number=1, content={}, author=self.user)
+        Observation.objects.create(
+            minutes=minutes,
+            section="summary",
+            text="Observación",
+            author=self.user,
+            revision_number=1,
+        )
+        CalendarFeed.objects.create(user=self.user, token_hash="0" * 64)
 
     def _delete_files(self) -> None:
         self.person.refresh_from_db()
@@ -122,6 +150,7 @@ class ExportContentTests(RoleTestCase):
 
     def test_every_section_holds_the_rows_of_its_model(self) -> None:
         data = portability.person_export_data(self.person)
+        self.assertNotIn("0" * 64, portability.export_json(data))  # never the feed's hash
         self.assertEqual(set(data), set(portability.EXPORTED_MODELS))
         for section, content in data.items():
             self.assertTrue(content, f"section {section} is empty")
@@ -195,11 +224,11 @@ class ExportContentTests(RoleTestCase):
         self.assertEqual(sections, set(portability.EXPORTED_MODELS))
 
     def test_the_export_costs_a_fixed_number_of_queries(self) -> None:
-        """Same count with one row per section and with several."""
+        """Same count with one row per section and with several (8 for the meetings)."""
         client = self.as_("mem_a")
         url = reverse("directory:mydata-export-json")
         client.get(url)  # warm the session
-        with self.assertNumQueries(19) as first:
+        with self.assertNumQueries(27) as first:
             client.get(url)
         services.data_request_create(
             actor=self.user, person=self.person, kind=DataRequest.Kind.OPPOSITION

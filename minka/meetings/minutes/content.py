@@ -121,7 +121,8 @@ class MinutesContent:
         """Each section as plain lines of text (Markdown source), for comparing revisions."""
         presentations = []
         for p in self.presentations:
-            presentations += [f"## {p.title}", f"{p.presenter} ({p.organization})", p.points, ""]
+            presentations += [f"## {p.title}", f"{p.presenter} ({p.organization})", p.points]
+            presentations += [f"-> {document}" for document in p.documents] + [""]
         interventions = []
         for i in self.interventions:
             interventions += [f"## {i.topic}", i.speaker, i.text, ""]

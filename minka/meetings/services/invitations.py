@@ -1,15 +1,533 @@
-"""Services: invitations, RSVP, attendance, check-in, notices to invitees (being built)."""
+"""Services: invitations, RSVP, attendance, check-in and the notices sent to invitees.
+
+Invitations are transactional messages: a coordinator invited the person to a meeting, so
+the invitation, its updates and its cancellation are sent whether or not the person opted
+in to email notifications (``Person.email_notifications`` governs digests and news, not
+the answer to a direct invitation; SECURITY.md R9). The invitation says why it was sent
+and how to stop receiving them (answer "no", or ask the coordination team).
+
+RSVP links carry a signed token of the invitee's id (:func:`rsvp_token`); the link works
+until the meeting ends, and stops at once when the invitee is removed or the meeting is
+cancelled. Every email is rendered now (links from ``settings.BASE_URL``, never from the
+request's Host) and delivered by the task queue after commit.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+import secrets
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minka.core import request_context
+from minka.core.models import AuditEntry
+from minka.core.privacy import NOTICE_VERSION, notice_hash
+from minka.core.services import audit_record
+from minka.core.urls_util import absolute_url
+from minka.directory import services as directory_services
+from minka.directory.models import Affiliation, ConsentEvent, ConsentPurpose, Person
+from minka.meetings import permissions
+from minka.meetings.models import Attendance, Invitee, Meeting, Rsvp
 
 if TYPE_CHECKING:
-    from minka.meetings.models import Meeting
+    from collections.abc import Iterable
+
+    from django.contrib.auth.models import AnonymousUser
+
+    from minka.accounts.models import User
+    from minka.directory.models import Organization
+
+RSVP_SALT = "minka.meetings.rsvp"
+# No 0/O, 1/I/L: the code is read from a screen across a room and typed on a phone.
+CHECKIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CHECKIN_LENGTH = 6
+ANSWERS = (Rsvp.YES, Rsvp.NO, Rsvp.MAYBE)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _today() -> Any:
+    return timezone.localdate()
+
+
+# --- Signed RSVP links ------------------------------------------------------------------
+
+
+def rsvp_token(invitee: Invitee) -> str:
+    """The signed token of an invitee's RSVP link: the same for every email to them, with
+    no expiry of its own (the meeting's end, a cancellation or a removal end it)."""
+    return signing.Signer(salt=RSVP_SALT).sign_object(invitee.pk)
+
+
+def rsvp_url(invitee: Invitee, answer: str = "") -> str:
+    """The absolute RSVP link, under ``settings.BASE_URL``; ``answer`` preselects a button."""
+    path = reverse("meetings:rsvp-link", args=[rsvp_token(invitee)])
+    return absolute_url(f"{path}?respuesta={answer}" if answer else path)
+
+
+class RsvpLinkError(Exception):
+    """A signed link that cannot be used: ``status`` is 400 (tampered) or 410 (gone)."""
+
+    def __init__(self, message: str, *, status: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def invitee_for_token(token: str) -> Invitee:
+    """The invitee a signed link names, if the link still works (:class:`RsvpLinkError`)."""
+    try:
+        invitee_id = signing.Signer(salt=RSVP_SALT).unsign_object(token)
+    except signing.BadSignature:
+        raise RsvpLinkError(
+            _("This link is not valid. Check that it was copied whole from the email."),
+            status=400,
+        ) from None
+    invitee = (
+        Invitee.objects.select_related("meeting__series", "person", "organization")
+        .filter(pk=invitee_id)
+        .first()
+        if isinstance(invitee_id, int)
+        else None
+    )
+    if invitee is None:
+        raise RsvpLinkError(
+            _(
+                "This invitation was withdrawn. Ask the coordination team if you think "
+                "it is a mistake."
+            ),
+            status=410,
+        )
+    _check_answerable(invitee.meeting, status=410)
+    return invitee
+
+
+def _check_answerable(meeting: Meeting, *, status: int = 400) -> None:
+    if meeting.is_cancelled:
+        raise RsvpLinkError(_("This meeting was cancelled."), status=status)
+    if meeting.is_over:
+        raise RsvpLinkError(
+            _("This meeting is over: answers are no longer recorded."), status=status
+        )
+
+
+# --- Emails -----------------------------------------------------------------------------
+
+EmailKind = Literal["invitation", "meeting_changed", "meeting_cancelled"]
+
+
+def _email_invitee(invitee: Invitee, *, kind: EmailKind) -> None:
+    """Render one email to ``invitee`` with its iCalendar part and queue it on commit."""
+    from django.conf import settings
+
+    from minka.meetings.ical import invitation_ics
+    from minka.meetings.tasks import send_calendar_email
+
+    meeting = invitee.meeting
+    method: Literal["REQUEST", "CANCEL"] = "CANCEL" if kind == "meeting_cancelled" else "REQUEST"
+    context = {
+        "network_name": settings.NETWORK_NAME,
+        "base_url": settings.BASE_URL,
+        "meeting": meeting,
+        "invitee": invitee,
+        "person": invitee.person,
+        "meeting_url": absolute_url(meeting.get_absolute_url()),
+        "rsvp_urls": {answer: rsvp_url(invitee, answer) for answer in ANSWERS},
+        "rsvp_url": rsvp_url(invitee),
+    }
+    prefix = f"meetings/emails/{kind}"
+    subject = " ".join(str(render_to_string(f"{prefix}_subject.txt", context)).split())
+    text = str(render_to_string(f"{prefix}_body.txt", context))
+    html = str(render_to_string(f"{prefix}_body.html", context))
+    ics = invitation_ics(meeting, method=method, invitee=invitee).decode()
+    to = invitee.person.email
+    transaction.on_commit(
+        lambda: send_calendar_email.enqueue(
+            to=[to], subject=subject, text=text, html=html, ics=ics, method=method
+        )
+    )
+
+
+def _reachable(invitees: Iterable[Invitee]) -> list[Invitee]:
+    return [i for i in invitees if i.person.email and i.person.status != Person.Status.ANONYMIZED]
+
+
+# --- Invitations ------------------------------------------------------------------------
+
+
+def _check_open(meeting: Meeting) -> None:
+    if meeting.is_cancelled:
+        raise ValidationError(_("This meeting was cancelled."))
+    if meeting.is_over:
+        raise ValidationError(_("This meeting is over."))
+
+
+@transaction.atomic
+def invitees_add(
+    *,
+    actor: User,
+    meeting: Meeting,
+    organizations: Iterable[Organization] = (),
+    people: Iterable[Person] = (),
+) -> list[Invitee]:
+    """Invite organizations and people to ``meeting`` and email each new invitee.
+
+    An organization brings every active person with a current affiliation and an email
+    (``organization`` is recorded on the invitee). A person named directly needs an email.
+    Inviting someone twice changes nothing (one row per person); returns the new invitees.
+    """
+    _require(permissions.can_manage_meetings(actor))
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_open(meeting)
+    candidates: dict[int, tuple[Person, Organization | None]] = {}
+    for person in people:
+        if not person.email or person.status == Person.Status.ANONYMIZED:
+            raise ValidationError(
+                _("%(name)s has no email address in the directory.") % {"name": person.full_name}
+            )
+        candidates[person.pk] = (person, None)
+    organizations = list(organizations)
+    if organizations:
+        today = _today()
+        affiliations = (
+            Affiliation.objects.filter(organization__in=organizations)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+            .filter(person__status=Person.Status.ACTIVE)
+            .exclude(person__email="")
+            .select_related("person", "organization")
+            .order_by("organization__name", "person__full_name")
+        )
+        for affiliation in affiliations:
+            candidates.setdefault(
+                affiliation.person_id, (affiliation.person, affiliation.organization)
+            )
+    existing = set(
+        Invitee.objects.filter(meeting=meeting, person_id__in=candidates).values_list(
+            "person_id", flat=True
+        )
+    )
+    created = []
+    for person_id, (person, organization) in candidates.items():
+        if person_id in existing:
+            continue
+        invitee = Invitee.objects.create(
+            meeting=meeting, person=person, organization=organization, invited_by=actor
+        )
+        invitee.meeting = meeting
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.INVITE,
+            target=invitee,
+            target_repr=f"invitee {invitee.pk} ({meeting.title})",
+        )
+        _email_invitee(invitee, kind="invitation")
+        created.append(invitee)
+    return created
+
+
+@transaction.atomic
+def invitee_remove(*, actor: User, invitee: Invitee) -> None:
+    """Withdraw an invitation: its signed link stops working at once."""
+    _require(permissions.can_manage_meetings(actor))
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.DELETE,
+        target=invitee,
+        target_repr=f"invitee {invitee.pk} ({invitee.meeting.title})",
+    )
+    invitee.delete()
+
+
+@transaction.atomic
+def invitee_resend(*, actor: User, invitee: Invitee) -> None:
+    """Send the invitation again (the same link; a lost email, a new address)."""
+    _require(permissions.can_manage_meetings(actor))
+    _check_open(invitee.meeting)
+    if not _reachable([invitee]):
+        raise ValidationError(
+            _("%(name)s has no email address in the directory.")
+            % {"name": invitee.person.full_name}
+        )
+    _email_invitee(invitee, kind="invitation")
+
+
+@transaction.atomic
+def rsvp_set(*, invitee: Invitee, answer: str, actor: User | AnonymousUser | None) -> Invitee:
+    """Record an invitee's answer (yes, no, maybe), from the meeting page or a signed link.
+
+    The caller has checked who may answer for ``invitee`` (the person's account, or the
+    holder of the signed link). The row is locked and updated in place, so two answers at
+    once leave one row with the later answer.
+    """
+    if answer not in ANSWERS:
+        raise ValidationError(_("Choose yes, no or maybe."))
+    invitee = Invitee.objects.select_for_update().select_related("meeting").get(pk=invitee.pk)
+    try:
+        _check_answerable(invitee.meeting)
+    except RsvpLinkError as error:
+        raise ValidationError(error.message) from None
+    before = invitee.rsvp
+    invitee.rsvp = answer
+    invitee.responded_at = timezone.now()
+    invitee.save(update_fields=["rsvp", "responded_at"])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        target=invitee,
+        target_repr=f"invitee {invitee.pk} ({invitee.meeting.title})",
+        changes={"rsvp": [before, answer]},
+    )
+    return invitee
 
 
 def invitees_notify(*, meeting: Meeting, change: Literal["updated", "cancelled"]) -> int:
     """Tell every invitee that ``meeting`` moved or changed (``updated``) or was cancelled,
     with an iCalendar REQUEST (new SEQUENCE) or CANCEL attached; sent on commit. Returns
     the number of invitees notified. Callers raise ``meeting.ical_sequence`` first."""
-    return 0
+    kind: EmailKind = "meeting_cancelled" if change == "cancelled" else "meeting_changed"
+    invitees = _reachable(meeting.invitees.select_related("person", "organization"))
+    for invitee in invitees:
+        invitee.meeting = meeting
+        _email_invitee(invitee, kind=kind)
+    return len(invitees)
+
+
+# --- Attendance -------------------------------------------------------------------------
+
+
+def _current_organization(person: Person) -> Organization | None:
+    affiliation = (
+        Affiliation.objects.filter(person=person)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=_today()))
+        .select_related("organization")
+        .order_by("organization__name")
+        .first()
+    )
+    return affiliation.organization if affiliation is not None else None
+
+
+@dataclass
+class AttendanceChange:
+    added: int
+    removed: int
+
+
+@transaction.atomic
+def attendance_record(*, actor: User, meeting: Meeting, person_ids: set[int]) -> AttendanceChange:
+    """Set which invitees attended: ``person_ids`` is the checked set of the checklist.
+
+    Invitees checked gain an attendance (recorded by ``actor``); invitees unchecked lose
+    theirs, whatever its source. Walk-ins, who were not invited, are not touched. An id
+    that is not an invitee of the meeting is refused.
+    """
+    _require(permissions.can_manage_meetings(actor))
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.is_cancelled:
+        raise ValidationError(_("This meeting was cancelled."))
+    invitees = {i.person_id: i for i in meeting.invitees.all()}
+    unknown = person_ids - set(invitees)
+    if unknown:
+        raise ValidationError(_("Some of the people checked are not invited to this meeting."))
+    present = set(meeting.attendances.values_list("person_id", flat=True))
+    to_add = [
+        Attendance(
+            meeting=meeting,
+            person_id=person_id,
+            organization=invitees[person_id].organization,
+            source=Attendance.Source.RECORDED,
+            recorded_by=actor,
+        )
+        for person_id in sorted(person_ids - present)
+    ]
+    Attendance.objects.bulk_create(to_add)
+    to_remove = (set(invitees) - person_ids) & present
+    removed, _detail = meeting.attendances.filter(person_id__in=to_remove).delete()
+    if to_add or removed:
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            target=meeting,
+            changes={"attendances": [f"+{len(to_add)}", f"-{removed}"]},
+        )
+    return AttendanceChange(added=len(to_add), removed=removed)
+
+
+def _grant_attendee_listing(*, actor: User, person: Person) -> None:
+    """Record the walk-in's consent, given in the room, as a ConsentEvent.
+
+    The directory has no purpose narrower than the members' listing, so the consent to
+    appear in the attendees list shared with members is recorded as ``members_listing``,
+    through the "paper" channel (a coordinator's record of a consent given in person).
+    A person who manages their own record (has an account) is left to their own choices.
+    """
+    if person.user_id is not None or person.members_listing:
+        return
+    context = request_context.current.get()
+    ConsentEvent.objects.create(
+        person=person,
+        purpose=ConsentPurpose.MEMBERS_LISTING,
+        granted=True,
+        channel=ConsentEvent.Channel.PAPER,
+        actor=actor,
+        notice_version=NOTICE_VERSION,
+        notice_hash=notice_hash(),
+        request_id=context.request_id,
+    )
+    person.members_listing = True
+    if person.status == Person.Status.PENDING:
+        person.status = Person.Status.ACTIVE
+    person.save(update_fields=["members_listing", "status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        target=person,
+        changes={ConsentPurpose.MEMBERS_LISTING.value: [False, True]},
+    )
+
+
+@transaction.atomic
+def attendance_add_walk_in(
+    *,
+    actor: User,
+    meeting: Meeting,
+    full_name: str,
+    email: str = "",
+    organization: Organization | None = None,
+    consent: bool,
+) -> Attendance:
+    """Add someone who came without an invitation, with their consent to be listed.
+
+    A known email reuses that person's record; otherwise a new directory record is made
+    (source: the meeting's attendance list). The consent is recorded as a ConsentEvent.
+    """
+    _require(permissions.can_manage_meetings(actor))
+    if not consent:
+        raise ValidationError(
+            _("Confirm that the person agreed to appear in the attendees list shared with members.")
+        )
+    if meeting.is_cancelled:
+        raise ValidationError(_("This meeting was cancelled."))
+    full_name = " ".join(full_name.split())
+    if not full_name:
+        raise ValidationError(_("Write the person's name."))
+    person = None
+    if email:
+        person = (
+            Person.objects.filter(email__iexact=email)
+            .exclude(status=Person.Status.ANONYMIZED)
+            .order_by("pk")
+            .first()
+        )
+    if person is None:
+        person = directory_services.person_create(
+            actor=actor,
+            data={"full_name": full_name, "email": email},
+            source=Person.Source.ATTENDANCE,
+            source_detail=meeting.title[:300],
+            organization=organization,
+        )
+    _grant_attendee_listing(actor=actor, person=person)
+    attendance, created = Attendance.objects.get_or_create(
+        meeting=meeting,
+        person=person,
+        defaults={
+            "organization": organization,
+            "source": Attendance.Source.WALK_IN,
+            "recorded_by": actor,
+        },
+    )
+    if not created:
+        raise ValidationError(
+            _("%(name)s is already in the attendance list.") % {"name": person.full_name}
+        )
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        target=attendance,
+        target_repr=f"attendance {attendance.pk} ({meeting.title})",
+    )
+    return attendance
+
+
+# --- Self check-in ----------------------------------------------------------------------
+
+
+def checkin_normalize(code: str) -> str:
+    """What people type, as the code is stored: capitals, no spaces or dashes."""
+    return "".join(code.split()).replace("-", "").upper()[:20]
+
+
+@transaction.atomic
+def checkin_open(*, actor: User, meeting: Meeting) -> str:
+    """Open self check-in with a new random code (the old one stops working)."""
+    _require(permissions.can_manage_meetings(actor))
+    if meeting.is_cancelled:
+        raise ValidationError(_("This meeting was cancelled."))
+    meeting.checkin_code = "".join(secrets.choice(CHECKIN_ALPHABET) for _i in range(CHECKIN_LENGTH))
+    meeting.save(update_fields=["checkin_code", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        target=meeting,
+        changes={"checkin_code": ["***", "***"]},
+    )
+    return meeting.checkin_code
+
+
+@transaction.atomic
+def checkin_close(*, actor: User, meeting: Meeting) -> None:
+    """Close self check-in: the code stops working."""
+    _require(permissions.can_manage_meetings(actor))
+    meeting.checkin_code = ""
+    meeting.save(update_fields=["checkin_code", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        target=meeting,
+        changes={"checkin_code": ["***", ""]},
+    )
+
+
+@transaction.atomic
+def checkin_submit(*, user: User, meeting: Meeting, code: str) -> Attendance:
+    """Check ``user`` in with the code shown in the room; checking in twice is harmless.
+
+    The caller checks :func:`permissions.can_check_in` (signed in, meeting visible, open).
+    The attendance counts for the person's invitation's organization, else their first
+    current affiliation. The meeting's status is not changed.
+    """
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require(permissions.can_check_in(user, meeting))
+    if not secrets.compare_digest(checkin_normalize(code).encode(), meeting.checkin_code.encode()):
+        raise ValidationError(
+            _("That code is not the one shown in the room. Check it and try again.")
+        )
+    person = directory_services.person_for_user(user=user)
+    invitee = meeting.invitees.filter(person=person).first()
+    organization = invitee.organization if invitee is not None else None
+    if organization is None:
+        organization = _current_organization(person)
+    attendance, created = Attendance.objects.get_or_create(
+        meeting=meeting,
+        person=person,
+        defaults={"organization": organization, "source": Attendance.Source.CHECK_IN},
+    )
+    if created:
+        audit_record(
+            actor=user,
+            action=AuditEntry.Action.CREATE,
+            target=attendance,
+            target_repr=f"attendance {attendance.pk} ({meeting.title})",
+        )
+    return attendance

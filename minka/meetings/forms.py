@@ -1,0 +1,202 @@
+"""Forms of the meetings area: the list's filters, a meeting, an agenda item, files and
+links for an item, and the next meeting's date.
+
+Dates and times are entered in the site's time zone (America/Lima) as a date plus a start
+and an end time; :meth:`MeetingForm.data_for_service` turns them into aware datetimes.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.core.validators import URLValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from minka.core.visibility import Visibility
+from minka.directory.models import Organization, Person
+from minka.documents.forms import MultipleFileField, UploadsMixin
+from minka.documents.models import License
+from minka.meetings.models import Meeting, Modality, Series
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+_WHEN_FIELDS = {"date", "start_time", "end_time"}
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _time_widget() -> forms.TimeInput:
+    return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def combine(day: datetime.date, time: datetime.time) -> datetime.datetime:
+    """A local date and time as an aware datetime in the current time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, time))
+
+
+class MeetingFilterForm(forms.Form):
+    series = forms.ModelChoiceField(
+        label=_("Series"),
+        required=False,
+        queryset=Series.objects.none(),
+        to_field_name="slug",
+        empty_label=_("All series"),
+    )
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+
+    def __init__(
+        self, *args: Any, series: QuerySet[Series], years: list[int], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["series"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 (narrows the type)
+        field.queryset = series
+        year = self.fields["year"]
+        assert isinstance(year, forms.TypedChoiceField)  # noqa: S101 (narrows the type)
+        year.choices = [("", _("All years")), *((str(y), str(y)) for y in years)]
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters: a value that does not validate is dropped, not an error page."""
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class _WhenMixin(forms.Form):
+    """A date with start and end times, checked to end after it starts."""
+
+    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    start_time = forms.TimeField(label=_("Starts at"), widget=_time_widget())
+    end_time = forms.TimeField(label=_("Ends at"), widget=_time_widget())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        day, start, end = (cleaned.get(k) for k in ("date", "start_time", "end_time"))
+        if day and start and end:
+            if end <= start:
+                self.add_error("end_time", _("The meeting must end after it starts."))
+            else:
+                cleaned["starts_at"] = combine(day, start)
+                cleaned["ends_at"] = combine(day, end)
+        return cleaned
+
+    @staticmethod
+    def when_initial(starts_at: datetime.datetime, ends_at: datetime.datetime) -> dict[str, Any]:
+        start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+        return {"date": start.date(), "start_time": start.time(), "end_time": end.time()}
+
+
+class MeetingForm(_WhenMixin):
+    series = forms.ModelChoiceField(
+        label=_("Series"), required=False, queryset=Series.objects.order_by("title")
+    )
+    number = forms.IntegerField(
+        label=_("Number in the series"),
+        required=False,
+        min_value=1,
+        max_value=100_000,
+        help_text=_("Leave it empty to take the series' next number."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=300)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    modality = forms.ChoiceField(label=_("Modality"), choices=Modality.choices)
+    place = forms.CharField(label=_("Place"), required=False, max_length=300)
+    online_url = forms.URLField(
+        label=_("Online meeting link"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("Shown only to members, whatever the meeting's visibility."),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who can see it"), choices=Visibility.choices, initial=Visibility.PUBLIC
+    )
+    organizations = forms.ModelMultipleChoiceField(
+        label=_("Convening organizations"),
+        required=False,
+        queryset=Organization.objects.order_by("name"),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    field_order = ["series", "number", "title", "description", "date", "start_time", "end_time"]
+
+    @classmethod
+    def initial_for(cls, meeting: Meeting) -> dict[str, Any]:
+        fields = ("series", "number", "title", "description", "modality", "place")
+        return {
+            **{name: getattr(meeting, name) for name in fields},
+            "online_url": meeting.online_url,
+            "visibility": meeting.visibility,
+            "organizations": list(meeting.organizations.all()),
+            **cls.when_initial(meeting.starts_at, meeting.ends_at),
+        }
+
+    def data_for_service(self) -> dict[str, Any]:
+        """The cleaned values as the services take them (``starts_at``/``ends_at``)."""
+        return {k: v for k, v in self.cleaned_data.items() if k not in _WHEN_FIELDS}
+
+
+class NextMeetingForm(_WhenMixin):
+    """The date of the next meeting, prefilled with the cadence's (or the minutes') date."""
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Markdown is allowed."),
+    )
+    presenter = forms.ModelChoiceField(
+        label=_("Presenter"), required=False, queryset=Person.objects.none()
+    )
+    presenter_organization = forms.ModelChoiceField(
+        label=_("Presenter's organization"),
+        required=False,
+        queryset=Organization.objects.order_by("name"),
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Planned duration (minutes)"), required=False, min_value=1, max_value=1440
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        from minka.directory.permissions import people_visible_to
+
+        super().__init__(*args, **kwargs)
+        presenter = self.fields["presenter"]
+        assert isinstance(presenter, forms.ModelChoiceField)  # noqa: S101 (narrows the type)
+        presenter.queryset = people_visible_to(user).order_by("full_name")
+
+
+class AgendaUploadForm(UploadsMixin, forms.Form):
+    """Files presented under an agenda item; each becomes a presentation in the repository
+    with the meeting's visibility."""
+
+    uploads = MultipleFileField(label=_("Files"), required=True)
+    title = forms.CharField(
+        label=_("Title"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Leave it empty to use the file name. With several files, each document takes "
+            "the name of its file."
+        ),
+    )
+    license = forms.ChoiceField(label=_("License"), choices=License.choices, initial=License.CC_BY)
+
+
+class AgendaLinkForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Document of the repository"),
+        max_length=500,
+        help_text=_("Paste the document's address (…/repositorio/…/) or its identifier."),
+    )

@@ -1,0 +1,101 @@
+"""Extension point: what "Programar la próxima reunión" carries forward into the new agenda.
+
+:func:`minka.meetings.services.meetings.meeting_schedule_next` asks every registered
+provider for agenda items to add to the meeting it creates. A provider is a function
+``(previous: Meeting) -> list[AgendaItemDraft]``; register it once, at import time (for
+example from an app's ``AppConfig.ready``)::
+
+    from minka.meetings.hooks import AgendaItemDraft, register_next_meeting_items
+
+    @register_next_meeting_items
+    def accepted_proposals(previous: Meeting) -> list[AgendaItemDraft]:
+        return [AgendaItemDraft(title=..., kind=AgendaItem.Kind.PROPOSAL)]
+
+The built-in provider, :func:`follow_up_of_agreements`, adds one "follow-up of agreements"
+item listing the agreements recorded in the previous meeting's minutes. The agreements
+issue (tracked commitments: only the open ones, with their progress) and the participation
+issue (accepted agenda proposals) extend the agenda through this registry instead of
+editing the service. Providers run inside the service's transaction, in registration
+order; items are appended after each other in that order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from minka.meetings.minutes.content import MinutesContent
+from minka.meetings.models import AgendaItem, Minutes
+
+if TYPE_CHECKING:
+    from minka.meetings.models import Meeting
+
+
+@dataclass(frozen=True)
+class AgendaItemDraft:
+    """An agenda item a provider proposes for the next meeting."""
+
+    title: str
+    description: str = ""
+    kind: str = AgendaItem.Kind.REGULAR
+    duration_minutes: int | None = None
+
+
+NextMeetingItemsProvider = Callable[["Meeting"], list[AgendaItemDraft]]
+
+_providers: list[NextMeetingItemsProvider] = []
+
+
+def register_next_meeting_items(provider: NextMeetingItemsProvider) -> NextMeetingItemsProvider:
+    """Register ``provider`` (once; registering it again changes nothing). Usable as a
+    decorator: it returns ``provider`` unchanged."""
+    if provider not in _providers:
+        _providers.append(provider)
+    return provider
+
+
+def unregister_next_meeting_items(provider: NextMeetingItemsProvider) -> None:
+    """Remove ``provider`` (tests, or an issue replacing the built-in provider)."""
+    if provider in _providers:
+        _providers.remove(provider)
+
+
+def next_meeting_items(previous: Meeting) -> list[AgendaItemDraft]:
+    """Every registered provider's items for the meeting that follows ``previous``."""
+    drafts: list[AgendaItemDraft] = []
+    for provider in list(_providers):
+        drafts.extend(provider(previous))
+    return drafts
+
+
+def _agreements_markdown(previous: Meeting) -> str:
+    minutes = Minutes.objects.filter(meeting=previous).select_related("current_revision").first()
+    if minutes is None or minutes.current_revision is None:
+        return ""
+    content = MinutesContent.from_json(minutes.current_revision.content)
+    lines = []
+    for agreement in content.agreements:
+        text = " ".join(agreement.text.split())
+        if not text:
+            continue
+        details = [part for part in (agreement.responsible.strip(), agreement.due_date) if part]
+        lines.append(f"- {text}" + (f" ({'; '.join(details)})" if details else ""))
+    return "\n".join(lines)[:4000]
+
+
+def follow_up_of_agreements(previous: Meeting) -> list[AgendaItemDraft]:
+    """The built-in provider: one follow-up item listing the previous meeting's agreements
+    (from the current revision of its minutes, whatever their status; empty without)."""
+    return [
+        AgendaItemDraft(
+            title=_("Follow-up of agreements"),
+            description=_agreements_markdown(previous),
+            kind=AgendaItem.Kind.FOLLOW_UP,
+        )
+    ]
+
+
+register_next_meeting_items(follow_up_of_agreements)

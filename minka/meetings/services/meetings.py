@@ -1,0 +1,478 @@
+"""Services: meetings, their agenda, and "Programar la próxima reunión".
+
+Every function checks that the actor may manage meetings (``PermissionDenied`` otherwise),
+validates with ``ValidationError`` (clear messages, nothing saved), writes the audit log in
+the same transaction, and tells invitees about a change of date, place or link through
+:func:`minka.meetings.services.invitations.invitees_notify`.
+
+Times: forms give a date and a time in the site's time zone (America/Lima, no daylight
+saving); Django stores them in UTC. Cadence arithmetic is done on local wall-clock time.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import uuid
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minka.core.models import AuditEntry
+from minka.core.services import audit_changes, audit_record, model_snapshot
+from minka.documents import services as document_services
+from minka.documents.models import Document, Kind
+from minka.meetings import hooks, permissions
+from minka.meetings.minutes.content import MinutesContent
+from minka.meetings.models import AgendaItem, Cadence, Meeting, Minutes, Series
+from minka.meetings.services import invitations
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from minka.accounts.models import User
+    from minka.documents.services import CheckedFile, UploadOutcome
+
+MEETING_FIELDS = (
+    "series",
+    "number",
+    "title",
+    "description",
+    "starts_at",
+    "ends_at",
+    "modality",
+    "place",
+    "online_url",
+    "visibility",
+)
+# A change to any of these reaches the invitees' calendars (new SEQUENCE, a notice).
+CALENDAR_FIELDS = ("starts_at", "ends_at", "place", "modality", "online_url")
+AGENDA_FIELDS = ("title", "description", "presenter", "presenter_organization", "duration_minutes")
+
+
+def _require_manager(actor: User) -> None:
+    if not permissions.can_manage_meetings(actor):
+        raise PermissionDenied
+
+
+def _require_editable(meeting: Meeting) -> None:
+    if meeting.is_cancelled:
+        raise ValidationError(_("This meeting was cancelled; it can no longer be changed."))
+
+
+# --- Dates ----------------------------------------------------------------------------
+
+
+def add_months(value: datetime, months: int) -> datetime:
+    """``value`` moved by ``months`` calendar months at the same local time; a day that
+    the target month lacks is clamped to its last day (31 January → 28 February)."""
+    local = timezone.localtime(value).replace(tzinfo=None)
+    index = local.month - 1 + months
+    year, month = local.year + index // 12, index % 12 + 1
+    day = min(local.day, calendar.monthrange(year, month)[1])
+    return timezone.make_aware(local.replace(year=year, month=month, day=day))
+
+
+def cadence_next(series: Series | None, starts_at: datetime) -> datetime:
+    """The start that follows ``starts_at`` at the series' cadence: monthly (and no fixed
+    cadence, or no series) one calendar month later; every N weeks, N weeks later. Always
+    at the same local time."""
+    if series is not None and series.cadence == Cadence.WEEKS:
+        local = timezone.localtime(starts_at).replace(tzinfo=None)
+        return timezone.make_aware(local + timedelta(weeks=series.interval_weeks))
+    return add_months(starts_at, 1)
+
+
+def _minutes_next_start(meeting: Meeting) -> datetime | None:
+    minutes = Minutes.objects.filter(meeting=meeting).select_related("current_revision").first()
+    if minutes is None or minutes.current_revision is None:
+        return None
+    when = MinutesContent.from_json(minutes.current_revision.content).next_meeting.when
+    if when is None:
+        return None
+    return when if timezone.is_aware(when) else timezone.make_aware(when)
+
+
+def next_meeting_start(meeting: Meeting) -> datetime:
+    """When the meeting after ``meeting`` should start: the date its minutes agreed on, if
+    they state one; otherwise the series' cadence (a read; nothing is saved)."""
+    return _minutes_next_start(meeting) or cadence_next(meeting.series, meeting.starts_at)
+
+
+# --- Meetings -------------------------------------------------------------------------
+
+
+def _validate_meeting(meeting: Meeting) -> None:
+    if meeting.starts_at and meeting.ends_at and meeting.ends_at <= meeting.starts_at:
+        raise ValidationError(_("The meeting must end after it starts."))
+    if meeting.series_id is not None and meeting.number is not None:
+        taken = Meeting.objects.filter(series_id=meeting.series_id, number=meeting.number)
+        if taken.exclude(pk=meeting.pk).exists():
+            raise ValidationError(
+                _("Meeting number %(number)s already exists in this series.")
+                % {"number": meeting.number}
+            )
+    meeting.full_clean(exclude=["previous", "created_by"])
+
+
+def _next_number(series_id: int | None) -> int | None:
+    if series_id is None:
+        return None
+    top = Meeting.objects.filter(series_id=series_id).aggregate(top=Max("number"))["top"]
+    return (top or 0) + 1
+
+
+@transaction.atomic
+def meeting_create(*, actor: User, data: dict[str, Any]) -> Meeting:
+    """Schedule a meeting. ``data`` holds :data:`MEETING_FIELDS` and ``organizations``;
+    without a number, a meeting of a series takes the series' next number."""
+    _require_manager(actor)
+    meeting = Meeting(**{k: v for k, v in data.items() if k in MEETING_FIELDS}, created_by=actor)
+    if meeting.number is None:
+        meeting.number = _next_number(meeting.series_id)
+    _validate_meeting(meeting)
+    meeting.save()
+    meeting.organizations.set(data.get("organizations") or [])
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, actor: User, meeting: Meeting, data: dict[str, Any]) -> Meeting:
+    """Change a meeting that is not cancelled. When a planned meeting's date, place,
+    modality or link changes, its calendar sequence goes up and invitees are told."""
+    _require_manager(actor)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require_editable(meeting)
+    before = model_snapshot(meeting)
+    for name in MEETING_FIELDS:
+        if name in data:
+            setattr(meeting, name, data[name])
+    _validate_meeting(meeting)
+    moved = meeting.status == Meeting.Status.PLANNED and any(
+        before[name] != getattr(meeting, name)  # plain fields: attname is the name
+        for name in CALENDAR_FIELDS
+    )
+    if moved:
+        meeting.ical_sequence += 1
+    meeting.save()
+    if "organizations" in data:
+        meeting.organizations.set(data["organizations"] or [])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        target=meeting,
+        changes=audit_changes(before, model_snapshot(meeting)),
+    )
+    if moved:
+        invitations.invitees_notify(meeting=meeting, change="updated")
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, actor: User, meeting: Meeting) -> Meeting:
+    """Cancel a planned meeting; invitees receive the cancellation (iCalendar CANCEL)."""
+    _require_manager(actor)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require_editable(meeting)
+    if meeting.status == Meeting.Status.HELD:
+        raise ValidationError(_("This meeting was already held; it cannot be cancelled."))
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.ical_sequence += 1
+    meeting.save(update_fields=["status", "ical_sequence", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        target=meeting,
+        changes={"status": [Meeting.Status.PLANNED, Meeting.Status.CANCELLED]},
+    )
+    invitations.invitees_notify(meeting=meeting, change="cancelled")
+    return meeting
+
+
+@transaction.atomic
+def meeting_mark_held(*, actor: User, meeting: Meeting) -> Meeting:
+    """Record that a planned meeting took place (once it has started)."""
+    _require_manager(actor)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require_editable(meeting)
+    if meeting.status == Meeting.Status.HELD:
+        raise ValidationError(_("This meeting is already marked as held."))
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("A meeting can be marked as held only once it has started."))
+    meeting.status = Meeting.Status.HELD
+    meeting.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        target=meeting,
+        changes={"status": [Meeting.Status.PLANNED, Meeting.Status.HELD]},
+    )
+    return meeting
+
+
+def check_schedulable_next(meeting: Meeting) -> None:
+    """Raise ``ValidationError`` unless ``meeting`` may get a next meeting: it was held
+    (or is over) and was not cancelled. (Whether one already follows is checked apart.)"""
+    if meeting.is_cancelled:
+        raise ValidationError(_("A cancelled meeting has no next meeting to schedule."))
+    if meeting.status != Meeting.Status.HELD and not meeting.is_over:
+        raise ValidationError(_("The next meeting can be scheduled once this one has been held."))
+
+
+def _add_items(meeting: Meeting, drafts: Sequence[hooks.AgendaItemDraft]) -> None:
+    position = (meeting.agenda_items.aggregate(top=Max("position"))["top"] or 0) + 1
+    for offset, draft in enumerate(drafts):
+        item = AgendaItem(
+            meeting=meeting,
+            position=position + offset,
+            title=draft.title[:300],
+            description=draft.description[:4000],
+            kind=draft.kind,
+            duration_minutes=draft.duration_minutes,
+        )
+        item.full_clean()
+        item.save()
+
+
+@transaction.atomic
+def meeting_schedule_next(
+    *,
+    actor: User,
+    meeting: Meeting,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+) -> Meeting:
+    """Create the meeting that follows ``meeting`` (held, or over and not cancelled).
+
+    It belongs to the same series with the next number and keeps the place, modality,
+    link, visibility and convening organizations. It starts at ``starts_at``, by default
+    :func:`next_meeting_start`, and lasts as long as ``meeting`` unless ``ends_at`` is
+    given. The providers registered in :mod:`minka.meetings.hooks` add its first agenda
+    items. A meeting already followed by another is refused: the caller links to that one.
+    """
+    _require_manager(actor)
+    meeting = Meeting.objects.select_for_update().select_related("series").get(pk=meeting.pk)
+    check_schedulable_next(meeting)
+    if meeting.following.exists():
+        raise ValidationError(_("The next meeting has already been scheduled."))
+    start = starts_at or next_meeting_start(meeting)
+    number = None
+    if meeting.series_id is not None:
+        number = (meeting.number or 0) + 1
+        if Meeting.objects.filter(series_id=meeting.series_id, number=number).exists():
+            number = _next_number(meeting.series_id)
+    if meeting.series is not None and number is not None:
+        title = _("%(series)s: meeting %(number)s") % {
+            "series": meeting.series.title,
+            "number": number,
+        }
+    else:
+        title = meeting.title
+    following = Meeting(
+        series=meeting.series,
+        number=number,
+        title=title[:300],
+        starts_at=start,
+        ends_at=ends_at or start + (meeting.ends_at - meeting.starts_at),
+        modality=meeting.modality,
+        place=meeting.place,
+        online_url=meeting.online_url,
+        visibility=meeting.visibility,
+        previous=meeting,
+        created_by=actor,
+        is_demo=meeting.is_demo,
+    )
+    _validate_meeting(following)
+    following.save()
+    following.organizations.set(meeting.organizations.all())
+    _add_items(following, hooks.next_meeting_items(meeting))
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        target=following,
+        changes={"previous": [None, str(meeting.public_id)]},
+    )
+    return following
+
+
+# --- Agenda ---------------------------------------------------------------------------
+
+
+def _validate_item(item: AgendaItem) -> None:
+    if item.duration_minutes is not None and not 1 <= item.duration_minutes <= 1440:
+        raise ValidationError(_("The duration must be between 1 and 1440 minutes."))
+    item.full_clean(exclude=["meeting", "position"])
+
+
+@transaction.atomic
+def agenda_item_create(*, actor: User, meeting: Meeting, data: dict[str, Any]) -> AgendaItem:
+    """Append an item to the agenda of a meeting that is not cancelled."""
+    _require_manager(actor)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require_editable(meeting)
+    position = (meeting.agenda_items.aggregate(top=Max("position"))["top"] or 0) + 1
+    item = AgendaItem(
+        meeting=meeting,
+        position=position,
+        **{k: v for k, v in data.items() if k in AGENDA_FIELDS},
+    )
+    _validate_item(item)
+    item.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=item)
+    return item
+
+
+@transaction.atomic
+def agenda_item_update(*, actor: User, item: AgendaItem, data: dict[str, Any]) -> AgendaItem:
+    """Change an agenda item's title, description, presenter or duration."""
+    _require_manager(actor)
+    _require_editable(item.meeting)
+    before = model_snapshot(item)
+    for name in AGENDA_FIELDS:
+        if name in data:
+            setattr(item, name, data[name])
+    _validate_item(item)
+    item.save()
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        target=item,
+        changes=audit_changes(before, model_snapshot(item)),
+    )
+    return item
+
+
+def _renumber(items: list[AgendaItem]) -> None:
+    """Give ``items`` positions 1…n in list order, touching only those that move. Moving
+    through free positions first keeps the (meeting, position) constraint true at every
+    step, on SQLite and PostgreSQL alike."""
+    moving = [(item, n) for n, item in enumerate(items, start=1) if item.position != n]
+    if not moving:
+        return
+    spare = max([item.position for item in items] + [len(items)]) + 1
+    for offset, (item, _n) in enumerate(moving):
+        AgendaItem.objects.filter(pk=item.pk).update(position=spare + offset)
+    for item, n in moving:
+        AgendaItem.objects.filter(pk=item.pk).update(position=n)
+        item.position = n
+
+
+def _locked_agenda(meeting: Meeting) -> list[AgendaItem]:
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    return list(AgendaItem.objects.filter(meeting=meeting).order_by("position", "pk"))
+
+
+@transaction.atomic
+def agenda_item_delete(*, actor: User, item: AgendaItem) -> None:
+    """Remove an item (its documents stay in the repository); the others close ranks."""
+    _require_manager(actor)
+    _require_editable(item.meeting)
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, target=item)
+    meeting = item.meeting
+    item.delete()
+    _renumber(_locked_agenda(meeting))
+
+
+@transaction.atomic
+def agenda_item_move(*, actor: User, item: AgendaItem, direction: str) -> AgendaItem:
+    """Move an item one place ``up`` or ``down``; at either end nothing changes."""
+    _require_manager(actor)
+    _require_editable(item.meeting)
+    if direction not in {"up", "down"}:
+        raise ValidationError(_("Choose whether to move the item up or down."))
+    items = _locked_agenda(item.meeting)
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    target = index - 1 if direction == "up" else index + 1
+    if 0 <= target < len(items):
+        items[index], items[target] = items[target], items[index]
+    _renumber(items)
+    item.position = next(other.position for other in items if other.pk == item.pk)
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        target=item,
+        changes={"position": [index + 1, item.position]},
+    )
+    return item
+
+
+@transaction.atomic
+def agenda_item_upload(
+    *, actor: User, item: AgendaItem, files: list[CheckedFile], data: dict[str, Any]
+) -> UploadOutcome:
+    """Add checked files to the repository as presentations with the meeting's visibility
+    (through :func:`minka.documents.services.document_upload`) and link them to ``item``;
+    a file already in the repository is linked instead of stored twice. ``data`` may
+    give a ``title`` (one file) and a ``license``."""
+    _require_manager(actor)
+    _require_editable(item.meeting)
+    meeting = item.meeting
+    metadata: dict[str, Any] = {
+        "kind": Kind.PRESENTATION,
+        "visibility": meeting.visibility,
+        "language": "es",
+        "description": _("Presented at “%(meeting)s”.") % {"meeting": meeting.title},
+    }
+    metadata.update({k: v for k, v in data.items() if k in {"title", "license"} and v})
+    if item.presenter_organization_id is not None:
+        metadata["organizations"] = [item.presenter_organization_id]
+    if item.presenter_id is not None:
+        metadata["people"] = [item.presenter_id]
+    outcome = document_services.document_upload(actor=actor, files=files, data=metadata)
+    linked = outcome.created + [document for _name, document in outcome.duplicates]
+    item.documents.add(*linked)
+    if linked:
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            target=item,
+            changes={"documents": [None, [str(d.public_id) for d in linked]]},
+        )
+    return outcome
+
+
+_UUID = re.compile(
+    r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+)
+
+
+def _document_reference(reference: str) -> uuid.UUID | None:
+    match = _UUID.search(reference or "")
+    if match is None:
+        return None
+    try:
+        return uuid.UUID(match.group(0))
+    except ValueError:  # pragma: no cover - the pattern only matches valid hex
+        return None
+
+
+@transaction.atomic
+def agenda_item_link_document(*, actor: User, item: AgendaItem, reference: str) -> Document:
+    """Link an existing document the actor may see, named by its public id or its address
+    (``/repositorio/<id>/``), to ``item``."""
+    _require_manager(actor)
+    _require_editable(item.meeting)
+    public_id = _document_reference(reference)
+    document: Document | None = (
+        Document.objects.visible_to(actor).filter(public_id=public_id).first()
+        if public_id is not None
+        else None
+    )
+    if document is None:
+        raise ValidationError(_("No document of the repository has this identifier or address."))
+    if item.documents.filter(pk=document.pk).exists():
+        raise ValidationError(_("This document is already linked to the agenda item."))
+    item.documents.add(document)
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        target=item,
+        changes={"documents": [None, [str(document.public_id)]]},
+    )
+    return document
