@@ -257,7 +257,9 @@ def meeting_schedule_next(
     items. A meeting already followed by another is refused: the caller links to that one.
     """
     _require_manager(actor)
-    meeting = Meeting.objects.select_for_update().select_related("series").get(pk=meeting.pk)
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",)).select_related("series").get(pk=meeting.pk)
+    )
     check_schedulable_next(meeting)
     if meeting.following.exists():
         raise ValidationError(_("The next meeting has already been scheduled."))
