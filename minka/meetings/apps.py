@@ -8,3 +8,14 @@ class MeetingsConfig(AppConfig):
     name = "minka.meetings"
     label = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete
+
+        from minka.meetings.minutes import pdf_store
+        from minka.meetings.models import Meeting
+
+        # Stored files are cleaned up on delete, as documents' are (not a workflow signal).
+        post_delete.connect(
+            pdf_store.forget_deleted_meeting, sender=Meeting, dispatch_uid="minutes-pdf"
+        )

@@ -19,16 +19,23 @@ from django.urls import NoReverseMatch, path, reverse
 from django.views.decorators.http import require_GET
 
 from minka.core import ratelimit
-from minka.core.storage import FILE_CSP, PRIVATE_CACHE, PUBLIC_CACHE, content_disposition
+from minka.core.storage import (
+    FILE_CSP,
+    PRIVATE_CACHE,
+    PUBLIC_CACHE,
+    content_disposition,
+    file_response,
+)
 from minka.core.visibility import Visibility
 from minka.meetings import permissions
-from minka.meetings.minutes import exports
-from minka.meetings.models import Minutes
+from minka.meetings.minutes import exports, pdf_store
+from minka.meetings.models import Minutes, MinutesRevision
 from minka.meetings.selectors import minutes_get
 
 if TYPE_CHECKING:
     from uuid import UUID
 
+    from django.http import HttpResponseBase
     from django.urls import URLPattern
 
     from minka.core.http import HtmxHttpRequest
@@ -68,7 +75,7 @@ def _pdf_unavailable(request: HtmxHttpRequest, minutes: Minutes) -> HttpResponse
 
 
 @require_GET
-def minutes_export(request: HtmxHttpRequest, public_id: UUID, fmt: str) -> HttpResponse:
+def minutes_export(request: HtmxHttpRequest, public_id: UUID, fmt: str) -> HttpResponseBase:
     """The current revision of the minutes as a file, after a permission check."""
     if fmt not in exports.FORMATS:
         raise Http404
@@ -77,15 +84,10 @@ def minutes_export(request: HtmxHttpRequest, public_id: UUID, fmt: str) -> HttpR
     if revision is None or not permissions.can_view_revision(request.user, minutes, revision):
         raise Http404
     if fmt == "pdf":
-        key = ratelimit.client_key(request)
-        retry = ratelimit.hit("minutes-pdf", key, limit=PDF_RATE_LIMIT, window=PDF_RATE_WINDOW)
-        if retry:
-            return ratelimit.too_many_requests(request, retry)
-    try:
-        body = exports.render(minutes, revision, fmt)
-    except exports.PdfUnavailable:
-        return _pdf_unavailable(request, minutes)
-    response = HttpResponse(body, content_type=exports.CONTENT_TYPES[fmt])
+        return _pdf_response(request, minutes, revision)
+    response = HttpResponse(
+        exports.render(minutes, revision, fmt), content_type=exports.CONTENT_TYPES[fmt]
+    )
     response["Content-Disposition"] = content_disposition(
         exports.filename(minutes, fmt), inline=False
     )
@@ -93,6 +95,31 @@ def minutes_export(request: HtmxHttpRequest, public_id: UUID, fmt: str) -> HttpR
     response["Content-Security-Policy"] = FILE_CSP
     response["Cache-Control"] = PUBLIC_CACHE if _is_public(minutes) else PRIVATE_CACHE
     return response
+
+
+def _pdf_response(
+    request: HtmxHttpRequest, minutes: Minutes, revision: MinutesRevision
+) -> HttpResponseBase:
+    """The stored PDF of ``revision``, rendered first if nobody asked for it yet. Only
+    renders count against the client's rate limit: a stored PDF costs no layout."""
+    name, html = pdf_store.lookup(minutes, revision)
+    if not pdf_store.exists(name):
+        key = ratelimit.client_key(request)
+        retry = ratelimit.hit("minutes-pdf", key, limit=PDF_RATE_LIMIT, window=PDF_RATE_WINDOW)
+        if retry:
+            return ratelimit.too_many_requests(request, retry)
+        try:
+            pdf_store.store(minutes, name, html)
+        except exports.PdfUnavailable:
+            return _pdf_unavailable(request, minutes)
+    return file_response(
+        request,
+        name,
+        filename=exports.filename(minutes, "pdf"),
+        content_type=exports.CONTENT_TYPES["pdf"],
+        inline=False,
+        public=_is_public(minutes),
+    )
 
 
 urlpatterns: list[URLPattern] = [

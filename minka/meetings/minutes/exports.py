@@ -265,9 +265,14 @@ def to_pdf(
 
 
 def _pdf(data: ExportData, *, url_fetcher: Callable[..., Any] | None = None) -> bytes:
+    return html_to_pdf(_html(data), url_fetcher=url_fetcher)
+
+
+def html_to_pdf(html: str, *, url_fetcher: Callable[..., Any] | None = None) -> bytes:
+    """Lay out the print document ``html`` (from :func:`to_html`) as a tagged PDF/UA-1."""
     weasyprint = _weasyprint()
     document = weasyprint.HTML(
-        string=_html(data), base_url=None, url_fetcher=url_fetcher or RefusingFetcher()
+        string=html, base_url=None, url_fetcher=url_fetcher or RefusingFetcher()
     )
     pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
     return pdf

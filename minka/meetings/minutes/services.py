@@ -41,6 +41,7 @@ from minka.meetings.models import (
     Observation,
     Section,
 )
+from minka.meetings.tasks import render_minutes_pdf
 
 if TYPE_CHECKING:
     from minka.accounts.models import User
@@ -89,6 +90,14 @@ def _set_status(minutes: Minutes, actor: User, status: str, **values: Any) -> No
         target=minutes,
         changes={"status": [old, status]},
     )
+    if status in (Minutes.Status.APPROVED, Minutes.Status.PUBLISHED):
+        _prepare_pdf(minutes)
+
+
+def _prepare_pdf(minutes: Minutes) -> None:
+    """Minutes people will download: render their PDF in the background (see pdf_store)."""
+    minutes_id = minutes.pk
+    transaction.on_commit(lambda: render_minutes_pdf.enqueue(minutes_id))
 
 
 def _expect(minutes: Minutes, *statuses: str) -> None:
@@ -283,13 +292,15 @@ def minutes_erratum(
     content = content_clean(content)
     if content.to_json() == _current_content(minutes).to_json():
         raise ValidationError(_("The erratum changes nothing in the minutes."), code="same")
-    return _add_revision(
+    revision = _add_revision(
         actor=actor,
         minutes=minutes,
         content=content,
         kind=MinutesRevision.Kind.ERRATUM,
         reason=reason,
     )
+    _prepare_pdf(minutes)
+    return revision
 
 
 # --- The cycle ----------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 
 from minka.core.testing import RoleTestCase
 from minka.core.visibility import Visibility
-from minka.meetings.minutes import export_views, exports
+from minka.meetings.minutes import export_views, exports, pdf_store
 from minka.meetings.minutes.content import MinutesContent
 from minka.meetings.models import Minutes
 from minka.meetings.tests.factories_exports import AGREEMENTS, minutes_with, sample_content
@@ -425,7 +425,7 @@ class ExportViewTests(RoleTestCase):
         response = self.as_("anon").get(self.url(self.public, "pdf"))
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response["Content-Type"], "application/pdf")
-        self.assertTrue(response.content.startswith(b"%PDF"))
+        self.assertTrue(b"".join(response.streaming_content).startswith(b"%PDF"))
         self.assertEqual(
             response["Content-Disposition"],
             'attachment; filename="acta-reunion-5-2026-11-28.pdf"; '
@@ -473,7 +473,8 @@ class ExportViewTests(RoleTestCase):
         anon = self.as_("anon")
         with (
             mock.patch.object(export_views, "PDF_RATE_LIMIT", 2),
-            mock.patch.object(exports, "_pdf", return_value=b"%PDF-1.7 test"),
+            mock.patch.object(exports, "html_to_pdf", return_value=b"%PDF-1.7 test"),
+            mock.patch.object(pdf_store, "exists", return_value=False),  # every answer renders
         ):
             statuses = [anon.get(url).status_code for _ in range(3)]
             member = self.as_("mem_a").get(url).status_code
@@ -481,6 +482,18 @@ class ExportViewTests(RoleTestCase):
         self.assertEqual(statuses, [200, 200, 429])
         self.assertEqual(member, 200)  # another client
         self.assertEqual(markdown, [200, 200, 200])  # cheap formats are not limited
+
+    def test_a_stored_pdf_is_served_without_rendering_or_counting(self) -> None:
+        url = self.url(self.public, "pdf")
+        anon = self.as_("anon")
+        with (
+            mock.patch.object(export_views, "PDF_RATE_LIMIT", 2),
+            mock.patch.object(exports, "html_to_pdf", return_value=b"%PDF-1.7 stored") as layout,
+        ):
+            answers = [anon.get(url) for _ in range(5)]
+        self.assertEqual([a.status_code for a in answers], [200] * 5)
+        self.assertEqual(layout.call_count, 1)
+        self.assertEqual({b"".join(a.streaming_content) for a in answers}, {b"%PDF-1.7 stored"})
 
     def test_query_count_is_fixed(self) -> None:
         """Session, user, the minutes with meeting/series/revision/approver, the errata.
