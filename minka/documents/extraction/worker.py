@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
     from docx.table import Table
+    from docx.text.paragraph import Paragraph
     from pptx.shapes.base import BaseShape
 
 MAX_PAGES = 2_000  # pages, slides or sheets whose text is kept
@@ -378,11 +379,40 @@ def extract_docx(path: Path, ctx: Context) -> Outcome:
         if isinstance(block, Table):
             lines.extend(_table_lines(block))
         else:
-            lines.append(block.text)
+            lines.append(list_item(block.text) if _docx_in_list(block) else block.text)
     text = Text()
     text.add("\n".join(lines))
     page_count, note = office_preview(path, ctx)
     return text.outcome(page_count or _docx_pages(path), note)
+
+
+# A list marker the writer typed: a bullet or dash, "1." / "1)" / "(1)", "a)", "iv.".
+_LIST_MARKER = re.compile(
+    r"\s*(?:[-\u2010-\u2015\u2022\u2023\u2043\u25aa-\u25cf\u25e6*+·]"
+    r"|\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)])\s"
+)
+
+
+def list_item(text: str) -> str:
+    """Show a list paragraph as one: automatic bullets and numbers are not part of its text
+    (python-docx and odfpy do not render them), so "- " stands in for them."""
+    return "- " + text if text.strip() and not _LIST_MARKER.match(text) else text
+
+
+def _docx_in_list(paragraph: Paragraph) -> bool:
+    """Whether Word numbers or bullets ``paragraph`` (directly or through its style)."""
+    properties = paragraph._p.pPr
+    numbering: Any = properties.numPr if properties is not None else None
+    if numbering is not None:
+        number = numbering.numId
+        return number is None or number.val != 0  # numId 0 switches numbering off
+    style = paragraph.style
+    while style is not None:
+        style_properties = style.element.pPr
+        if style_properties is not None and style_properties.numPr is not None:
+            return True
+        style = style.base_style
+    return False
 
 
 def _table_lines(table: Table) -> Iterator[str]:
@@ -496,20 +526,27 @@ def extract_xlsx(path: Path, ctx: Context) -> Outcome:
 
 
 def _odf_text(element: Any) -> Iterator[str]:
-    """Yield the text of each paragraph and heading under ``element``, in document order."""
+    """Yield the text of each paragraph and heading under ``element``, in document order;
+    the first paragraph of a list item as a list item (:func:`list_item`)."""
     from odf import teletype  # type: ignore[import-untyped]
 
+    first_in_item = element.qname == _ODF_LIST_ITEM
     for child in element.childNodes:
         if child.nodeType != child.ELEMENT_NODE:
             continue
         if child.qname in _ODF_PARAGRAPHS:
-            yield teletype.extractText(child)
+            line = teletype.extractText(child)
+            yield list_item(line) if first_in_item else line
+            first_in_item = False
         else:
             yield from _odf_text(child)
+            first_in_item = first_in_item and child.qname != _ODF_LIST
 
 
 _TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _ODF_PARAGRAPHS = {(_TEXT_NS, "p"), (_TEXT_NS, "h")}
+_ODF_LIST = (_TEXT_NS, "list")
+_ODF_LIST_ITEM = (_TEXT_NS, "list-item")
 
 
 def extract_odf(path: Path, ctx: Context) -> Outcome:

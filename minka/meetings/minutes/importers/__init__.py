@@ -1,0 +1,1 @@
+"""Import the minutes people already write (text, PDF, DOCX, ODT) into structured minutes."""

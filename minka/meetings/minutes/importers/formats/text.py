@@ -1,0 +1,78 @@
+"""Plain-text and Markdown minutes (.txt, .md), decoded in process.
+
+A text file is read whole (at most ``MAX_BYTES``) and decoded as the upload check accepts
+it (:func:`minka.documents.extraction.sniff.text_encoding`): UTF-8 with or without a BOM,
+else Windows-1252, which also covers Latin-1 text (the two differ only in bytes that Latin-1
+uses for invisible control codes). Markdown keeps its lines and list markers; heading marks,
+emphasis marks, backslash escapes and horizontal rules are dropped, so that "## Acuerdos"
+reads as the heading "Acuerdos".
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from minka.documents.extraction import sniff
+from minka.meetings.minutes.importers.errors import UnreadableMinutes
+
+
+class PlainTextFormat:
+    name = "Text"
+    extensions: tuple[str, ...] = (".txt",)
+    mime_types: tuple[str, ...] = ("text/plain",)
+
+    def extract_text(self, path: Path) -> str:
+        from minka.meetings.minutes.importers.formats import (
+            MAX_BYTES,
+            MAX_CHARS,
+            size_limit_message,
+            too_long,
+        )
+
+        try:
+            with Path(path).open("rb") as handle:
+                data = handle.read(MAX_BYTES + 1)
+        except OSError:
+            raise UnreadableMinutes(_("The file could not be opened.")) from None
+        if len(data) > MAX_BYTES:
+            raise UnreadableMinutes(size_limit_message(Path(path).name))
+        try:
+            sniff.text_encoding(io.BytesIO(data))
+        except ValueError:
+            raise UnreadableMinutes(
+                _(
+                    "The file is not plain text in UTF-8 or Windows encoding: save it as "
+                    "UTF-8 text and try again."
+                )
+            ) from None
+        text = sniff.decode_text(data)
+        if len(text) >= MAX_CHARS:
+            raise too_long()
+        return self.clean(text)
+
+    def clean(self, text: str) -> str:
+        return text
+
+
+_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
+_RULE = re.compile(r"^ {0,3}([-*_=])(?:[ \t]*\1){2,}[ \t]*$", re.MULTILINE)
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
+
+
+class MarkdownFormat(PlainTextFormat):
+    name = "Markdown"
+    extensions: tuple[str, ...] = (".md", ".markdown")
+    mime_types: tuple[str, ...] = ("text/markdown",)
+
+    def clean(self, text: str) -> str:
+        text = _RULE.sub("", text)
+        text = _HEADING.sub(r"\1", text)
+        text = _STRONG.sub(r"\2", text)
+        text = _EMPHASIS.sub(r"\1", text)
+        return _ESCAPE.sub(r"\1", text)
