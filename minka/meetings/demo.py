@@ -1,23 +1,30 @@
 """Demo meetings for ``minka load_demo``: the network's series and its first two meetings.
 
-Meeting 1 is the first working meeting of 16 March 2026, as its minutes tell it (one
-presentation, interventions of the organizations, agreements; "the next meeting will be
-held within a month"). The minutes give neither the year ("del presente") nor the place
-nor the time: 2026, Lima and 10:00–12:00 are assumptions of the demo. Meeting 2 is
-created by "Programar la próxima reunión", one month later, as a coordinator would. The
-presenter is named in the item's text only: the demo creates no directory record for a
-real person. Running it again creates nothing.
+Meeting 1 is the first working meeting of 16 March 2026, imported from its real minutes
+(``demo_data/acta_2026_03_16.txt``, the text as people wrote it) through the minutes
+importer, as a coordinator would import them: read, parsed with the year 2026 (the minutes
+say "del presente"), saved as a held meeting with draft minutes, then reviewed, approved
+and published for everyone. The minutes give neither the place nor the time: Lima and
+10:00–12:00 are assumptions (the importer's default hours). Meeting 2 is created by
+"Programar la próxima reunión" on the date the minutes agreed ("within a month": 16 April
+2026). The presenter is named in the text only: the minutes list no attendees, so the
+import creates no directory record for a real person. Running it again creates nothing.
 """
 
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from minka.core.visibility import Visibility
-from minka.meetings.models import Cadence, Meeting, Modality, Series
+from minka.meetings.minutes import services as minutes_services
+from minka.meetings.minutes.importers.formats import read_minutes
+from minka.meetings.minutes.importers.service import minutes_import
+from minka.meetings.minutes.importers.spanish import parse_minutes
+from minka.meetings.models import Cadence, Meeting, Minutes, Series
 from minka.meetings.services import meetings as services
 
 if TYPE_CHECKING:
@@ -26,41 +33,10 @@ if TYPE_CHECKING:
 
 SERIES_SLUG = "desarrollo-tic-peru"
 SERIES_TITLE = "Desarrollo de las TIC en el Perú: aportes desde la sociedad civil"
-
-AGENDA = [
-    (
-        "Presentación: una visión del desarrollo digital del país",
-        "Presenta el Sr. Alfredo Astudillo.\n\n"
-        "- La participación de las organizaciones de la sociedad civil en el desarrollo "
-        "digital.\n"
-        "- Una política y una estrategia del rol de las TIC con los distintos actores.\n"
-        "- Construir institucionalidad: un ente rector TIC, mecanismos de participación, "
-        "un gremio TIC.\n"
-        "- Políticas públicas digitales en el Acuerdo Nacional.\n"
-        "- Cultura digital y riesgos de la ciberseguridad.\n"
-        "- El rol del viceministerio TIC: coordinación, promoción, facilitación y "
-        "articulación.",
-        40,
-    ),
-    (
-        "Intervenciones de las organizaciones",
-        "- Promoción del uso de internet y del uso correcto de las redes sociales.\n"
-        "- Involucrar a las carreras relacionadas con la tecnología en el desarrollo del país.\n"
-        "- Funciones y compromisos de la CODESI.\n"
-        "- Metas y resultados en un plazo determinado.\n"
-        "- Apertura a nuevas organizaciones y mecanismos de participación internos y "
-        "externos.\n"
-        "- Nuevos mecanismos de comunicación (Telegram u otro).",
-        50,
-    ),
-    (
-        "Acuerdos y próxima reunión",
-        "- Compartir las presentaciones, el directorio de asistentes y la minuta de la "
-        "reunión en un repositorio virtual.\n"
-        "- La próxima reunión se realizará dentro de un mes.",
-        15,
-    ),
-]
+MINUTES_FILE = Path(__file__).resolve().parent / "demo_data" / "acta_2026_03_16.txt"
+MINUTES_YEAR = 2026
+PLACE = "Lima"
+CONVENERS = {"IGIP", "CCC"}
 
 
 def load(*, coordinator: User, organizations: dict[str, Organization]) -> int:
@@ -80,7 +56,8 @@ def load(*, coordinator: User, organizations: dict[str, Organization]) -> int:
     first = Meeting.objects.filter(series=series, number=1).first()
     if first is None:
         first = _first_meeting(coordinator, series, organizations)
-        created += 1 + len(AGENDA)
+        # The meeting, its agenda, its minutes and their first revision.
+        created += 1 + first.agenda_items.count() + 2
     if not first.following.exists() and not first.is_cancelled:
         services.meeting_schedule_next(actor=coordinator, meeting=first)
         created += 1
@@ -90,34 +67,34 @@ def load(*, coordinator: User, organizations: dict[str, Organization]) -> int:
 def _first_meeting(
     coordinator: User, series: Series, organizations: dict[str, Organization]
 ) -> Meeting:
-    starts_at = timezone.make_aware(datetime.datetime(2026, 3, 16, 10, 0))  # noqa: DTZ001
-    meeting = services.meeting_create(
+    parsed = parse_minutes(read_minutes(MINUTES_FILE), year=MINUTES_YEAR)
+    meeting = minutes_import(
         actor=coordinator,
+        parsed=parsed,
+        series=series,
+        source_name=MINUTES_FILE.name,
+        visibility=Visibility.PUBLIC,
+    )
+    # What the coordinator adds after the import: the place and the convening organizations.
+    meeting = services.meeting_update(
+        actor=coordinator,
+        meeting=meeting,
         data={
-            "series": series,
-            "number": 1,
-            "title": "Primera reunión de trabajo: Desarrollo de las TIC en el Perú",
-            "description": (
-                "Primera reunión de trabajo con organizaciones de la sociedad civil "
-                "denominada “Desarrollo de las TIC en el Perú: aportes desde la sociedad "
-                "civil”."
-            ),
-            "starts_at": starts_at,
-            "ends_at": starts_at + datetime.timedelta(hours=2),
-            "modality": Modality.IN_PERSON,
-            "place": "Lima",
-            "visibility": Visibility.PUBLIC,
-            "organizations": [o for key, o in organizations.items() if key in {"IGIP", "CCC"}],
+            "place": meeting.place or PLACE,
+            "organizations": [o for key, o in organizations.items() if key in CONVENERS],
         },
     )
-    for title, description, minutes in AGENDA:
-        services.agenda_item_create(
-            actor=coordinator,
-            meeting=meeting,
-            data={"title": title, "description": description, "duration_minutes": minutes},
-        )
-    if meeting.starts_at <= timezone.now():
-        meeting = services.meeting_mark_held(actor=coordinator, meeting=meeting)
     Meeting.objects.filter(pk=meeting.pk).update(is_demo=True)
     meeting.is_demo = True
+    _publish(coordinator, Minutes.objects.get(meeting=meeting))
     return meeting
+
+
+def _publish(coordinator: User, minutes: Minutes) -> None:
+    """The imported draft through the cycle: review, approval, publication for everyone."""
+    deadline = timezone.now() + datetime.timedelta(days=7)
+    minutes_services.minutes_open_review(actor=coordinator, minutes=minutes, deadline=deadline)
+    minutes_services.minutes_approve(actor=coordinator, minutes=minutes)
+    minutes_services.minutes_publish(
+        actor=coordinator, minutes=minutes, visibility=Visibility.PUBLIC
+    )
