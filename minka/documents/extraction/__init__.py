@@ -89,14 +89,20 @@ class Extraction:
 
 
 def extract(
-    path: Path, file_type: str, *, timeout: float | None = None, memory_mb: int | None = None
+    path: Path,
+    file_type: str,
+    *,
+    timeout: float | None = None,
+    memory_mb: int | None = None,
+    previews: bool = True,
 ) -> Extraction:
     """Extract text, page count and preview from the file at ``path`` of ``file_type`` (a
     :class:`~minka.documents.filetypes.FileType` value) in a sandboxed child process.
 
     ``timeout`` (seconds of wall time) and ``memory_mb`` (address space) default to the
     settings ``EXTRACTION_TIMEOUT`` and ``EXTRACTION_MEMORY_MB``; ``LIBREOFFICE`` names the
-    converter ("" finds ``soffice`` on PATH, "off" disables it). Never raises for a bad
+    converter ("" finds ``soffice`` on PATH, "off" disables it). ``previews=False`` reads
+    the text only: no preview image and no LibreOffice run. Never raises for a bad
     file; raises ``ValueError`` for an unknown ``file_type`` (a programming error).
     """
     from django.conf import settings
@@ -121,6 +127,7 @@ def extract(
             "confine": confine,
             "hide": _hidden(soffice) if confine else [],
             "probe": os.environ.get("MINKA_EXTRACTION_PROBE", "") if settings.TESTING else "",
+            "previews": previews,
         }
         result = _run_worker(job, out, timeout)
     result.seconds = round(time.monotonic() - started, 3)

@@ -76,6 +76,7 @@ class Job(TypedDict):
     confine: bool
     hide: list[str]
     probe: str
+    previews: bool  # False: text only (no preview image, no LibreOffice run)
 
 
 @dataclass
@@ -213,7 +214,7 @@ def render_first_page(pdf: Any, ctx: Context) -> str:
 
 def extract_pdf(path: Path, ctx: Context) -> Outcome:
     text = Text()
-    count = read_pdf(path, ctx, text)
+    count = read_pdf(path, ctx, text, preview=ctx.job.get("previews", True))
     return text.outcome(count, ctx.note)
 
 
@@ -326,7 +327,7 @@ def office_preview(path: Path, ctx: Context) -> tuple[int | None, str]:
 
     Returns (page count or None, a note for the detail); never fails the extraction.
     """
-    if not ctx.job["soffice"]:
+    if not ctx.job["soffice"] or not ctx.job.get("previews", True):
         return None, ""
     seconds = ctx.seconds_left() - 2.0  # time to read the PDF and write the result
     if seconds < CONVERTER_MIN_SECONDS:

@@ -94,6 +94,13 @@ class FormatTests(ExtractionTestCase):
         self.assertIn("Página 3", result.pages[2])
         self.assertEqual(max(preview_size(result)), 800)
 
+    def test_text_only_extraction_makes_no_preview(self) -> None:
+        result = extract(samples.pdf(self.folder, pages=3), "pdf", previews=False)
+        self.assertIs(result.ok, True)
+        self.assertEqual(len(result.pages), 3)
+        self.assertIn(PHRASE, result.pages[0])
+        self.assertIsNone(result.preview)
+
     def test_docx_gives_paragraphs_and_tables_with_the_stored_page_count(self) -> None:
         result = self.extract(samples.docx(self.folder, pages=2), "docx")
         self.assertIs(result.ok, True)
@@ -227,6 +234,12 @@ class LibreOfficeTests(ExtractionTestCase):
         odt = self.extract(samples.odt(self.folder), "odt")
         self.assertEqual(odt.page_count, 1)  # odfpy stores no statistics: LibreOffice counted
         self.assertIsNotNone(odt.preview)
+        # Text only (the minutes importer): LibreOffice is not run, so nothing counted pages.
+        text_only = extract(samples.odt(self.folder), "odt", previews=False)
+        self.assertIs(text_only.ok, True)
+        self.assertIn(PHRASE, "\n".join(text_only.pages))
+        self.assertIsNone(text_only.preview)
+        self.assertIsNone(text_only.page_count)
 
         # Extraction folders under this test's folder, so that leftovers can be told apart.
         scoped = functools.partial(tempfile.TemporaryDirectory, dir=self.folder)

@@ -133,7 +133,7 @@ def read_sandboxed(path: Path, file_type: filetypes.FileType) -> list[str]:
     from django.conf import settings
 
     timeout = min(float(settings.EXTRACTION_TIMEOUT), TIMEOUT_SECONDS)
-    result = extract(Path(path), file_type.value, timeout=timeout)
+    result = extract(Path(path), file_type.value, timeout=timeout, previews=False)
     if not result.ok or result.reason:
         raise UnreadableMinutes(str(REASONS.get(result.reason) or REASONS["corrupt"]))
     if len(result.pages) >= MAX_PAGES or sum(map(len, result.pages)) >= MAX_CHARS:
