@@ -261,6 +261,7 @@ def in_process(path: Path, file_type: str, folder: Path) -> Callable[[], object]
             "confine": False,
             "hide": [],
             "probe": "",
+            "previews": True,
         }
         outcome = worker.run(job)
         shutil.rmtree(out)
@@ -286,6 +287,7 @@ def pdf_text_only(path: Path, folder: Path) -> Callable[[], Text]:
             "confine": False,
             "hide": [],
             "probe": "",
+            "previews": True,
         }
         text = worker.Text()
         worker.read_pdf(path, worker.Context(job), text, preview=False)
