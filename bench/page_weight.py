@@ -60,6 +60,7 @@ PAGES: list[tuple[str, str]] = [
     ("anonymous", "/buscar/?q=red+dorsal"),
     ("anonymous", "/reuniones/"),
     ("coordinator", "/reuniones/nueva/"),
+    ("coordinator", "/reuniones/importar-acta/"),
 ]
 
 # <link rel> values whose target the browser downloads.

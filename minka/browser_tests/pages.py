@@ -98,6 +98,7 @@ SITE_PAGES = [
     SitePage("upload", "/repositorio/subir/", User.Role.MEMBER),
     SitePage("search", "/buscar/?q=red+dorsal"),
     SitePage("meetings", "/reuniones/", setup=sample_meeting),
+    SitePage("import minutes", "/reuniones/importar-acta/", User.Role.COORDINATOR),
     SitePage("meeting (member)", f"/reuniones/{SAMPLE_MEETING}/", User.Role.MEMBER, sample_meeting),
     SitePage(
         "minutes in review",

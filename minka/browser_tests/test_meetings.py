@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -388,3 +389,46 @@ def test_rsvp_and_observation_work_without_javascript(
         member,
     )
     expect(page.locator("#observations")).to_contain_text("omite la intervención de OSIPTEL")
+
+
+@pytest.mark.browser
+def test_a_coordinator_imports_a_docx_corrects_a_field_and_gets_a_draft(
+    new_context: Callable[..., BrowserContext], live_server: LiveServer, tmp_path: Path
+) -> None:
+    """Issue 6's "Done when": the first meeting's minutes, as a Word file, imported from
+    the browser; the place (which the minutes do not give) is filled in on the preview."""
+    from minka.meetings.tests import importer_documents
+
+    seed = Path(__file__).parent.parent / "meetings" / "tests" / "fixtures" / "minutes"
+    docx = importer_documents.docx_from_text(
+        (seed / "seed_2026_03.txt").read_text(encoding="utf-8"), tmp_path / "acta.docx"
+    )
+    context = new_context()
+    sign_in_context(context, live_server, _coordinator())
+    page = context.new_page()
+    page.goto(live_server.url + reverse("meetings:meeting-list"))
+    with page.expect_navigation():
+        page.locator(f"main a[href='{reverse('meetings:minutes-import')}']").click()
+    upload = _form(page, reverse("meetings:minutes-import"))
+    upload.locator("input[name=file]").set_input_files(str(docx))
+    upload.locator("input[name=year]").fill("2026")
+    _send(page, reverse("meetings:minutes-import"))
+
+    expect(page.locator(".import-source pre")).to_contain_text("Entre los temas propuestos")
+    preview = _form(page, reverse("meetings:minutes-import-confirm"))
+    expect(preview.locator("input[name=title]")).to_have_value(
+        "Desarrollo de las TIC en el Perú: aportes desde la sociedad civil"
+    )
+    expect(preview.locator("input[name=p0_presenter]")).to_have_value("Alfredo Astudillo")
+    preview.locator("input[name=place]").fill("Lima, sede de la red")
+    _send(page, reverse("meetings:minutes-import-confirm"))
+
+    meeting = Meeting.objects.get()
+    assert page.url.endswith(_url("minutes-detail", meeting))
+    assert meeting.status == Meeting.Status.HELD
+    assert meeting.place == "Lima, sede de la red"
+    minutes = Minutes.objects.get(meeting=meeting)
+    assert minutes.status == Minutes.Status.DRAFT
+    assert minutes.current_revision is not None
+    assert minutes.current_revision.kind == MinutesRevision.Kind.IMPORT
+    assert len(minutes.current_revision.content["agreements"]) == 2

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from minka.meetings.minutes import export_views as minutes_exports
 from minka.meetings.minutes import views as minutes
-from minka.meetings.views import attendance, calendar, meetings
+from minka.meetings.views import attendance, calendar, importer, meetings
 
 app_name = "meetings"
 
 urlpatterns = [
     *calendar.urlpatterns,
+    *importer.urlpatterns,
     *meetings.urlpatterns,
     *attendance.urlpatterns,
     *minutes.urlpatterns,

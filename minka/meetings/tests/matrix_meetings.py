@@ -32,6 +32,8 @@ COORDINATOR_DONE = row(302, 403, 403, 403, 302, 302)
 MATRIX: dict[str, Access] = {
     "meetings:meeting-list": Access({"GET": everyone(200)}),
     "meetings:meeting-create": Access(form_view(COORDINATOR_PAGE, COORDINATOR_REFUSED)),
+    "meetings:minutes-import": Access(form_view(COORDINATOR_PAGE, COORDINATOR_REFUSED)),
+    "meetings:minutes-import-confirm": Access({"POST": COORDINATOR_REFUSED}),
     "meetings:meeting-detail": Access({"GET": everyone(200)}, kwargs="mt_public"),
     "meetings:meeting-detail[members]": Access({"GET": MEMBERS}, kwargs="mt_members"),
     "meetings:meeting-detail[coordinators]": Access(

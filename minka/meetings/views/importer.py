@@ -1,0 +1,115 @@
+"""Views: "Importar acta", the minutes people already write turned into a held meeting.
+
+Two steps, both for coordinators: upload a file (read in the extraction sandbox, parsed
+into a structure), then correct any field of that structure beside the source text and
+create the meeting with its minutes as a draft. Nothing is saved before the second step,
+and nothing of the upload is kept between the two.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from minka.core.decorators import role_required
+from minka.core.roles import Role
+from minka.meetings.minutes.importers.errors import UnreadableMinutes
+from minka.meetings.minutes.importers.formats import read_minutes
+from minka.meetings.minutes.importers.forms import ImportForm, UploadForm
+from minka.meetings.minutes.importers.parsed import ParsedAttendee
+from minka.meetings.minutes.importers.service import match_attendees, minutes_import
+from minka.meetings.minutes.importers.spanish import parse_minutes
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+    from django.http import HttpResponse
+    from django.urls import URLPattern
+
+    from minka.core.http import AuthenticatedHttpRequest
+
+
+def read_upload(upload: UploadedFile[bytes]) -> str:
+    """The text of an uploaded minutes file (raises :class:`UnreadableMinutes`)."""
+    suffix = PurePath(upload.name or "").suffix.lower()[:10]
+    with tempfile.TemporaryDirectory(prefix="minka-import-") as folder:
+        target = Path(folder) / f"minutes{suffix}"
+        with target.open("wb") as file:
+            for chunk in upload.chunks():
+                file.write(chunk)
+        return read_minutes(target, filename=upload.name)
+
+
+def _preview(request: AuthenticatedHttpRequest, form: ImportForm, *, status: int) -> HttpResponse:
+    rows = form.attendee_rows()
+    attendees = [
+        ParsedAttendee(name=str(name.value() or ""), organization=str(org.value() or "") or None)
+        for name, org, _create in rows
+    ]
+    matches = match_attendees(attendees) if attendees else []
+    context: dict[str, Any] = {
+        "form": form,
+        "source_text": form["source_text"].value() or "",
+        "attendees": list(zip(rows, matches, strict=True)),
+        "warnings": getattr(form, "warnings", []),
+    }
+    return render(request, "meetings/minutes_import_preview.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def minutes_import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Step 1: the file (and the year, for minutes that say "del presente")."""
+    is_post = request.method == "POST"
+    form = UploadForm(request.POST, request.FILES) if is_post else UploadForm()
+    if is_post and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            text = read_upload(upload)
+        except UnreadableMinutes as error:
+            form.add_error("file", str(error))
+        else:
+            parsed = parse_minutes(text, year=form.cleaned_data["year"])
+            initial = ImportForm.initial_for(parsed, source_name=upload.name, source_text=text)
+            preview = ImportForm(initial=initial)
+            preview.warnings = parsed.warnings  # type: ignore[attr-defined]
+            return _preview(request, preview, status=200)
+    status = 400 if is_post else 200
+    return render(request, "meetings/minutes_import.html", {"form": form}, status=status)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def minutes_import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Step 2: the corrected structure becomes a held meeting with draft minutes."""
+    form = ImportForm(request.POST)
+    if form.is_valid():
+        parsed, create = form.parsed()
+        try:
+            meeting = minutes_import(
+                actor=request.user,
+                parsed=parsed,
+                series=form.cleaned_data["series"],
+                create_people=create,
+                source_name=form.cleaned_data["source_name"],
+                visibility=form.cleaned_data["visibility"],
+            )
+        except ValidationError as error:
+            form.add_error(None, ValidationError(error.messages))
+        else:
+            messages.success(request, _("The minutes were imported as a draft: review them."))
+            return redirect(reverse("meetings:minutes-detail", args=[meeting.public_id]))
+    return _preview(request, form, status=400)
+
+
+urlpatterns: list[URLPattern] = [
+    path("importar-acta/", minutes_import_upload, name="minutes-import"),
+    path("importar-acta/confirmar/", minutes_import_confirm, name="minutes-import-confirm"),
+]
