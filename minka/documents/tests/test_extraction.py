@@ -408,7 +408,9 @@ class WorkerLimitTests(ExtractionTestCase):
     def test_a_worker_that_spins_is_killed_at_the_timeout(self) -> None:
         result = self.probe("spin", timeout=1.0)
         self.assert_fails_within(result, "timeout", 2.5)
-        self.assertGreater(result.cpu_seconds, 0.5)
+        # It spent its time spinning, not sleeping (a sleeper uses ~0.01 s). On 2 cores
+        # shared with two test workers it may get well under half of its wall time.
+        self.assertGreater(result.cpu_seconds, 0.2)
 
     def test_a_worker_that_allocates_without_end_stops_at_the_memory_limit(self) -> None:
         result = self.probe("allocate", memory_mb=256)
