@@ -184,3 +184,23 @@ class InvitationClaimTests(RoleTestCase):
     def test_deleting_the_person_keeps_the_invitation(self) -> None:
         Person.objects.filter(pk=self.person.pk).delete()
         self.assertIsNone(Invitation.objects.get(pk=self.invitation.pk).person)
+
+
+class SystemPersonCreateTests(RoleTestCase):
+    """``person_create(actor=None)``: the system (import command, demo) adds a pending
+    person; every signed-in role below coordinator is still refused."""
+
+    def test_the_system_adds_a_pending_person_without_consent(self) -> None:
+        person = services.person_create(
+            actor=None, data={"full_name": "Persona del Acta"}, source=Person.Source.MINUTES
+        )
+        self.assertEqual(person.status, Person.Status.PENDING)
+        self.assertFalse(person.public_listing)
+        self.assertFalse(person.members_listing)
+        self.assertIsNone(person.created_by)
+
+    def test_members_and_registered_users_are_still_refused(self) -> None:
+        for persona in ("reg", "mem_a"):
+            with self.subTest(persona), self.assertRaises(PermissionDenied):
+                services.person_create(actor=getattr(self, persona), data={"full_name": "Nadie"})
+        self.assertFalse(Person.objects.filter(full_name="Nadie").exists())

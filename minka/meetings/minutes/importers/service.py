@@ -34,7 +34,7 @@ from minka.core.services import audit_record
 from minka.core.text import fold
 from minka.core.visibility import Visibility
 from minka.directory import services as directory_services
-from minka.directory.models import Affiliation, Organization, Person
+from minka.directory.models import Organization, Person
 from minka.meetings import permissions
 from minka.meetings.minutes.content import (
     Agreement,
@@ -293,27 +293,13 @@ def _person_create(
 ) -> Person:
     """A new, *pending* directory record for an attendee of the minutes, with no consent:
     nobody but coordinators sees it until the person agrees (Ley 29733)."""
-    if actor is not None:
-        return directory_services.person_create(
-            actor=actor,
-            data={"full_name": name},
-            source=Person.Source.MINUTES,
-            source_detail=meeting.title[:300],
-            organization=organization,
-        )
-    # The system actor: the same record person_create makes, which admits coordinators only.
-    person = Person(
-        full_name=name,
-        status=Person.Status.PENDING,
+    return directory_services.person_create(
+        actor=actor,
+        data={"full_name": name},
         source=Person.Source.MINUTES,
         source_detail=meeting.title[:300],
+        organization=organization,
     )
-    person.full_clean()
-    person.save()
-    if organization is not None:
-        Affiliation.objects.create(person=person, organization=organization)
-    audit_record(actor=None, action=AuditEntry.Action.CREATE, target=person)
-    return person
 
 
 def _check_new_people(matches: list[AttendeeMatch], create_people: Collection[int]) -> None:
