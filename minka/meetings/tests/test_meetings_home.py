@@ -1,5 +1,4 @@
-"""The home page's "next meeting" and "latest published minutes" for every role, and the
-demo meetings."""
+"""The home page's "next meeting" and "latest published minutes" for every role."""
 
 from __future__ import annotations
 
@@ -11,11 +10,7 @@ from django.utils import timezone
 
 from minka.core.testing import RoleTestCase
 from minka.core.visibility import Visibility
-from minka.directory.models import Person
-from minka.meetings import demo
-from minka.meetings.minutes.importers.formats import read_minutes
-from minka.meetings.minutes.importers.spanish import parse_minutes
-from minka.meetings.models import AgendaItem, Meeting, Minutes, MinutesRevision
+from minka.meetings.models import Meeting, Minutes
 from minka.meetings.tests.factories import MeetingFactory
 
 
@@ -94,45 +89,3 @@ class HomeTests(RoleTestCase):
         client.get(reverse("core:home"))
         with self.assertNumQueries(4):
             client.get(reverse("core:home"))
-
-
-class DemoTests(RoleTestCase):
-    def test_demo_creates_the_series_and_two_meetings_once(self) -> None:
-        organizations = {"IGIP": self.org_a, "CCC": self.org_b}
-        created = demo.load(coordinator=self.coord, organizations=organizations)
-        self.assertGreater(created, 0)
-        first, second = Meeting.objects.order_by("number")
-        self.assertEqual(first.status, Meeting.Status.HELD)
-        self.assertEqual(timezone.localtime(first.starts_at).date().isoformat(), "2026-03-16")
-        self.assertEqual(timezone.localtime(second.starts_at).date().isoformat(), "2026-04-16")
-        self.assertEqual((second.number, second.previous), (2, first))
-        self.assertTrue(first.is_demo and second.is_demo)
-        self.assertEqual(first.place, "Lima")
-        self.assertEqual(set(first.organizations.all()), {self.org_a, self.org_b})
-        self.assertEqual(second.agenda_items.get().kind, AgendaItem.Kind.FOLLOW_UP)
-        self.assertEqual(demo.load(coordinator=self.coord, organizations=organizations), 0)
-        self.assertEqual(Meeting.objects.count(), 2)
-        self.assertEqual(Minutes.objects.count(), 1)
-
-    def test_the_first_meeting_is_imported_from_its_minutes_and_published(self) -> None:
-        """Meeting 1 comes from the shipped minutes through the importer: the agenda is
-        its presentation, the first revision is an import, the minutes are public; the
-        presenter is named in the text only, with no directory record."""
-        people = Person.objects.count()
-        demo.load(coordinator=self.coord, organizations={})
-        first = Meeting.objects.get(number=1)
-        parsed = parse_minutes(read_minutes(demo.MINUTES_FILE), year=2026)
-        self.assertEqual(first.title, parsed.title)
-        [presentation] = parsed.presentations
-        [item] = first.agenda_items.all()
-        self.assertIn(str(presentation.presenter), item.title)
-        self.assertIsNone(item.presenter)
-        self.assertEqual(Person.objects.count(), people)
-        self.assertFalse(first.attendances.exists())
-        minutes = Minutes.objects.get(meeting=first)
-        self.assertEqual(minutes.status, Minutes.Status.PUBLISHED)
-        self.assertEqual(minutes.visibility, Visibility.PUBLIC)
-        kinds = list(minutes.revisions.order_by("number").values_list("kind", flat=True))
-        self.assertEqual(kinds, [MinutesRevision.Kind.IMPORT])
-        self.assertEqual(minutes.revisions.get().author, self.coord)
-        self.assertEqual(self.as_("anon").get(minutes.get_absolute_url()).status_code, 200)
