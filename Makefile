@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input
 
-.PHONY: run test lint typecheck pytest lock messages bench check-deploy clean help
+.PHONY: run test system-deps lint typecheck pytest lock messages bench check-deploy clean help
 
 help:
 	@echo "make run    - install, migrate, load the demo and serve on http://127.0.0.1:$(PORT)"
@@ -29,8 +29,13 @@ $(VENV)/.dev-installed: requirements/dev.lock $(VENV)/.base-installed
 	$(PIP) install --require-hashes --no-deps -r requirements/dev.lock
 	touch $@
 
-run: export MINKA_DEBUG ?= true
-run: $(VENV)/.base-installed
+# The development settings (debug on, a secret key of this checkout's own, console email),
+# written once and never overwritten; every `minka` command run in this folder reads them.
+minka.env: | $(BIN)/python
+	$(BIN)/python -m minka.core.env $@
+
+run: $(VENV)/.base-installed minka.env
+	@scripts/system-deps run
 	$(BIN)/minka migrate --no-input
 	$(BIN)/minka load_demo
 	@echo "Minka on http://127.0.0.1:$(PORT)/ (task worker started alongside; Ctrl+C stops both)"
@@ -48,7 +53,10 @@ typecheck: $(VENV)/.dev-installed
 pytest: $(VENV)/.dev-installed
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+system-deps:
+	@scripts/system-deps test
+
+test: system-deps lint typecheck pytest
 
 lock: $(VENV)/.dev-installed
 	cd requirements && ../$(BIN)/uv pip compile -q --generate-hashes --python-version 3.11 --no-header base.in -o base.lock

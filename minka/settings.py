@@ -1,9 +1,12 @@
 """Django settings for Minka.
 
 Configured only by environment variables (``MINKA_*`` and ``DATABASE_URL``), read through the
-typed helpers in :mod:`minka.core.env`. Every default is the safe one: debug off, secure cookies
-in production, SQLite in WAL mode with ``synchronous=FULL`` under ``./var/`` when no database is
-named. The README lists every variable.
+typed helpers in :mod:`minka.core.env`; the variables the environment leaves unset are taken
+from the settings file (``minka.env`` in the current folder, or ``MINKA_ENV_FILE``), which the
+test suite never reads. Every default is the safe one: debug off, secure cookies in
+production, SQLite in WAL mode with ``synchronous=FULL`` under ``./var/`` when no database is
+named. The folders named here are created at once, so that a missing one is never a
+traceback later. The README lists every variable.
 """
 
 from __future__ import annotations
@@ -14,27 +17,48 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 from csp.constants import NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from minka.core.env import env_bool, env_int, env_list, env_path, env_secret, env_str
+from minka.core.env import (
+    ConfigurationError,
+    ensure_folder,
+    env_bool,
+    env_file_load,
+    env_file_path,
+    env_int,
+    env_list,
+    env_path,
+    env_secret,
+    env_str,
+)
 
 django_stubs_ext.monkeypatch()
 
+# The test suite (pytest, or MINKA_TESTING in the environment) sets what it needs itself and
+# never reads a developer's settings file.
+TESTING = "pytest" in sys.modules or env_bool("MINKA_TESTING", default=False)
+ENV_FILE = None if TESTING else env_file_path()
+if ENV_FILE is not None:
+    env_file_load(ENV_FILE)
+ENV_FILE_HINT = str(ENV_FILE) if ENV_FILE else "minka.env"
+
 PACKAGE_DIR = Path(__file__).resolve().parent
-DATA_DIR = env_path("MINKA_DATA_DIR", Path.cwd() / "var")
+DATA_DIR = ensure_folder(
+    env_path("MINKA_DATA_DIR", Path.cwd() / "var"), "MINKA_DATA_DIR", mode=0o700
+)
 
 # --- Mode and secrets -----------------------------------------------------------------------
 
 DEBUG = env_bool("MINKA_DEBUG", default=False)
-TESTING = "pytest" in sys.modules or env_bool("MINKA_TESTING", default=False)
 
 _INSECURE_DEV_KEY = "minka-development-only-key-never-use-in-production-0123456789abcdef"
 SECRET_KEY = env_secret("MINKA_SECRET_KEY")
 if not SECRET_KEY:
     if not (DEBUG or TESTING):
-        raise ImproperlyConfigured(
-            "MINKA_SECRET_KEY (or MINKA_SECRET_KEY_FILE) is required when MINKA_DEBUG is off."
+        raise ConfigurationError(
+            "MINKA_SECRET_KEY (or MINKA_SECRET_KEY_FILE) is required when MINKA_DEBUG is off: "
+            f"set it in the environment or in {ENV_FILE_HINT} (`make run` writes a development "
+            "one; deploy/minka.env.example shows a production one)."
         )
     SECRET_KEY = _INSECURE_DEV_KEY
 elif not (DEBUG or TESTING) and (
@@ -43,14 +67,17 @@ elif not (DEBUG or TESTING) and (
     or SECRET_KEY.startswith("django-insecure-")
     or SECRET_KEY == _INSECURE_DEV_KEY
 ):
-    raise ImproperlyConfigured(
+    raise ConfigurationError(
         "MINKA_SECRET_KEY is too weak: use at least 50 random characters "
         '(python -c "import secrets; print(secrets.token_urlsafe(50))").'
     )
 
 ALLOWED_HOSTS = env_list("MINKA_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 if not ALLOWED_HOSTS and not TESTING:
-    raise ImproperlyConfigured("MINKA_ALLOWED_HOSTS is required when MINKA_DEBUG is off.")
+    raise ConfigurationError(
+        "MINKA_ALLOWED_HOSTS is required when MINKA_DEBUG is off: set it to the site's host "
+        f"names, comma-separated, in the environment or in {ENV_FILE_HINT}."
+    )
 
 # Absolute links in emails, calendars and messages come from here, never from the request.
 BASE_URL = env_str(
@@ -166,10 +193,11 @@ if _CACHE_URL.startswith(("redis://", "rediss://")):
 elif _CACHE_URL == "locmem://" or TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
+    _cache_dir = Path(_CACHE_URL.removeprefix("file://")) if _CACHE_URL else DATA_DIR / "cache"
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": _CACHE_URL.removeprefix("file://") or str(DATA_DIR / "cache"),
+            "LOCATION": str(ensure_folder(_cache_dir.resolve(), "MINKA_CACHE_URL", mode=0o700)),
         }
     }
 
@@ -302,7 +330,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 # The site's own CSS and icons live in the package, outside any single app.
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-STATIC_ROOT = env_path("MINKA_STATIC_ROOT", DATA_DIR / "static")
+STATIC_ROOT = ensure_folder(
+    env_path("MINKA_STATIC_ROOT", DATA_DIR / "static"), "MINKA_STATIC_ROOT", mode=0o755
+)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env_path("MINKA_MEDIA_ROOT", DATA_DIR / "media")
 # Uploaded files (documents, logos, photos) are never served from MEDIA_URL: views check
@@ -326,6 +356,8 @@ S3_OPTIONS = {
 # Redirect document downloads to a short-lived signed URL instead of streaming them through
 # the application (saves app-server time on large files; S3 then sets the headers).
 S3_SIGNED_DOWNLOADS = env_bool("MINKA_S3_SIGNED_DOWNLOADS", default=False)
+if not S3_BUCKET:
+    ensure_folder(MEDIA_ROOT, "MINKA_MEDIA_ROOT")
 STORAGES = {
     "default": (
         {"BACKEND": "minka.core.storage.PrivateS3Storage", "OPTIONS": S3_OPTIONS}

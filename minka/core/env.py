@@ -1,16 +1,36 @@
-"""Typed readers for the environment variables that configure Minka.
+"""Typed readers for the environment variables that configure Minka, and the settings file.
 
 Settings are read only from the environment (``MINKA_*`` and ``DATABASE_URL``). Each helper
 returns a safe default when the variable is unset or empty and fails loudly on a malformed value,
-so that a typo never silently switches a protection off.
+so that a typo never silently switches a protection off. Every error is a
+:class:`ConfigurationError` whose message names the variable: the ``minka`` command prints it
+as one line, without a traceback.
+
+A settings file of ``NAME=value`` lines (``minka.env`` in the current folder, or the file
+``MINKA_ENV_FILE`` names) fills in the variables the environment leaves unset; ``make run``
+writes one for development (:func:`dev_env_file_create`), and a production install fills in
+the same names (``deploy/minka.env.example``, also systemd's ``EnvironmentFile``).
 """
 
 from __future__ import annotations
 
 import os
+import secrets
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from collections.abc import MutableMapping
+
+ENV_FILE_NAME = "minka.env"
+
+
+class ConfigurationError(ImproperlyConfigured):
+    """A missing or invalid setting; the message names the variable and how to fix it."""
+
 
 _TRUE = {"1", "true", "yes", "on", "si", "sí"}
 _FALSE = {"0", "false", "no", "off"}
@@ -39,7 +59,7 @@ def env_bool(name: str, *, default: bool = False) -> bool:
         return True
     if lowered in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (true/false), got {value!r}.")
+    raise ConfigurationError(f"{name} must be a boolean (true/false), got {value!r}.")
 
 
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
@@ -50,9 +70,9 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}.") from None
+        raise ConfigurationError(f"{name} must be an integer, got {value!r}.") from None
     if minimum is not None and number < minimum:
-        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {number}.")
+        raise ConfigurationError(f"{name} must be at least {minimum}, got {number}.")
     return number
 
 
@@ -79,10 +99,140 @@ def env_secret(name: str, default: str = "") -> str:
     value = _raw(name)
     file_name = _raw(f"{name}_FILE")
     if value is not None and file_name is not None:
-        raise ImproperlyConfigured(f"Set either {name} or {name}_FILE, not both.")
+        raise ConfigurationError(f"Set either {name} or {name}_FILE, not both.")
     if file_name is not None:
         try:
             return Path(file_name).read_text(encoding="utf-8").strip()
         except OSError as error:
-            raise ImproperlyConfigured(f"{name}_FILE cannot be read: {error.strerror}.") from None
+            raise ConfigurationError(f"{name}_FILE cannot be read: {error.strerror}.") from None
     return default if value is None else value
+
+
+# --- Folders --------------------------------------------------------------------------------
+
+
+def ensure_folder(path: Path, variable: str, *, mode: int = 0o750) -> Path:
+    """Create ``path`` (and its parents) with ``mode`` if it is missing, and check that this
+    user can write in it; otherwise raise a :class:`ConfigurationError` naming the folder and
+    the variable that chooses it. An existing folder keeps its permissions."""
+    if path.exists() and not path.is_dir():
+        raise ConfigurationError(f"{variable}: {path} is not a folder. Set {variable} to a folder.")
+    try:
+        path.mkdir(mode=mode, parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise ConfigurationError(
+            f"{variable}: the folder {path} cannot be created ({reason}). "
+            f"Create it, or set {variable} to a folder this user can write in."
+        ) from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ConfigurationError(
+            f"{variable}: the folder {path} is not writable by this user. "
+            f"Give the user write access, or set {variable} to another folder."
+        )
+    return path
+
+
+# --- The settings file ----------------------------------------------------------------------
+
+
+def env_file_path(environ: MutableMapping[str, str] | None = None) -> Path | None:
+    """The settings file to read: ``MINKA_ENV_FILE`` if set (it must exist), otherwise
+    ``minka.env`` in the current folder if there is one, otherwise ``None``."""
+    environ = os.environ if environ is None else environ
+    named = (environ.get("MINKA_ENV_FILE") or "").strip()
+    if named:
+        path = Path(named).expanduser()
+        if not path.is_file():
+            raise ConfigurationError(
+                f"MINKA_ENV_FILE names {path}, which is not a readable file. "
+                "Point it to the settings file, or unset it."
+            )
+        return path.resolve()
+    local = Path.cwd() / ENV_FILE_NAME
+    return local if local.is_file() else None
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+def env_file_parse(text: str, *, source: str) -> dict[str, str]:
+    """The ``NAME=value`` lines of a settings file, in the subset of systemd's
+    ``EnvironmentFile`` format that Minka's files use: blank lines and ``#`` comments are
+    skipped, an optional ``export`` is allowed, the value runs to the end of the line (spaces
+    kept) and one pair of surrounding quotes is removed."""
+    values: dict[str, str] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        line = line.removeprefix("export ").lstrip()
+        name, sep, value = line.partition("=")
+        name = name.strip()
+        if not sep or not name.isidentifier():
+            raise ConfigurationError(
+                f"{source}, line {number}: expected NAME=value, got {raw.strip()[:40]!r}."
+            )
+        values[name] = _unquote(value.strip())
+    return values
+
+
+def env_file_load(path: Path, environ: MutableMapping[str, str] | None = None) -> list[str]:
+    """Set in ``environ`` (``os.environ`` by default) every variable of the file at ``path``
+    that is not set there already: the environment wins over the file. Return the names set."""
+    environ = os.environ if environ is None else environ
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or type(error).__name__
+        raise ConfigurationError(f"The settings file {path} cannot be read ({reason}).") from None
+    loaded = []
+    for name, value in env_file_parse(text, source=str(path)).items():
+        if (environ.get(name) or "").strip() == "":
+            environ[name] = value
+            loaded.append(name)
+    return loaded
+
+
+DEV_ENV_TEMPLATE = """\
+# Minka: local development settings, written once by `make run` and never overwritten.
+# Keep it out of version control (.gitignore lists it): it holds this checkout's secret key.
+# The `minka` command reads this file when run from this folder; a variable set in the
+# environment wins over the file. A production install fills in the same names:
+# see deploy/minka.env.example and the README's "Configuration".
+MINKA_DEBUG=true
+MINKA_SECRET_KEY={secret_key}
+MINKA_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
+# MINKA_DATA_DIR=var
+# DATABASE_URL=postgres://minka@127.0.0.1:5432/minka
+"""
+
+
+def dev_env_file_create(path: Path) -> bool:
+    """Write a development settings file at ``path`` (debug on, a new random secret key,
+    emails printed on the console), readable by its owner only. An existing file is never
+    touched. Return whether the file was written."""
+    content = DEV_ENV_TEMPLATE.format(secret_key=secrets.token_urlsafe(50))
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(content)
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m minka.core.env [PATH]``: write the development settings file (``make run``)."""
+    args = sys.argv[1:] if argv is None else argv
+    path = Path(args[0] if args else ENV_FILE_NAME)
+    if dev_env_file_create(path):
+        sys.stdout.write(f"Wrote {path}: development settings with a new secret key.\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 from django.test import SimpleTestCase
 
@@ -21,18 +24,25 @@ PRODUCTION = {
 }
 
 
-def run_minka(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """Run the ``minka`` command in a clean process with only ``env`` set for Minka."""
+def run_minka(
+    *args: str, cwd: str | Path | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """Run the ``minka`` command in a clean process with only ``env`` set for Minka, in
+    ``cwd`` (by default a new empty folder, so that no ``minka.env`` or ``var/`` of the
+    checkout is read)."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("MINKA_", "DJANGO_"))}
     base.pop("PYTEST_CURRENT_TEST", None)
-    return subprocess.run(  # noqa: S603  (fixed arguments)
-        [sys.executable, "-m", "minka", *args],
-        env={**base, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    base.pop("DATABASE_URL", None)
+    with tempfile.TemporaryDirectory(prefix="minka-cwd-") as empty:
+        return subprocess.run(  # noqa: S603  (fixed arguments)
+            [sys.executable, "-m", "minka", *args],
+            env={**base, **env},
+            cwd=cwd or empty,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
 
 
 class ProductionModeTests(SimpleTestCase):
@@ -98,6 +108,148 @@ class ProductionModeTests(SimpleTestCase):
     def test_debug_mode_starts_without_secrets(self) -> None:
         result = run_minka("check", MINKA_DEBUG="true")
         self.assertEqual(result.returncode, 0, result.stderr)
+
+
+def assert_one_line(
+    test: SimpleTestCase, result: subprocess.CompletedProcess[str], *names: str
+) -> None:
+    """The command failed with status 2 and one line on stderr naming each of ``names``."""
+    test.assertEqual(result.returncode, 2, result.stderr)
+    test.assertNotIn("Traceback", result.stderr)
+    lines = result.stderr.strip().splitlines()
+    test.assertEqual(len(lines), 1, result.stderr)
+    test.assertTrue(lines[0].startswith("minka: configuration error: "), lines[0])
+    for name in names:
+        test.assertIn(name, lines[0])
+
+
+class ConfigurationErrorTests(SimpleTestCase):
+    """A missing or malformed setting is one line on stderr naming it, exit status 2."""
+
+    def test_a_missing_secret_key_says_where_to_set_it(self) -> None:
+        env = {k: v for k, v in PRODUCTION.items() if k != "MINKA_SECRET_KEY"}
+        for command in (("check",), ("help",), ("import_minutes", "acta.txt")):
+            with self.subTest(command=command):
+                result = run_minka(*command, **env)
+                assert_one_line(self, result, "MINKA_SECRET_KEY", "minka.env")
+
+    def test_a_malformed_value_names_the_variable(self) -> None:
+        for name, value in (
+            ("MINKA_DEBUG", "maybe"),
+            ("MINKA_SESSION_MAX_HOURS", "twelve"),
+            ("MINKA_SECRET_KEY", "short"),
+        ):
+            with self.subTest(name=name):
+                assert_one_line(self, run_minka("check", **{**PRODUCTION, name: value}), name)
+
+    def test_the_wsgi_application_stops_with_the_same_line(self) -> None:
+        env = {k: v for k, v in PRODUCTION.items() if k != "MINKA_ALLOWED_HOSTS"}
+        base = {k: v for k, v in os.environ.items() if not k.startswith(("MINKA_", "DJANGO_"))}
+        with tempfile.TemporaryDirectory() as empty:
+            result = subprocess.run(
+                [sys.executable, "-c", "import minka.wsgi"],
+                env={**base, **env},
+                cwd=empty,
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+        self.assertNotEqual(result.returncode, 0)
+        self.assertNotIn("Traceback", result.stderr)
+        self.assertEqual(
+            result.stderr.strip().splitlines(),
+            [line for line in result.stderr.strip().splitlines() if "MINKA_ALLOWED_HOSTS" in line],
+        )
+
+
+class DataFolderTests(SimpleTestCase):
+    """The folders the settings name are created before any command needs them."""
+
+    def test_a_fresh_machine_gets_every_folder_with_safe_permissions(self) -> None:
+        """No ``var/``: the settings create the data folder (owner only), the media, cache
+        and static folders, and ``migrate`` then creates the database in it."""
+        with tempfile.TemporaryDirectory() as home:
+            result = run_minka("migrate", "--no-input", "-v", "0", cwd=home, MINKA_DEBUG="true")
+            self.assertEqual(result.returncode, 0, result.stderr)
+            data = Path(home) / "var"
+            for folder in (data, data / "media", data / "cache", data / "static"):
+                self.assertTrue(folder.is_dir(), folder)
+            self.assertEqual(stat.S_IMODE(data.stat().st_mode) & 0o077, 0)
+            self.assertEqual(stat.S_IMODE((data / "media").stat().st_mode) & 0o007, 0)
+            self.assertTrue((data / "minka.sqlite3").is_file())
+
+    def test_a_data_folder_named_by_the_environment_is_created_with_its_parents(self) -> None:
+        with tempfile.TemporaryDirectory() as home:
+            data = Path(home) / "srv" / "minka" / "data"
+            result = run_minka("check", MINKA_DEBUG="true", MINKA_DATA_DIR=str(data))
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertTrue((data / "media").is_dir())
+
+    def test_a_data_folder_that_cannot_be_created_is_one_clear_line(self) -> None:
+        with tempfile.TemporaryDirectory() as home:
+            blocker = Path(home) / "a-file"
+            blocker.write_text("not a folder")
+            result = run_minka("migrate", MINKA_DEBUG="true", MINKA_DATA_DIR=str(blocker / "data"))
+        assert_one_line(self, result, "MINKA_DATA_DIR", str(blocker / "data"))
+
+
+class SettingsFileTests(SimpleTestCase):
+    """``minka.env`` in the current folder (or ``MINKA_ENV_FILE``) fills in what the
+    environment leaves unset; ``make run`` writes one, and the command then just works."""
+
+    def test_the_command_works_in_a_checkout_after_make_run_writes_the_file(self) -> None:
+        with tempfile.TemporaryDirectory() as home:
+            written = subprocess.run(
+                [sys.executable, "-m", "minka.core.env", "minka.env"],
+                cwd=home,
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=True,
+            )
+            self.assertIn("Wrote minka.env", written.stdout)
+            for command in (("help",), ("check",)):
+                with self.subTest(command=command):
+                    result = run_minka(*command, cwd=home)
+                    self.assertEqual(result.returncode, 0, result.stderr)
+            code = "from django.conf import settings as s; print(s.DEBUG, len(s.SECRET_KEY))"
+            result = run_minka("shell", "--no-imports", "-c", code, cwd=home)
+            self.assertEqual(result.stdout.split(), ["True", "67"])
+
+    def test_the_environment_wins_over_the_file(self) -> None:
+        with tempfile.TemporaryDirectory() as home:
+            (Path(home) / "minka.env").write_text("MINKA_DEBUG=true\nMINKA_TIME_ZONE=UTC\n")
+            code = "from django.conf import settings as s; print(s.TIME_ZONE)"
+            result = run_minka("shell", "--no-imports", "-c", code, cwd=home)
+            self.assertEqual(result.stdout.strip(), "UTC", result.stderr)
+            result = run_minka(
+                "shell", "--no-imports", "-c", code, cwd=home, MINKA_TIME_ZONE="America/Lima"
+            )
+            self.assertEqual(result.stdout.strip(), "America/Lima", result.stderr)
+
+    def test_a_production_file_is_named_by_minka_env_file(self) -> None:
+        with tempfile.TemporaryDirectory() as etc:
+            settings_file = Path(etc) / "minka.env"
+            lines = [f"{k}={v}" for k, v in PRODUCTION.items()]
+            settings_file.write_text("\n".join(["# production", *lines]) + "\n")
+            result = run_minka(
+                "check", "--deploy", "--fail-level", "WARNING", MINKA_ENV_FILE=str(settings_file)
+            )
+            self.assertEqual(result.returncode, 0, result.stderr)
+            missing = run_minka("check", MINKA_ENV_FILE=str(Path(etc) / "nothing.env"))
+            assert_one_line(self, missing, "MINKA_ENV_FILE")
+
+    def test_a_malformed_line_is_reported_with_its_number(self) -> None:
+        with tempfile.TemporaryDirectory() as home:
+            (Path(home) / "minka.env").write_text("MINKA_DEBUG=true\nthis is not a setting\n")
+            result = run_minka("check", cwd=home)
+        assert_one_line(self, result, "minka.env, line 2")
+
+    def test_the_test_suite_never_reads_the_file(self) -> None:
+        from django.conf import settings
+
+        self.assertIsNone(settings.ENV_FILE)
 
 
 class StaticFilesTests(SimpleTestCase):

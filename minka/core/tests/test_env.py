@@ -1,12 +1,28 @@
 from __future__ import annotations
 
+import stat
+import subprocess
+import tempfile
 from pathlib import Path
 from unittest import mock
 
 from django.core.exceptions import ImproperlyConfigured
 from django.test import SimpleTestCase
 
-from minka.core.env import env_bool, env_int, env_list, env_path, env_secret, env_str
+from minka.core.env import (
+    ConfigurationError,
+    dev_env_file_create,
+    ensure_folder,
+    env_bool,
+    env_file_load,
+    env_file_parse,
+    env_file_path,
+    env_int,
+    env_list,
+    env_path,
+    env_secret,
+    env_str,
+)
 
 
 class EnvHelperTests(SimpleTestCase):
@@ -61,3 +77,120 @@ class EnvHelperTests(SimpleTestCase):
         with mock.patch.dict("os.environ", {"MINKA_K_FILE": "/nonexistent/secret"}, clear=True):
             with self.assertRaisesMessage(ImproperlyConfigured, "cannot be read"):
                 env_secret("MINKA_K")
+
+
+class EnsureFolderTests(SimpleTestCase):
+    def test_creates_a_missing_folder_and_its_parents_with_the_mode(self) -> None:
+        with tempfile.TemporaryDirectory() as home:
+            folder = Path(home) / "a" / "b"
+            self.assertEqual(ensure_folder(folder, "MINKA_X", mode=0o700), folder)
+            self.assertTrue(folder.is_dir())
+            self.assertEqual(stat.S_IMODE(folder.stat().st_mode) & 0o077, 0)
+
+    def test_an_existing_folder_keeps_its_permissions(self) -> None:
+        with tempfile.TemporaryDirectory() as home:
+            folder = Path(home)
+            folder.chmod(0o751)
+            ensure_folder(folder, "MINKA_X", mode=0o700)
+            self.assertEqual(stat.S_IMODE(folder.stat().st_mode), 0o751)
+
+    def test_a_path_that_cannot_be_created_names_the_variable_and_the_path(self) -> None:
+        with tempfile.TemporaryDirectory() as home:
+            blocker = Path(home) / "file"
+            blocker.write_text("x")
+            with self.assertRaisesMessage(
+                ConfigurationError, f"MINKA_X: the folder {blocker / 'sub'} cannot be created"
+            ):
+                ensure_folder(blocker / "sub", "MINKA_X")
+            with self.assertRaisesMessage(ConfigurationError, "is not a folder"):
+                ensure_folder(blocker, "MINKA_X")
+
+    def test_a_folder_this_user_cannot_write_is_refused(self) -> None:
+        """Permission bits do not stop root, so the check itself is made to answer no."""
+        with tempfile.TemporaryDirectory() as home, mock.patch("os.access", return_value=False):
+            with self.assertRaisesMessage(
+                ConfigurationError, f"MINKA_X: the folder {home} is not writable by this user"
+            ):
+                ensure_folder(Path(home), "MINKA_X")
+
+
+class SettingsFileTests(SimpleTestCase):
+    def test_parses_the_systemd_subset(self) -> None:
+        text = (
+            "# a comment\n\n"
+            "MINKA_DEBUG=true\n"
+            "export MINKA_X = spaced value \n"
+            "MINKA_FROM=Minka <minka@example.org>\n"
+            'MINKA_Q="quoted # not a comment"\n'
+            "MINKA_EMPTY=\n"
+        )
+        self.assertEqual(
+            env_file_parse(text, source="f"),
+            {
+                "MINKA_DEBUG": "true",
+                "MINKA_X": "spaced value",
+                "MINKA_FROM": "Minka <minka@example.org>",
+                "MINKA_Q": "quoted # not a comment",
+                "MINKA_EMPTY": "",
+            },
+        )
+
+    def test_a_line_without_a_name_is_refused_with_its_number(self) -> None:
+        with self.assertRaisesMessage(ConfigurationError, "f, line 2: expected NAME=value"):
+            env_file_parse("A=1\nnot a setting\n", source="f")
+        with self.assertRaisesMessage(ConfigurationError, "line 1"):
+            env_file_parse("1ABC=x\n", source="f")
+
+    def test_the_environment_wins_and_empty_variables_are_filled(self) -> None:
+        with tempfile.TemporaryDirectory() as home:
+            path = Path(home) / "minka.env"
+            path.write_text("MINKA_A=file\nMINKA_B=file\nMINKA_C=file\n")
+            environ = {"MINKA_A": "env", "MINKA_B": " "}
+            self.assertEqual(env_file_load(path, environ), ["MINKA_B", "MINKA_C"])
+            self.assertEqual(environ, {"MINKA_A": "env", "MINKA_B": "file", "MINKA_C": "file"})
+
+    def test_the_file_is_found_in_the_current_folder_or_named(self) -> None:
+        with tempfile.TemporaryDirectory() as home:
+            path = Path(home) / "minka.env"
+            with mock.patch("pathlib.Path.cwd", return_value=Path(home)):
+                self.assertIsNone(env_file_path({}))
+                path.write_text("MINKA_DEBUG=true\n")
+                self.assertEqual(env_file_path({}), path)
+            self.assertEqual(env_file_path({"MINKA_ENV_FILE": str(path)}), path.resolve())
+            with self.assertRaisesMessage(ConfigurationError, "MINKA_ENV_FILE names"):
+                env_file_path({"MINKA_ENV_FILE": str(path) + ".missing"})
+
+
+class DevelopmentSettingsFileTests(SimpleTestCase):
+    """What ``make run`` writes: created once, never overwritten, private, not in git."""
+
+    def test_created_once_with_a_strong_key_and_never_overwritten(self) -> None:
+        with tempfile.TemporaryDirectory() as home:
+            path = Path(home) / "minka.env"
+            self.assertIs(dev_env_file_create(path), True)
+            values = env_file_parse(path.read_text(), source=str(path))
+            self.assertEqual(values["MINKA_DEBUG"], "true")
+            self.assertEqual(
+                values["MINKA_EMAIL_BACKEND"], "django.core.mail.backends.console.EmailBackend"
+            )
+            key = values["MINKA_SECRET_KEY"]
+            self.assertGreaterEqual(len(key), 50)
+            self.assertEqual(stat.S_IMODE(path.stat().st_mode), 0o600)
+            path.write_text(path.read_text() + "MINKA_TIME_ZONE=UTC\n")
+            self.assertIs(dev_env_file_create(path), False)
+            self.assertIn("MINKA_TIME_ZONE=UTC", path.read_text())
+            other = Path(home) / "other.env"
+            dev_env_file_create(other)
+            other_key = env_file_parse(other.read_text(), source="o")["MINKA_SECRET_KEY"]
+            self.assertNotEqual(other_key, key)
+
+    def test_the_checkouts_file_and_data_folder_are_kept_out_of_git(self) -> None:
+        root = Path(__file__).resolve().parents[3]
+        result = subprocess.run(
+            ["git", "check-ignore", "--no-index", "minka.env", "var/minka.sqlite3"],  # noqa: S607
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        self.assertEqual(result.stdout.split(), ["minka.env", "var/minka.sqlite3"], result.stderr)
