@@ -52,7 +52,6 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             super().delete_queryset(request, queryset)
 
 
-@admin.register(AuditEntry)
 class ReadOnlyForCoordinatorsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Lists and shows to coordinators; changes happen on the site's pages, through services."""
 
@@ -72,8 +71,11 @@ class ReadOnlyForCoordinatorsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
 
+@admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Read-only: the audit log is append-only, from the admin as from the ORM."""
+    """Admins only, read-only: the audit log is append-only, from the admin as from the ORM.
+    Coordinators get 403 here as on /auditoria/: it holds every sign-in, export and
+    second-factor change, with addresses and request ids."""
 
     list_display = ["created_at", "actor", "action", "target_type", "target_repr", "ip_address"]
     list_filter = ["action", "target_type"]

@@ -1,12 +1,13 @@
 """Access-matrix entries for the admin site, generated from its registry.
 
 Rules: visitors and users below coordinator are sent to sign in (302). Coordinators reach
-the admin's index; what they may do on a model's pages is read from its ModelAdmin (as for
-admins), so the expectations follow the code: a page they may not use answers 403 (404 for
-an app page with no model for them). Admins have every permission, minus what a ModelAdmin
-withholds from everyone (the audit log cannot be added to, changed or deleted; users and
-invitations cannot be added there). Only GET and POST are listed: the admin's views do not
-distinguish the rest.
+the admin's index; what they may do on each model's pages is written down below, model by
+model (:data:`COORDINATOR_RULES`), never read from the ModelAdmin: a ModelAdmin that grants
+more (or less) than its rule fails the walk, and a model registered without a rule fails
+:func:`admin_matrix`. A page they may not use answers 403 (404 for an app page with no model
+for them). Admins have every permission, minus what a ModelAdmin withholds from everyone
+(the audit log cannot be added to, changed or deleted; users and invitations cannot be added
+there). Only GET and POST are listed: the admin's views do not distinguish the rest.
 """
 
 from __future__ import annotations
@@ -18,6 +19,49 @@ from django.contrib import admin
 from minka.core.tests.access_matrix import Access, row
 
 SIGN_IN = (302, 302, 302, 302)  # anon, reg, mem_a, mem_b
+
+NOTHING: frozenset[str] = frozenset()
+READ = frozenset({"module", "view"})
+ANSWER = READ | {"change"}
+EDIT = READ | {"add", "change"}
+# What coordinators may do in the admin, model by model (admins: everything). The audit log,
+# accounts, second factors, sessions and the task queue are admins' only.
+COORDINATOR_RULES: dict[str, frozenset[str]] = {
+    "core.auditentry": NOTHING,
+    "accounts.user": NOTHING,
+    "accounts.invitation": NOTHING,
+    "accounts.membership": NOTHING,
+    "account.emailaddress": NOTHING,
+    "mfa.authenticator": NOTHING,
+    "usersessions.usersession": NOTHING,
+    "django_tasks_database.dbtaskresult": NOTHING,
+    "directory.topic": EDIT,
+    "directory.organization": EDIT,
+    "directory.person": EDIT,
+    "directory.affiliation": EDIT,
+    "directory.consentevent": READ,
+    "directory.datarequest": ANSWER,
+    "documents.document": READ,
+    "documents.version": READ,
+    "meetings.series": EDIT,
+    "meetings.meeting": READ,
+    "meetings.minutes": READ,
+}
+
+
+class MissingAdminRuleError(KeyError):
+    """A model is registered in the admin without a rule in :data:`COORDINATOR_RULES`."""
+
+
+def coordinator_rule(label: str) -> dict[str, bool]:
+    """The written rule for ``label``, as the permissions :func:`_permissions` reads."""
+    if label not in COORDINATOR_RULES:
+        raise MissingAdminRuleError(
+            f"{label} is registered in the admin without a rule: add it to COORDINATOR_RULES "
+            "in minka/core/tests/admin_matrix.py."
+        )
+    allowed = COORDINATOR_RULES[label]
+    return {name: name in allowed for name in ("module", "view", "add", "change", "delete")}
 
 
 def _cells(coord: int, admin_: int) -> tuple[int, ...]:
@@ -53,8 +97,8 @@ def admin_matrix(object_ids: dict[str, str]) -> dict[str, Access]:
         label = meta.label_lower
         prefix = f"admin:{meta.app_label}_{meta.model_name}"
         object_id = object_ids[label]
-        coord = _permissions(model_admin, _CoordinatorRequest())
-        full = _permissions(model_admin, _SuperRequest())
+        coord = coordinator_rule(label)
+        full = permissions_of(model_admin, _SuperRequest())
         coordinator_apps[meta.app_label] = coordinator_apps.get(meta.app_label, False) or (
             coord["module"] and any(coord[p] for p in ("view", "add", "change", "delete"))
         )
@@ -88,7 +132,7 @@ def _ok(allowed: bool) -> int:
     return 200 if allowed else 403
 
 
-def _permissions(model_admin: Any, request: Any) -> dict[str, bool]:
+def permissions_of(model_admin: Any, request: Any) -> dict[str, bool]:
     """What ``model_admin`` allows the user of ``request``, on the model as a whole."""
     return {
         "module": bool(model_admin.has_module_permission(request)),
@@ -118,7 +162,7 @@ class _SuperRequest:
     user = _SuperUser()
 
 
-class _CoordinatorUser:
+class CoordinatorUser:
     """A coordinator as the admin sees one: staff, no Django permissions (roles rule)."""
 
     is_active = True
@@ -137,5 +181,5 @@ class _CoordinatorUser:
         return False
 
 
-class _CoordinatorRequest:
-    user = _CoordinatorUser()
+class CoordinatorRequest:
+    user = CoordinatorUser()

@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+from django.contrib import admin
 from django.test import override_settings
 from django.urls import reverse
 
 from minka.core.models import AuditEntry, AuditLogError
 from minka.core.services import audit_changes, audit_record
 from minka.core.testing import RoleTestCase
+from minka.core.tests.admin_matrix import (
+    CoordinatorRequest,
+    MissingAdminRuleError,
+    coordinator_rule,
+    permissions_of,
+)
 from minka.directory.models import Organization
 
 
@@ -92,6 +99,50 @@ class AuditLogTests(RoleTestCase):
 
 
 @override_settings(LANGUAGE_CODE="en")
+class AuditLogAdminTests(RoleTestCase):
+    """The audit log is admins' only, in the admin as on /auditoria/ (review finding 2)."""
+
+    def test_a_coordinator_gets_403_from_every_audit_log_url(self) -> None:
+        entry = audit_record(actor=self.admin, action=AuditEntry.Action.LOGIN, target=self.admin)
+        urls = [
+            reverse("core:audit-list"),
+            reverse("admin:core_auditentry_changelist"),
+            reverse("admin:core_auditentry_change", args=[entry.pk]),
+            reverse("admin:core_auditentry_history", args=[entry.pk]),
+            reverse("admin:core_auditentry_delete", args=[entry.pk]),
+            reverse("admin:core_auditentry_add"),
+        ]
+        client = self.as_("coord")
+        for url in urls:
+            with self.subTest(url=url):
+                self.assertEqual(client.get(url).status_code, 403)
+        # Nor is the audit log listed among the coordinator's admin apps.
+        self.assertNotContains(client.get(reverse("admin:index")), "core/auditentry")
+        self.assertEqual(client.get(reverse("admin:app_list", args=["core"])).status_code, 404)
+
+    def test_an_admin_reads_the_log_in_the_admin(self) -> None:
+        entry = audit_record(actor=self.admin, action=AuditEntry.Action.LOGIN, target=self.admin)
+        client = self.as_("admin")
+        self.assertEqual(client.get(reverse("admin:core_auditentry_changelist")).status_code, 200)
+        change = reverse("admin:core_auditentry_change", args=[entry.pk])
+        self.assertEqual(client.get(change).status_code, 200)
+
+
+class AdminRulesTests(RoleTestCase):
+    def test_every_model_in_the_admin_has_a_written_rule_for_coordinators(self) -> None:
+        """Each registered ModelAdmin grants coordinators exactly what its rule says."""
+        for model, model_admin in admin.site._registry.items():
+            label = model._meta.label_lower
+            with self.subTest(model=label):
+                self.assertEqual(
+                    permissions_of(model_admin, CoordinatorRequest()), coordinator_rule(label)
+                )
+
+    def test_a_model_without_a_rule_fails_the_matrix(self) -> None:
+        with self.assertRaisesMessage(MissingAdminRuleError, "without a rule"):
+            coordinator_rule("core.somethingnew")
+
+
 class AuditListViewTests(RoleTestCase):
     url = reverse("core:audit-list")
 
