@@ -1,14 +1,18 @@
 """Minutes importer benchmark: how long the structure parser takes.
 
 Times :func:`minka.meetings.minutes.importers.spanish.parse_minutes` (text already
-extracted: no file reading) on three inputs, ``--repeats`` times each (median reported):
+extracted: no file reading) on these inputs, ``--repeats`` times each (median reported):
 
 - the seed minutes (``minka/meetings/tests/fixtures/minutes/seed_2026_03.txt``);
 - generated minutes of ``--pages`` pages of about 40 lines (attendees, agenda, several
   presentations with wrapped points, interventions, agreements with "Responsable:" and
   "Plazo:", next meeting);
-- hostile text: 1 MB lines of quotes, brackets, digits, date and name fragments (the
-  slowest of them is reported), to show no pattern backtracks.
+- the seed again, in the budgeted child process the web page and the command use
+  (:mod:`minka.meetings.minutes.importers.budget`; the child's start dominates);
+- hostile text: 1 MB lines of quotes, brackets, digits, date and name fragments, and of short
+  "Acuerdo:" lines (the slowest per byte: each line is tried as every kind of line) (the
+  slowest of them is reported), to show no pattern backtracks; the slowest is linear but costs
+  seconds, which the child's budget (``MINKA_IMPORT_PARSE_TIMEOUT``) cuts short.
 
 Then prints the machine and a JSON line with the same figures::
 
@@ -44,7 +48,18 @@ información transparencia participación ciudadana educación escuela universid
 """.split()  # noqa: SIM905 -- a word list reads better as prose.
 NAMES = ["Ana Núñez", "José Peña", "María Quispe", "Luis Huamán", "Rosa Mamani", "Iñigo Ruiz"]
 ORGANIZATIONS = ["Asociación Señal", "Red TIC Rural", "CONCORTV", "Hiperderecho"]
-HOSTILE = ("“a ", "(", "1 de ", "16/03/", "Sr. Ana ", "de la ", "a las 1", "- ", "x" * 50)
+HOSTILE = (
+    "“a ",
+    "(",
+    "1 de ",
+    "16/03/",
+    "Sr. Ana ",
+    "de la ",
+    "a las 1",
+    "- ",
+    "x" * 50,
+    "Acuerdo:\n",
+)
 
 
 def sentence(rng: random.Random, low: int = 8, high: int = 16) -> str:
@@ -107,6 +122,7 @@ def machine() -> str:
 
 
 def run(repeats: int, pages: int) -> dict[str, object]:
+    from minka.meetings.minutes.importers.budget import parse_minutes_within_budget
     from minka.meetings.minutes.importers.spanish import parse_minutes
 
     seed = SEED.read_text(encoding="utf-8")
@@ -121,6 +137,10 @@ def run(repeats: int, pages: int) -> dict[str, object]:
         "bench": "importer",
         "repeats": repeats,
         "seed_ms": round(median_ms(lambda: parse_minutes(seed, year=2026), repeats), 2),
+        "seed_child_ms": round(
+            median_ms(lambda: parse_minutes_within_budget(seed, year=2026), max(1, repeats // 4)),
+            1,
+        ),
         "pages": pages,
         "generated_lines": big.count("\n") + 1,
         "generated_ms": round(median_ms(lambda: parse_minutes(big, year=2026), repeats), 1),
@@ -146,6 +166,7 @@ def main() -> int:
     result = run(max(1, args.repeats), max(1, args.pages))
     lines = [
         f"seed          median {result['seed_ms']} ms over {args.repeats} (target < 20 ms)",
+        f"seed, child   median {result['seed_child_ms']} ms (the budgeted child process)",
         f"generated     {args.pages} pages, {result['generated_lines']} lines: "
         f"median {result['generated_ms']} ms",
         f"hostile       1 MB lines, slowest {result['hostile_worst_ms']} ms "

@@ -214,6 +214,12 @@ TASKS = {
     }
 }
 
+# Retention (SECURITY.md R13; `minka purge`, run daily): finished task results, which name
+# only the kind of work and ids, are deleted after these many days; failed ones are kept
+# longer for diagnosis.
+TASK_RETENTION_DAYS = env_int("MINKA_TASK_RETENTION_DAYS", 7, minimum=1)
+TASK_FAILED_RETENTION_DAYS = env_int("MINKA_TASK_FAILED_RETENTION_DAYS", 30, minimum=1)
+
 # --- Authentication -------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
@@ -258,18 +264,40 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Minka] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG or TESTING else "https"
+# Failed sign-ins per address (allauth's rate syntax, e.g. "10/m/ip"). Per account, allauth's
+# "key" rates would let anyone lock a person out: minka.accounts.throttling limits those instead.
+_LOGIN_FAILED_PER_ADDRESS = env_str("MINKA_RATE_LIMIT_LOGIN_FAILED", "10/m/ip")
+if any(
+    rate.strip().split("/")[2:] not in ([], ["ip"]) for rate in _LOGIN_FAILED_PER_ADDRESS.split(",")
+):
+    raise ConfigurationError(
+        "MINKA_RATE_LIMIT_LOGIN_FAILED takes per-address rates only (such as 10/m/ip), got "
+        f"{_LOGIN_FAILED_PER_ADDRESS!r}; the per-account limit is MINKA_LOGIN_ACCOUNT_FAILURES."
+    )
 ACCOUNT_RATE_LIMITS = {
-    # Failed logins: 10 a minute per address, 5 per 5 minutes per account, then wait.
-    "login_failed": env_str("MINKA_RATE_LIMIT_LOGIN_FAILED", "10/m/ip,5/5m/key"),
+    "login_failed": _LOGIN_FAILED_PER_ADDRESS,
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# Failed sign-ins per account (minka.accounts.throttling, OWASP "device cookies"): after
+# LOGIN_ACCOUNT_FAILURES within the window, browsers without the account's device cookie wait
+# LOGIN_LOCKOUT_SECONDS, twice as long at each new lockout up to the maximum; a browser holding
+# it (set at each completed sign-in) is limited only by its own LOGIN_DEVICE_FAILURES.
+LOGIN_ACCOUNT_FAILURES = env_int("MINKA_LOGIN_ACCOUNT_FAILURES", 5, minimum=1)
+LOGIN_DEVICE_FAILURES = env_int("MINKA_LOGIN_DEVICE_FAILURES", 5, minimum=1)
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("MINKA_LOGIN_FAILURE_WINDOW_MINUTES", 60, minimum=1) * 60
+LOGIN_LOCKOUT_SECONDS = env_int("MINKA_LOGIN_LOCKOUT_MINUTES", 5, minimum=1) * 60
+LOGIN_LOCKOUT_MAX_SECONDS = max(
+    LOGIN_LOCKOUT_SECONDS, env_int("MINKA_LOGIN_LOCKOUT_MAX_MINUTES", 60, minimum=1) * 60
+)
+LOGIN_DEVICE_COOKIE_AGE = env_int("MINKA_LOGIN_DEVICE_COOKIE_DAYS", 365, minimum=1) * 24 * 3600
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Minka"
 MFA_RECOVERY_CODE_COUNT = 10
 # Tracking activity would write to the database on every request; sign-ins are enough.
 USERSESSIONS_TRACK_ACTIVITY = False
+USERSESSIONS_ADAPTER = "minka.accounts.usersessions.UserSessionsAdapter"
 
 # Sessions: an idle clock and an absolute clock, shorter for privileged roles.
 SESSION_COOKIE_AGE = env_int("MINKA_SESSION_MAX_HOURS", 12, minimum=1) * 3600
@@ -309,9 +337,23 @@ EXTRACTION_MEMORY_MB = env_int("MINKA_EXTRACTION_MEMORY_MB", 1024, minimum=128)
 # LibreOffice converts legacy DOC/PPT and renders previews of office files when found:
 # the path to `soffice`, or empty to look it up on PATH ("off" disables it).
 LIBREOFFICE = env_str("MINKA_LIBREOFFICE")
+# The minutes importer reads the structure of a file in a child process with this many
+# seconds of CPU (and at most twice that plus one of wall time), then refuses the file.
+IMPORT_PARSE_TIMEOUT = env_int("MINKA_IMPORT_PARSE_TIMEOUT", 2, minimum=1)
+# Uploads and confirmations on the "Importar acta" page per minute per account before a 429.
+IMPORT_RATE_LIMIT = env_int("MINKA_IMPORT_RATE_LIMIT", 10, minimum=1)
 SEARCH_PAGE_SIZE = env_int("MINKA_SEARCH_PAGE_SIZE", 20, minimum=5)
 # Searches per minute per account (or per address for visitors) before a 429.
 SEARCH_RATE_LIMIT = env_int("MINKA_SEARCH_RATE_LIMIT", 60, minimum=1)
+# Comparisons of two revisions of the minutes per minute per account (or address) before a 429.
+COMPARE_RATE_LIMIT = env_int("MINKA_COMPARE_RATE_LIMIT", 30, minimum=1)
+# Uploads per hour per account before a 429: the repository's upload and new-version forms
+# and an agenda item's upload share one count, in which every POST counts.
+UPLOAD_RATE_LIMIT = env_int("MINKA_UPLOAD_RATE_LIMIT", 60, minimum=1)
+# Downloads of the whole members' directory (CSV and vCard together) per hour per account.
+DIRECTORY_EXPORT_RATE_LIMIT = env_int("MINKA_DIRECTORY_EXPORT_RATE_LIMIT", 20, minimum=1)
+# Downloads of one's own data from "Mis datos" (JSON and CSV together) per hour per account.
+DATA_EXPORT_RATE_LIMIT = env_int("MINKA_DATA_EXPORT_RATE_LIMIT", 20, minimum=1)
 
 # --- Internationalization -------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""django-allauth adapter: links from the base URL, full names and invitation sign-ups."""
+"""django-allauth adapter: links from the base URL, full names, invitation sign-ups, and
+per-account sign-in throttling with device cookies (:mod:`minka.accounts.throttling`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
+from minka.accounts import throttling
 from minka.core.env import env_bool
 from minka.core.models import AuditEntry
 from minka.core.services import audit_record
@@ -15,17 +18,33 @@ from minka.core.urls_util import absolute_url
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.forms import Form
-    from django.http import HttpRequest
+    from django.http import HttpRequest, HttpResponse
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts_here": _(
+            "Too many failed sign-in attempts for this account from this device. Wait a few "
+            "minutes or sign in from a device where you have signed in before."
+        ),
+    }
+    # The attempt being authenticated: each request gets its own adapter instance.
+    _login_attempt: throttling.Attempt | None = None
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return env_bool("MINKA_SIGNUP_OPEN", default=True)
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
-        """Record guesses refused by the rate limit too: they never reach ``authenticate``."""
+        """Refuse a password attempt over the per-address limit (allauth's) or over the
+        per-account or per-device limit (:mod:`minka.accounts.throttling`), and record the
+        refused ones too: they never reach ``authenticate``."""
         try:
             super().pre_authenticate(request, **credentials)
+            login = str(credentials.get("email") or credentials.get("username") or "")
+            self._login_attempt = throttling.attempt_begin(request, login)
+            if self._login_attempt is None:
+                raise self.validation_error("too_many_login_attempts_here")
         except ValidationError:
             audit_record(
                 actor=None,
@@ -33,6 +52,34 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
                 changes={"reason": ["", "rate_limited"]},
             )
             raise
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
+        """allauth's check of the password, with the throttling attempt settled: taken back
+        when the password is right, a possible start of the wait when it is wrong."""
+        user: AbstractBaseUser | None = super().authenticate(request, **credentials)
+        # pre_authenticate (called by allauth above) counted the attempt or refused it.
+        attempt, self._login_attempt = self._login_attempt, None
+        if attempt is not None:
+            if user is None:
+                throttling.attempt_failed(attempt)
+            else:
+                throttling.attempt_succeeded(attempt)
+        return user
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
+        """After a password reset allauth clears its failed sign-in counts for each address of
+        the user; the owner proved control of the address, so the account's wait ends too."""
+        super()._delete_login_attempts_cached_email(request, **credentials)
+        throttling.account_clear(str(credentials.get("email") or ""))
+
+    def post_login(
+        self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any
+    ) -> HttpResponse:
+        """After a completed sign-in (second factor included), mark this browser as a known
+        device of the account: it is then spared the slowdown a stranger's guesses cause."""
+        response: HttpResponse = super().post_login(request, user, **kwargs)
+        throttling.device_cookie_set(response, user)
+        return response
 
     def get_reset_password_from_key_url(self, key: str) -> str:
         return absolute_url(str(super().get_reset_password_from_key_url(key)))

@@ -9,16 +9,14 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minka.accounts.models import Invitation, Membership, User, hash_token
 from minka.accounts.permissions import can_manage_invitations
-from minka.core.emails import email_send
+from minka.core.emails import email_queue
 from minka.core.models import AuditEntry
 from minka.core.services import audit_changes, audit_record
-from minka.core.urls_util import absolute_url
 
 if TYPE_CHECKING:
     from minka.directory.models import Organization, Person
@@ -32,10 +30,11 @@ def invitation_create(
     organization: Organization,
     title: str = "",
     person: Person | None = None,
-) -> tuple[Invitation, str]:
+) -> Invitation:
     """Invite ``email`` to join ``organization`` as a member, and email the link.
 
-    Returns the invitation and the raw token (only its hash is stored). Refuses a second
+    The email is rendered by the task worker, which makes the link's token then
+    (:func:`invitation_link_issue`): no token is stored or queued, only its hash. Refuses a second
     pending invitation for the same address and organization, and an address that
     already represents the organization. The caller need not check permissions.
 
@@ -56,28 +55,30 @@ def invitation_create(
             _("There is already a pending invitation for %(email)s to %(organization)s.")
             % {"email": email, "organization": organization.name}
         )
-    token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         email=email,
         organization=organization,
         title=title,
-        token_hash=hash_token(token),
+        # Until the email is rendered, the hash of a token nobody ever sees.
+        token_hash=hash_token(secrets.token_urlsafe(32)),
         invited_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
         person=person,
     )
     audit_record(actor=actor, action=AuditEntry.Action.INVITE, target=invitation)
-    email_send(
-        template_prefix="accounts/emails/invitation",
-        to=email,
-        context={
-            "invitation": invitation,
-            "inviter": actor,
-            "accept_url": absolute_url(reverse("accounts:invitation-accept", args=[token])),
-            "valid_days": settings.INVITATION_VALID_DAYS,
-        },
-    )
-    return invitation, token
+    email_queue(kind="accounts.invitation", invitation_id=invitation.pk)
+    return invitation
+
+
+@transaction.atomic
+def invitation_link_issue(*, invitation: Invitation) -> str:
+    """A new link token for ``invitation``: its hash replaces the stored one, so an earlier
+    link stops working, and the token itself is returned, never stored. Called by the email
+    worker as it renders the invitation (and by tests that follow a link)."""
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = hash_token(token)
+    Invitation.objects.filter(pk=invitation.pk).update(token_hash=invitation.token_hash)
+    return token
 
 
 def _check_acceptable(invitation: Invitation) -> None:

@@ -1,14 +1,24 @@
-"""Audit of sign-in events and of changes to passwords and second factors.
+"""Audit of sign-in events and of changes to passwords, addresses and second factors.
 
 Receivers, not services, because these events are raised inside Django and allauth.
 The failed-login entry keeps no credentials: only that an attempt failed, and from where.
+Every entry names the account by id (``audit_record`` unwraps ``request.user``, a lazy
+object); an address change records that it happened, never the address.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.signals import password_changed, password_reset, password_set
+from allauth.account.signals import (
+    email_added,
+    email_changed,
+    email_confirmed,
+    email_removed,
+    password_changed,
+    password_reset,
+    password_set,
+)
 from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -45,3 +55,28 @@ def _on_password(sender: Any, request: Any = None, user: Any = None, **kwargs: A
 @receiver(authenticator_reset)
 def _on_mfa(sender: Any, request: Any = None, user: Any = None, **kwargs: Any) -> None:
     audit_record(actor=user, action=AuditEntry.Action.MFA_CHANGE, target=user)
+
+
+@receiver(email_added)
+@receiver(email_changed)
+@receiver(email_confirmed)
+@receiver(email_removed)
+def _on_email(sender: Any, request: Any = None, user: Any = None, **kwargs: Any) -> None:
+    if user is None:  # email_confirmed names the address, not the user
+        address = kwargs.get("email_address")
+        user = getattr(address, "user", None)
+    if user is None:
+        return
+    signal = kwargs.get("signal")
+    change = {
+        email_added: "added",
+        email_changed: "changed",
+        email_confirmed: "confirmed",
+        email_removed: "removed",
+    }.get(signal, "changed")
+    audit_record(
+        actor=user,
+        action=AuditEntry.Action.UPDATE,
+        target=user,
+        changes={"email_address": ["", change]},
+    )

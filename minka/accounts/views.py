@@ -33,7 +33,7 @@ def invitation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation, _token = services.invitation_create(actor=request.user, **form.cleaned_data)
+            invitation = services.invitation_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:

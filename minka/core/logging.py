@@ -7,9 +7,18 @@ import re
 
 from minka.core import request_context
 
-# Telegram bot tokens (in Bot API URLs), bearer tokens and session cookies never reach a log.
+# Telegram bot tokens (in Bot API URLs), bearer tokens, session cookies and the tokens of
+# emailed links (invitations, RSVP, personal calendars, password resets, address
+# confirmations: e.g. a 404 for a stale link logs its path) never reach a log.
+_LINK_SEGMENT = r"[^/\s?\"'#]+"
 _REDACTIONS = [
     (re.compile(r"bot\d{5,}:[A-Za-z0-9_-]{20,}"), "bot<redacted>"),
+    (
+        re.compile(
+            r"(/(?:invitacion|rsvp|calendario|password/reset/key|confirm-email)/)" + _LINK_SEGMENT
+        ),
+        r"\1<redacted>",
+    ),
     (re.compile(r"(?i)(authorization:\s*bearer\s+)\S+"), r"\1<redacted>"),
     (re.compile(r"(?i)((?:sessionid|csrftoken)=)[^;\s]+"), r"\1<redacted>"),
 ]

@@ -28,6 +28,11 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AuditLogError("The audit log is append-only.")
 
+    def relabel(self, target_repr: str) -> int:
+        """The one change the log allows: renaming the object of entries whose label named
+        a person now erased (:func:`minka.core.services.audit_forget`)."""
+        return super().update(target_repr=target_repr[:200])
+
     def delete(self) -> NoReturn:
         raise AuditLogError("The audit log is append-only.")
 

@@ -1,8 +1,8 @@
 """A fixed-window rate limit on the shared cache (Redis at scale), for pages that cost work.
 
-retry_after = ratelimit.hit("search", ratelimit.client_key(request), limit=60, window=60)
-if retry_after:
-    return ratelimit.too_many_requests(request, retry_after)
+refused = ratelimit.refuse_over_limit(request, "search", limit=60, window=60)
+if refused is not None:
+    return refused
 """
 
 from __future__ import annotations
@@ -49,3 +49,12 @@ def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
     response = render(request, "429.html", {"retry_after": retry_after}, status=429)
     response["Retry-After"] = str(retry_after)
     return response
+
+
+def refuse_over_limit(
+    request: HttpRequest, scope: str, *, limit: int, window: int
+) -> HttpResponse | None:
+    """Count one request of :func:`client_key` in ``scope``: ``None`` while it is within
+    ``limit`` per ``window`` seconds, else the 429 page to answer with."""
+    retry_after = hit(scope, client_key(request), limit=limit, window=window)
+    return too_many_requests(request, retry_after) if retry_after else None

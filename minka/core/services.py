@@ -6,11 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils.functional import LazyObject, empty
 
 from minka.core import request_context
 from minka.core.models import AuditEntry
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from django.contrib.auth.models import AnonymousUser
 
     from minka.accounts.models import User
@@ -55,8 +58,19 @@ def model_snapshot(obj: models.Model) -> dict[str, Any]:
     }
 
 
+def _unwrap(target: models.Model) -> models.Model:
+    """The object behind a lazy wrapper (``request.user`` is a ``SimpleLazyObject``): its
+    own class, not the wrapper's, says whether it is named by id."""
+    if isinstance(target, LazyObject):
+        if target._wrapped is empty:
+            target._setup()
+        return target._wrapped  # type: ignore[no-any-return]
+    return target
+
+
 def audit_repr(target: models.Model) -> str:
     """How ``target`` is named in the audit log: by id, for models that hold personal data."""
+    target = _unwrap(target)
     if getattr(type(target), "AUDIT_REDACT_VALUES", False):
         public_id = getattr(target, "public_id", None) or target.pk
         return f"{target._meta.model_name} {public_id}"
@@ -77,6 +91,7 @@ def audit_record(
     The client address and request id come from the current request, when there is one.
     """
     context = request_context.current.get()
+    target = _unwrap(target) if target is not None else None
     user = actor if isinstance(actor, get_user_model()) else None
     return AuditEntry.objects.create(
         actor=user,
@@ -88,3 +103,34 @@ def audit_record(
         ip_address=context.ip_address,
         request_id=context.request_id,
     )
+
+
+def audit_forget(*, targets: Iterable[models.Model], names: Iterable[str]) -> int:
+    """Erasure (Ley 29733): take a person's name out of the audit log.
+
+    Every entry about one of ``targets`` is labelled as :func:`audit_repr` names it now (by
+    id), and every other entry whose label contains one of ``names`` (the person's names and
+    addresses, read before they are erased) is labelled by its object type and id. The
+    entries stay: who did what, when and from where is kept. Returns the entries relabelled.
+    Call it in the erasure's transaction.
+    """
+    relabelled = 0
+    for target in targets:
+        target = _unwrap(target)
+        label = audit_repr(target)
+        relabelled += (
+            AuditEntry.objects.filter(
+                target_type=target._meta.label_lower, target_id=str(target.pk)
+            )
+            .exclude(target_repr=label)
+            .relabel(label)
+        )
+    for name in {" ".join(name.split()) for name in names}:
+        if len(name) < 3:  # too short to name anyone
+            continue
+        for entry in AuditEntry.objects.filter(target_repr__icontains=name).only(
+            "pk", "target_type", "target_id"
+        ):
+            label = f"{entry.target_type} {entry.target_id}".strip() or "-"
+            relabelled += AuditEntry.objects.filter(pk=entry.pk).relabel(label)
+    return relabelled

@@ -8,11 +8,14 @@ their role requires, so that they reach the pages instead of the two-factor set-
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, hotp_value
-from django.test import Client, TestCase
+from django.test import Client, TestCase, override_settings
 
 from minka.accounts.models import User
 from minka.accounts.tests.factories import MembershipFactory, UserFactory
@@ -95,3 +98,13 @@ class RoleTestCase(TestCase):
 
     def as_(self, persona: str) -> Client:
         return client_for(getattr(self, persona, None) if persona != "anon" else None)
+
+
+def use_temporary_media(test: TestCase, prefix: str = "minka-test-media-") -> Path:
+    """Give ``test`` a fresh, empty ``MEDIA_ROOT`` for its duration; return the folder."""
+    media = tempfile.mkdtemp(prefix=prefix)
+    test.addCleanup(shutil.rmtree, media, ignore_errors=True)
+    settings_override = override_settings(MEDIA_ROOT=media)
+    settings_override.enable()
+    test.addCleanup(settings_override.disable)
+    return Path(media)

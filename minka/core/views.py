@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from minka.core.decorators import role_required
 from minka.core.models import AuditEntry
 from minka.core.privacy import NOTICE_VERSION
-from minka.core.roles import Role
+from minka.core.roles import Role, role_of
 
 if TYPE_CHECKING:
     from minka.core.http import HtmxHttpRequest
@@ -37,16 +37,21 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Report whether the database answers and how many tasks wait in the queue."""
+    """Whether Minka is up: ``{"status": "ok"}``, or 503 naming the failing component.
+
+    Admins also see the number of tasks waiting in the queue; nobody else learns it.
+    """
     from django_tasks_db.models import DBTaskResult
 
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        pending = DBTaskResult.objects.ready().count()
+        details = {}
+        if role_of(request.user) >= Role.ADMIN:
+            details = {"database": "ok", "pending_tasks": DBTaskResult.objects.ready().count()}
     except Exception:  # any database failure means "down", never a 500
         return JsonResponse({"status": "down", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok", "pending_tasks": pending})
+    return JsonResponse({"status": "ok", **details})
 
 
 @require_GET
@@ -54,7 +59,12 @@ def privacy(request: HtmxHttpRequest) -> HttpResponse:
     return render(
         request,
         "core/privacy.html",
-        {"controller": settings.CONTROLLER, "notice_version": NOTICE_VERSION},
+        {
+            "controller": settings.CONTROLLER,
+            "notice_version": NOTICE_VERSION,
+            "task_retention_days": settings.TASK_RETENTION_DAYS,
+            "task_failed_retention_days": settings.TASK_FAILED_RETENTION_DAYS,
+        },
     )
 
 

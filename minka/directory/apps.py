@@ -6,3 +6,6 @@ class DirectoryConfig(AppConfig):
     name = "minka.directory"
     label = "directory"
     verbose_name = _("Directory")
+
+    def ready(self) -> None:
+        from minka.directory import emails  # noqa: F401  (registers the directory's emails)

@@ -392,6 +392,9 @@ class DataRequest(TimeStampedModel):
         related_name="+",
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The address the answer to a cancellation goes to: the person's own is erased as the
+    # request closes, so it is kept here only until that last email is sent.
+    reply_to = models.EmailField(_("answer sent to"), blank=True)
 
     AUDIT_REDACT_VALUES = True
 

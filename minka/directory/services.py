@@ -14,9 +14,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from minka.core import request_context
+from minka.core.emails import email_queue
 from minka.core.models import AuditEntry
 from minka.core.privacy import NOTICE_VERSION, notice_hash
-from minka.core.services import audit_changes, audit_record, model_snapshot
+from minka.core.services import audit_changes, audit_forget, audit_record, model_snapshot
 from minka.core.workdays import add_working_days
 from minka.directory.models import (
     Affiliation,
@@ -364,29 +365,44 @@ def data_request_create(
 def data_request_close(
     *, actor: User, request: DataRequest, status: str, answer: str
 ) -> DataRequest:
-    """Answer a request (coordinators). Closing a cancellation as done anonymizes the person."""
+    """Answer a request (coordinators) and email the answer to the person, in their language.
+
+    Closing a cancellation as done anonymizes the person: the address the answer goes to is
+    then kept on the request (``reply_to``) only until the worker has sent that last email.
+    """
     _require_coordinator(actor)
-    request = DataRequest.objects.select_for_update().get(pk=request.pk)
+    request = (
+        DataRequest.objects.select_for_update().select_related("person__user").get(pk=request.pk)
+    )
     if not request.is_open:
         raise ValidationError(_("This request is already closed."))
     if status not in {DataRequest.Status.DONE, DataRequest.Status.REJECTED}:
         raise ValidationError(_("Close the request as done or rejected."))
     if not answer.strip():
         raise ValidationError(_("Write the answer that will be sent to the person."))
+    person = request.person
+    user = person.user
+    to = user.email if user is not None else person.email
+    language = (user.language if user is not None else "") or settings.LANGUAGE_CODE
+    fields = ["status", "answer", "handled_by", "closed_at", "updated_at"]
     if request.kind == DataRequest.Kind.CANCELLATION and status == DataRequest.Status.DONE:
-        person_anonymize(actor=actor, person=request.person)
+        person_anonymize(actor=actor, person=person)
+        request.reply_to = to
+        fields.append("reply_to")
     request.status = status
     request.answer = answer
     request.handled_by = actor
     request.closed_at = timezone.now()
     # Only these fields: anonymizing the person has just erased the request's details.
-    request.save(update_fields=["status", "answer", "handled_by", "closed_at", "updated_at"])
+    request.save(update_fields=fields)
     audit_record(
         actor=actor,
         action=AuditEntry.Action.UPDATE,
         target=request,
         changes={"status": ["open", status]},
     )
+    if to:
+        email_queue(kind="directory.datarequest_answer", language=language, request_id=request.pk)
     return request
 
 
@@ -405,6 +421,10 @@ def person_anonymize(*, actor: User, person: Person) -> Person:
         return person
     label = _("Anonymized person %(code)s") % {"code": str(person.public_id)[:8]}
     photo_name = person.photo.name if person.photo else ""
+    # Read before they are erased: the audit log is searched for them below.
+    names = [person.full_name, person.email]
+    if person.user is not None:
+        names += [person.user.full_name, person.user.email]
     for purpose in ConsentPurpose.values:
         if person.has_consent(purpose):
             ConsentEvent.objects.create(
@@ -431,6 +451,7 @@ def person_anonymize(*, actor: User, person: Person) -> Person:
     Affiliation.objects.filter(person=person).update(title="")
     DataRequest.objects.filter(person=person).update(details="")
     _admin_log_relabel(person, label)
+    audit_forget(targets=[person, *([user] if user is not None else [])], names=names)
     from minka.accounts.models import Invitation
 
     Invitation.objects.filter(person=person).update(

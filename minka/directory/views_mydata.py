@@ -13,14 +13,13 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from minka.core import emails
+from minka.core import ratelimit
 from minka.core.decorators import role_required
 from minka.core.models import AuditEntry
 from minka.core.privacy import NOTICE_VERSION
@@ -167,6 +166,13 @@ def mydata_request(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _export(request: AuthenticatedHttpRequest, fmt: str, content_type: str) -> HttpResponse:
+    """The download in ``fmt``; both formats count against the account's
+    ``DATA_EXPORT_RATE_LIMIT`` an hour (the 429 page past it, with nothing created or logged)."""
+    refused = ratelimit.refuse_over_limit(
+        request, "data-export", limit=settings.DATA_EXPORT_RATE_LIMIT, window=3600
+    )
+    if refused is not None:
+        return refused
     person = services.person_for_user(user=request.user)
     content = portability.person_export(actor=request.user, person=person, fmt=fmt)
     response = HttpResponse(content, content_type=content_type)
@@ -232,15 +238,6 @@ def datarequest_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "directory/datarequest_list.html", context)
 
 
-def _answer_email(data_request: DataRequest, to: str, language: str) -> None:
-    with translation.override(language):
-        emails.email_send(
-            template_prefix="directory/emails/datarequest_answer",
-            to=to,
-            context={"data_request": data_request, "mydata_url": reverse("directory:mydata")},
-        )
-
-
 @require_http_methods(["GET", "POST"])
 @role_required(Role.COORDINATOR)
 def datarequest_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
@@ -250,9 +247,6 @@ def datarequest_detail(request: AuthenticatedHttpRequest, public_id: str) -> Htt
     )
     person = data_request.person
     form = DataRequestCloseForm(request.POST if request.method == "POST" else None)
-    # Read the address now: a cancellation erases it when the request is closed.
-    to = person.user.email if person.user else person.email
-    language = (person.user.language if person.user else "") or settings.LANGUAGE_CODE
     if request.method == "POST" and form.is_valid():
         try:
             services.data_request_close(
@@ -261,8 +255,6 @@ def datarequest_detail(request: AuthenticatedHttpRequest, public_id: str) -> Htt
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            if to:
-                _answer_email(DataRequest.objects.get(pk=data_request.pk), to, language)
             messages.success(request, _("The request was closed and the answer recorded."))
             return redirect("directory:datarequest-list")
     if request.method == "GET":

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from minka.core import ratelimit
 from minka.core.decorators import role_required
 from minka.core.roles import Role
 from minka.directory import exports, selectors
@@ -105,10 +106,20 @@ def _attachment(content: str, *, content_type: str, filename: str) -> HttpRespon
     return response
 
 
+def _export_refused(request: AuthenticatedHttpRequest) -> HttpResponse | None:
+    """Count one download of the whole directory (either format) against the account's
+    ``DIRECTORY_EXPORT_RATE_LIMIT`` an hour; the 429 page past it, with nothing recorded."""
+    return ratelimit.refuse_over_limit(
+        request, "directory-export", limit=settings.DIRECTORY_EXPORT_RATE_LIMIT, window=3600
+    )
+
+
 @require_GET
 @role_required(Role.MEMBER)
 def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The members' directory as CSV, with a BOM so that Excel reads it as UTF-8."""
+    if refused := _export_refused(request):
+        return refused
     rows = exports.export_rows(selectors.people_for_export())
     exports.export_record(actor=request.user, kind="csv")
     return _attachment(
@@ -122,6 +133,8 @@ def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
 @role_required(Role.MEMBER)
 def export_vcard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The members' directory as vCard 4.0 (one card per person)."""
+    if refused := _export_refused(request):
+        return refused
     rows = exports.export_rows(selectors.people_for_export())
     exports.export_record(actor=request.user, kind="vcard")
     return _attachment(

@@ -3,7 +3,9 @@
 Invisible documents answer 404 to everyone who may not see them (their existence stays
 hidden); visible documents answer 403 to an action the viewer may not take. Writes go
 through :mod:`minka.documents.services`; a refused input re-displays the form with its
-message and status 400, with nothing stored.
+message and status 400, with nothing stored. Each upload (a POST to a form that takes
+files, here or on an agenda item) counts against the account's ``UPLOAD_RATE_LIMIT`` an
+hour, after the permission checks: past it, the 429 page, with nothing stored.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from minka.core import ratelimit
 from minka.core.decorators import role_required
 from minka.core.roles import Role
 from minka.core.storage import file_response
@@ -37,6 +40,15 @@ if TYPE_CHECKING:
     from uuid import UUID
 
     from minka.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
+
+
+def upload_refused(request: AuthenticatedHttpRequest) -> HttpResponse | None:
+    """Count one upload against the account's ``UPLOAD_RATE_LIMIT`` an hour, shared by every
+    upload form (the agenda item's too); the 429 page past it. The caller checks first that
+    the request is a POST the user may send, so that a refused user does not use the count."""
+    return ratelimit.refuse_over_limit(
+        request, "upload", limit=settings.UPLOAD_RATE_LIMIT, window=3600
+    )
 
 
 def _redirect(request: HtmxHttpRequest, url: str) -> HttpResponse:
@@ -110,6 +122,8 @@ def _upload_messages(request: HtmxHttpRequest, outcome: services.UploadOutcome) 
 @role_required(Role.MEMBER)
 def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload one or several files; each becomes a document with the shared metadata."""
+    if request.method == "POST" and (refused := upload_refused(request)):
+        return refused
     form = UploadForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -207,6 +221,8 @@ def document_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
 @role_required(Role.MEMBER)
 def version_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     document = _editable(request, public_id)
+    if request.method == "POST" and (refused := upload_refused(request)):
+        return refused
     form = VersionForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,

@@ -12,6 +12,7 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete
 
+        from minka.meetings import emails  # noqa: F401  (registers the invitees' emails)
         from minka.meetings.minutes import pdf_store
         from minka.meetings.models import Meeting
 

@@ -128,14 +128,11 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
     filters = form.filters(request.GET)
     context: dict[str, Any] = {"form": form, "query": query, "filters": filters}
     if query:
-        retry_after = ratelimit.hit(
-            "search",
-            ratelimit.client_key(request),
-            limit=settings.SEARCH_RATE_LIMIT,
-            window=60,
+        refused = ratelimit.refuse_over_limit(
+            request, "search", limit=settings.SEARCH_RATE_LIMIT, window=60
         )
-        if retry_after:
-            return ratelimit.too_many_requests(request, retry_after)
+        if refused is not None:
+            return refused
         size = settings.SEARCH_PAGE_SIZE
         number = form.page_number()
         results = search.search(

@@ -87,9 +87,10 @@ class InvitationListViewTests(RoleTestCase):
 @override_settings(LANGUAGE_CODE="en")
 class InvitationRevokeViewTests(RoleTestCase):
     def setUp(self) -> None:
-        self.invitation, self.token = services.invitation_create(
+        self.invitation = services.invitation_create(
             actor=self.coord, email="r@example.org", organization=self.org_a
         )
+        self.token = services.invitation_link_issue(invitation=self.invitation)
         self.url = reverse("accounts:invitation-revoke", args=[self.invitation.public_id])
 
     def test_members_cannot_withdraw(self) -> None:
@@ -119,7 +120,11 @@ class InvitationRevokeViewTests(RoleTestCase):
 @override_settings(LANGUAGE_CODE="en")
 class InvitationAcceptViewTests(RoleTestCase):
     def _invite(self, email: str) -> tuple[Invitation, str]:
-        return services.invitation_create(actor=self.coord, email=email, organization=self.org_a)
+        """An invitation and a working link to it (as its email would carry)."""
+        invitation = services.invitation_create(
+            actor=self.coord, email=email, organization=self.org_a
+        )
+        return invitation, services.invitation_link_issue(invitation=invitation)
 
     def test_invited_person_signs_up_without_a_second_email_check_and_accepts(self) -> None:
         """The link proves the mailbox: signing up with that address needs no verification."""

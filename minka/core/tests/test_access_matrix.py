@@ -38,15 +38,18 @@ class Objects:
     """The objects the matrix needs, created once per test class."""
 
     def __init__(self, case: type[RoleTestCase]) -> None:
-        self.invitation, self.token = account_services.invitation_create(
+        self.invitation = account_services.invitation_create(
             actor=case.coord, email="invitee@example.org", organization=case.org_a
         )
-        self.reg_invitation, self.reg_token = account_services.invitation_create(
+        self.token = account_services.invitation_link_issue(invitation=self.invitation)
+        self.reg_invitation = account_services.invitation_create(
             actor=case.coord, email=case.reg.email, organization=case.org_a
         )
-        expired, self.expired_token = account_services.invitation_create(
+        self.reg_token = account_services.invitation_link_issue(invitation=self.reg_invitation)
+        expired = account_services.invitation_create(
             actor=case.coord, email="late@example.org", organization=case.org_b
         )
+        self.expired_token = account_services.invitation_link_issue(invitation=expired)
         Invitation.objects.filter(pk=expired.pk).update(
             expires_at=timezone.now() - timedelta(days=1)
         )

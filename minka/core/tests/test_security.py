@@ -153,6 +153,22 @@ class LoggingTests(RoleTestCase):
         self.assertNotIn("abcdef123456", output)
         self.assertNotIn("tok_123", output)
 
+    def test_the_tokens_of_emailed_links_are_redacted(self) -> None:
+        """A 404 for a stale link logs its path: never the token in it."""
+        paths = {
+            "/invitacion/gTUaQiiwEVXIZnFotwCTCwx8BZ6MXwKsGtBiqcBIq7c/": "gTUaQiiwEVXIZnFo",
+            "/reuniones/rsvp/MTI:1tQx9Z:abcDEF123/?respuesta=yes": "1tQx9Z:abcDEF123",
+            "/reuniones/calendario/Zk3PqL9mWx.ics": "Zk3PqL9mWx",
+            "/cuenta/password/reset/key/2-cz5abc-1234abcd/": "cz5abc-1234abcd",
+            "/cuenta/confirm-email/MTk:1tQx9Z:Zk3PqL/": "MTk:1tQx9Z",
+        }
+        for link, token in paths.items():
+            with self.subTest(link=link):
+                output = self._format(f"Not Found: {link}")
+                self.assertNotIn(token, output)
+                self.assertIn("<redacted>", output)
+        self.assertIn("/reuniones/calendario.ics", self._format("GET /reuniones/calendario.ics"))
+
     def test_failed_login_logs_no_password(self) -> None:
         with self.assertLogs(level="DEBUG") as logs, mock.patch.dict("os.environ", {}):
             logging.getLogger("minka").debug("start")

@@ -70,20 +70,29 @@ class HomeTests(RoleTestCase):
 class HealthzTests(RoleTestCase):
     url = reverse("core:healthz")
 
-    def test_reports_database_and_pending_tasks(self) -> None:
-        response = self.as_("anon").get(self.url)
-        self.assertEqual(response.status_code, 200)
-        self.assertEqual(response.json(), {"status": "ok", "database": "ok", "pending_tasks": 0})
-        self.assertIn("no-cache", response["Cache-Control"])
+    def test_tells_everyone_only_whether_it_is_up(self) -> None:
+        """Visitors, members and coordinators learn "ok" and nothing about the queue."""
+        for persona in ("anon", "mem_a", "coord"):
+            with self.subTest(persona=persona):
+                response = self.as_(persona).get(self.url)
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(response.json(), {"status": "ok"})
+                self.assertIn("no-cache", response["Cache-Control"])
 
     @override_settings(
         TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     )
-    def test_counts_tasks_waiting_in_the_queue(self) -> None:
-        send_email.enqueue(to=["a@example.org"], subject="s", text="t")
-        send_email.enqueue(to=["b@example.org"], subject="s", text="t")
+    def test_admins_see_the_tasks_waiting_in_the_queue(self) -> None:
+        for number in (1, 2):
+            send_email.enqueue(
+                kind="accounts.invitation", params={"invitation_id": number}, language="es"
+            )
         self.assertEqual(DBTaskResult.objects.count(), 2)
-        self.assertEqual(self.as_("anon").get(self.url).json()["pending_tasks"], 2)
+        self.assertEqual(
+            self.as_("admin").get(self.url).json(),
+            {"status": "ok", "database": "ok", "pending_tasks": 2},
+        )
+        self.assertNotIn("pending_tasks", self.as_("anon").get(self.url).json())
 
     def test_database_failure_is_reported_as_down_not_as_a_crash(self) -> None:
         with mock.patch("minka.core.views.connection.cursor", side_effect=RuntimeError("db gone")):
@@ -106,7 +115,7 @@ class StaticPageTests(RoleTestCase):
             response = self.as_("anon").get(reverse("core:privacy"))
         for value in controller.values():
             self.assertContains(response, value)
-        self.assertContains(response, "Version 2026-11-27.")
+        self.assertContains(response, "Version 2026-12-04.")
         self.assertContains(response, "Ley 29733")
 
     def test_accessibility_statement_is_public(self) -> None:

@@ -20,10 +20,7 @@ The tombstone (what stays, on purpose, and holds no canary):
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import uuid
-from pathlib import Path
 
 from allauth.usersessions.models import UserSession
 from django.apps import apps
@@ -38,7 +35,7 @@ from minka.accounts import services as account_services
 from minka.accounts.models import Membership, User
 from minka.accounts.tests.factories import UserFactory
 from minka.core.models import AuditEntry
-from minka.core.testing import RoleTestCase
+from minka.core.testing import RoleTestCase, use_temporary_media
 from minka.directory import services
 from minka.directory.models import (
     Affiliation,
@@ -82,12 +79,7 @@ class ErasureTests(RoleTestCase):
     """A cancellation closed as done leaves 0 canaries in the database, media and audit log."""
 
     def setUp(self) -> None:
-        media = tempfile.mkdtemp(prefix="minka-erasure-")
-        self.addCleanup(shutil.rmtree, media, ignore_errors=True)
-        settings_override = override_settings(MEDIA_ROOT=media)
-        settings_override.enable()
-        self.addCleanup(settings_override.disable)
-        self.media = Path(media)
+        self.media = use_temporary_media(self, prefix="minka-erasure-")
 
     def _plant(self) -> tuple[User, Person]:
         user = UserFactory.create(email=CANARIES["login_email"], full_name=CANARIES["account_name"])

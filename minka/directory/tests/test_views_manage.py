@@ -272,7 +272,7 @@ class OrganizationMergeTests(ManageTestCase):
         self.duplicate.topics.add(self.topic)
         self.moving = AffiliationFactory.create(organization=self.duplicate)
         self.member = MembershipFactory.create(organization=self.duplicate).user
-        self.invitation, _token = account_services.invitation_create(
+        self.invitation = account_services.invitation_create(
             actor=self.coord, email="nueva@example.org", organization=self.duplicate
         )
 

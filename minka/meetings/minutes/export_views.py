@@ -4,9 +4,11 @@
 in their present state (404 otherwise, as the minutes page). Every answer is a download
 (``attachment``, ``nosniff``, a sandbox CSP); published public minutes of a public meeting
 may be kept five minutes by the browser, the rest is ``private, no-store`` (signed-in
-answers are never stored, see ``PrivateCacheMiddleware``). PDF generation costs CPU time, so
-it is rate-limited per client; where WeasyPrint cannot load (no Pango on the machine) the
-PDF link answers 503 with a page naming the packages to install.
+answers are never stored, see ``PrivateCacheMiddleware``). Laying out a PDF and building a
+DOCX cost CPU time, so both count against one limit per client (a PDF only when it is laid
+out, not when the stored file is served; Markdown and JSON are plain text and free); where
+WeasyPrint cannot load (no Pango on the machine) the PDF link answers 503 with a page naming
+the packages to install.
 """
 
 from __future__ import annotations
@@ -40,9 +42,17 @@ if TYPE_CHECKING:
 
     from minka.core.http import HtmxHttpRequest
 
-# PDF renders per client and minute: enough for people, a brake for scripts.
+# PDF layouts and DOCX builds together, per client and minute: enough for people, a brake
+# for scripts (one count, so that alternating formats does not double it).
 PDF_RATE_LIMIT = 20
 PDF_RATE_WINDOW = 60
+
+
+def _render_refused(request: HtmxHttpRequest) -> HttpResponse | None:
+    """Count one render against the client's limit; the 429 page past it."""
+    key = ratelimit.client_key(request)
+    retry = ratelimit.hit("minutes-render", key, limit=PDF_RATE_LIMIT, window=PDF_RATE_WINDOW)
+    return ratelimit.too_many_requests(request, retry) if retry else None
 
 
 def _is_public(minutes: Minutes) -> bool:
@@ -85,6 +95,8 @@ def minutes_export(request: HtmxHttpRequest, public_id: UUID, fmt: str) -> HttpR
         raise Http404
     if fmt == "pdf":
         return _pdf_response(request, minutes, revision)
+    if fmt == "docx" and (refused := _render_refused(request)):  # built anew each time
+        return refused
     response = HttpResponse(
         exports.render(minutes, revision, fmt), content_type=exports.CONTENT_TYPES[fmt]
     )
@@ -104,10 +116,8 @@ def _pdf_response(
     renders count against the client's rate limit: a stored PDF costs no layout."""
     name, html = pdf_store.lookup(minutes, revision)
     if not pdf_store.exists(name):
-        key = ratelimit.client_key(request)
-        retry = ratelimit.hit("minutes-pdf", key, limit=PDF_RATE_LIMIT, window=PDF_RATE_WINDOW)
-        if retry:
-            return ratelimit.too_many_requests(request, retry)
+        if refused := _render_refused(request):
+            return refused
         try:
             pdf_store.store(minutes, name, html)
         except exports.PdfUnavailable:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
@@ -16,6 +17,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from minka.core import ratelimit
 from minka.core.decorators import role_required
 from minka.core.roles import Role
 from minka.meetings import permissions
@@ -313,6 +315,9 @@ def minutes_revisions(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse
 
 @require_GET
 def minutes_compare(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
+    """Two revisions side by side. Anyone who may read both may ask, so each comparison
+    counts against the client's ``COMPARE_RATE_LIMIT`` a minute (and the comparison itself
+    is bounded, see :mod:`minka.meetings.minutes.diff`); refusals before it do not count."""
     minutes = meeting_selectors.minutes_get(user=request.user, public_id=public_id)
     form = forms.CompareForm(request.GET)
     context: dict[str, Any] = {"minutes": minutes, "meeting": minutes.meeting, "form": form}
@@ -322,6 +327,11 @@ def minutes_compare(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
         selectors.revision_get(user=request.user, minutes=minutes, number=form.cleaned_data[k])
         for k in ("a", "b")
     )
+    refused = ratelimit.refuse_over_limit(
+        request, "minutes-compare", limit=settings.COMPARE_RATE_LIMIT, window=60
+    )
+    if refused is not None:
+        return refused
     context.update(
         old=a,
         new=b,

@@ -8,8 +8,9 @@ and how to stop receiving them (answer "no", or ask the coordination team).
 
 RSVP links carry a signed token of the invitee's id (:func:`rsvp_token`); the link works
 until the meeting ends, and stops at once when the invitee is removed or the meeting is
-cancelled. Every email is rendered now (links from ``settings.BASE_URL``, never from the
-request's Host) and delivered by the task queue after commit.
+cancelled. Every email is queued after commit with the invitee's id only and rendered by the
+task worker (:mod:`minka.meetings.emails`; links from ``settings.BASE_URL``, never from the
+request's Host).
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minka.core import request_context
+from minka.core.emails import email_queue
 from minka.core.models import AuditEntry
 from minka.core.privacy import NOTICE_VERSION, notice_hash
 from minka.core.services import audit_record
@@ -128,35 +129,9 @@ EmailKind = Literal["invitation", "meeting_changed", "meeting_cancelled"]
 
 
 def _email_invitee(invitee: Invitee, *, kind: EmailKind) -> None:
-    """Render one email to ``invitee`` with its iCalendar part and queue it on commit."""
-    from django.conf import settings
-
-    from minka.meetings.ical import invitation_ics
-    from minka.meetings.tasks import send_calendar_email
-
-    meeting = invitee.meeting
-    method: Literal["REQUEST", "CANCEL"] = "CANCEL" if kind == "meeting_cancelled" else "REQUEST"
-    context = {
-        "network_name": settings.NETWORK_NAME,
-        "base_url": settings.BASE_URL,
-        "meeting": meeting,
-        "invitee": invitee,
-        "person": invitee.person,
-        "meeting_url": absolute_url(meeting.get_absolute_url()),
-        "rsvp_urls": {answer: rsvp_url(invitee, answer) for answer in ANSWERS},
-        "rsvp_url": rsvp_url(invitee),
-    }
-    prefix = f"meetings/emails/{kind}"
-    subject = " ".join(str(render_to_string(f"{prefix}_subject.txt", context)).split())
-    text = str(render_to_string(f"{prefix}_body.txt", context))
-    html = str(render_to_string(f"{prefix}_body.html", context))
-    ics = invitation_ics(meeting, method=method, invitee=invitee).decode()
-    to = invitee.person.email
-    transaction.on_commit(
-        lambda: send_calendar_email.enqueue(
-            to=[to], subject=subject, text=text, html=html, ics=ics, method=method
-        )
-    )
+    """Queue one email to ``invitee`` (rendered by the task worker with its iCalendar part,
+    see :mod:`minka.meetings.emails`), on commit."""
+    email_queue(kind="meetings.invitee", invitee_id=invitee.pk, email_kind=kind)
 
 
 def _reachable(invitees: Iterable[Invitee]) -> list[Invitee]:

@@ -1,17 +1,21 @@
 """Views: "Importar acta", the minutes people already write turned into a held meeting.
 
 Two steps, both for coordinators: upload a file (read in the extraction sandbox, parsed
-into a structure), then correct any field of that structure beside the source text and
-create the meeting with its minutes as a draft. Nothing is saved before the second step,
-and nothing of the upload is kept between the two.
+into a structure in a child process with a time budget), then correct any field of that
+structure beside the source text and create the meeting with its minutes as a draft.
+Nothing is saved before the second step, and nothing of the upload is kept between the two.
+Each step's POST counts against the account's ``IMPORT_RATE_LIMIT`` (a minute), as other
+pages that cost work do.
 """
 
 from __future__ import annotations
 
 import tempfile
+from functools import wraps
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -19,21 +23,43 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from minka.core import ratelimit
 from minka.core.decorators import role_required
 from minka.core.roles import Role
-from minka.meetings.minutes.importers.errors import UnreadableMinutes
+from minka.meetings.minutes.importers.budget import parse_minutes_within_budget
+from minka.meetings.minutes.importers.errors import ParserUnavailable, UnreadableMinutes
 from minka.meetings.minutes.importers.formats import read_minutes
 from minka.meetings.minutes.importers.forms import ImportForm, UploadForm
 from minka.meetings.minutes.importers.parsed import ParsedAttendee
 from minka.meetings.minutes.importers.service import match_attendees, minutes_import
-from minka.meetings.minutes.importers.spanish import parse_minutes
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from django.core.files.uploadedfile import UploadedFile
     from django.http import HttpResponse
     from django.urls import URLPattern
 
     from minka.core.http import AuthenticatedHttpRequest
+
+    View = Callable[[AuthenticatedHttpRequest], HttpResponse]
+
+
+def _rate_limited(view: View) -> View:
+    """Count each POST against the account's ``IMPORT_RATE_LIMIT`` a minute (a 429 past
+    it): an upload costs a file read and a parse, a confirmation look-ups and writes."""
+
+    @wraps(view)
+    def wrapper(request: AuthenticatedHttpRequest) -> HttpResponse:
+        if request.method == "POST":
+            key = ratelimit.client_key(request)
+            limit = settings.IMPORT_RATE_LIMIT
+            retry_after = ratelimit.hit("minutes-import", key, limit=limit, window=60)
+            if retry_after:
+                return ratelimit.too_many_requests(request, retry_after)
+        return view(request)
+
+    return wrapper
 
 
 def read_upload(upload: UploadedFile[bytes]) -> str:
@@ -65,28 +91,31 @@ def _preview(request: AuthenticatedHttpRequest, form: ImportForm, *, status: int
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.COORDINATOR)
+@_rate_limited
 def minutes_import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Step 1: the file (and the year, for minutes that say "del presente")."""
     is_post = request.method == "POST"
     form = UploadForm(request.POST, request.FILES) if is_post else UploadForm()
+    status = 400 if is_post else 200
     if is_post and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             text = read_upload(upload)
+            parsed = parse_minutes_within_budget(text, year=form.cleaned_data["year"])
         except UnreadableMinutes as error:
             form.add_error("file", str(error))
+            status = 503 if isinstance(error, ParserUnavailable) else 400
         else:
-            parsed = parse_minutes(text, year=form.cleaned_data["year"])
             initial = ImportForm.initial_for(parsed, source_name=upload.name, source_text=text)
             preview = ImportForm(initial=initial)
             preview.warnings = parsed.warnings  # type: ignore[attr-defined]
             return _preview(request, preview, status=200)
-    status = 400 if is_post else 200
     return render(request, "meetings/minutes_import.html", {"form": form}, status=status)
 
 
 @require_POST
 @role_required(Role.COORDINATOR)
+@_rate_limited
 def minutes_import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Step 2: the corrected structure becomes a held meeting with draft minutes."""
     form = ImportForm(request.POST)

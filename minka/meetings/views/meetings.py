@@ -26,6 +26,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from minka.core.decorators import role_required
 from minka.core.roles import Role
 from minka.core.uploads import oversize_files
+from minka.documents.views import upload_refused
 from minka.meetings import permissions, selectors
 from minka.meetings.forms import (
     AgendaItemForm,
@@ -308,8 +309,11 @@ def agenda_item_move(
 def agenda_item_upload(
     request: AuthenticatedHttpRequest, public_id: UUID, item_id: int
 ) -> HttpResponse:
-    """Upload presentations for an item: they go into the repository, linked to it."""
+    """Upload presentations for an item: they go into the repository, linked to it (each
+    POST counts against the account's hourly upload limit, shared with the repository)."""
     item = _item(request, public_id, item_id)
+    if request.method == "POST" and (refused := upload_refused(request)):
+        return refused
     files = request.FILES if request.method == "POST" else None
     form = _bind(request, AgendaUploadForm, files=files, oversize=oversize_files(request))
     if request.method == "POST" and form.is_valid():

@@ -2,14 +2,17 @@
 
 The file (text, Markdown, PDF, DOCX or ODT) is read by
 :func:`minka.meetings.minutes.importers.formats.read_minutes`, its structure found by
-:func:`minka.meetings.minutes.importers.spanish.parse_minutes`, and, unless ``--dry-run``,
-saved by :func:`minka.meetings.minutes.importers.service.minutes_import` as a held meeting
-with draft minutes, acting as the system. ``--json`` prints the parsed structure and
-nothing else on standard output. Failures exit with status 2 and save nothing.
+:func:`minka.meetings.minutes.importers.spanish.parse_minutes` within the same time budget
+as on the "Importar acta" page (``IMPORT_PARSE_TIMEOUT``, or ``--parse-timeout``; see
+:mod:`minka.meetings.minutes.importers.budget`), and, unless ``--dry-run``, saved by
+:func:`minka.meetings.minutes.importers.service.minutes_import` as a held meeting with
+draft minutes, acting as the system. ``--json`` prints the parsed structure and nothing
+else on standard output. Failures exit with status 2 and save nothing.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from minka.meetings.minutes.importers.budget import parse_minutes_within_budget
 from minka.meetings.minutes.importers.errors import UnreadableMinutes
 from minka.meetings.minutes.importers.formats import SUPPORTED_EXTENSIONS, read_minutes
 from minka.meetings.minutes.importers.service import (
@@ -28,13 +32,22 @@ from minka.meetings.minutes.importers.service import (
     series_find,
     series_get_or_create,
 )
-from minka.meetings.minutes.importers.spanish import parse_minutes
 
 if TYPE_CHECKING:
     from minka.meetings.minutes.importers.parsed import ParsedMinutes
     from minka.meetings.models import Meeting, Series
 
 FAILED = 2  # the exit status of every refusal (unreadable file, no date, bad series)
+
+
+def _seconds(value: str) -> int:
+    try:
+        seconds = int(value)
+    except ValueError:
+        seconds = 0
+    if seconds < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of seconds above 0")
+    return seconds
 
 
 def _plain(text: str) -> str:
@@ -75,10 +88,21 @@ class Command(BaseCommand):
             action="store_true",
             help="Add the attendees not found in the directory (pending, without consent).",
         )
+        parser.add_argument(
+            "--parse-timeout",
+            type=_seconds,
+            metavar="SECONDS",
+            help=(
+                "CPU seconds allowed for reading the structure of the minutes (default: "
+                "MINKA_IMPORT_PARSE_TIMEOUT); raise it for very long minutes you trust."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
-        parsed = parse_minutes(self._read(path), year=options["year"])
+        parsed = self._parse(
+            self._read(path), year=options["year"], timeout=options["parse_timeout"]
+        )
         report = self.stdout
         if options["json"]:
             self.stdout.write(json.dumps(parsed.to_dict(), ensure_ascii=False, indent=2))
@@ -118,6 +142,12 @@ class Command(BaseCommand):
             )
         try:
             return read_minutes(path, filename=path.name)
+        except UnreadableMinutes as error:
+            raise CommandError(str(error), returncode=FAILED) from None
+
+    def _parse(self, text: str, *, year: int | None, timeout: int | None) -> ParsedMinutes:
+        try:
+            return parse_minutes_within_budget(text, year=year, timeout=timeout)
         except UnreadableMinutes as error:
             raise CommandError(str(error), returncode=FAILED) from None
 

@@ -6,6 +6,9 @@ else Windows-1252, which also covers Latin-1 text (the two differ only in bytes 
 uses for invisible control codes). Markdown keeps its lines and list markers; heading marks,
 emphasis marks, backslash escapes and horizontal rules are dropped, so that "## Acuerdos"
 reads as the heading "Acuerdos".
+
+Every clean-up step is linear in the length of the text (the file is cleaned in the web
+process): no pattern can try a long stretch of a line again from each of its positions.
 """
 
 from __future__ import annotations
@@ -58,9 +61,13 @@ class PlainTextFormat:
         return text
 
 
-_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
+# A heading line and its text; the closing "#"s are taken off by ``_heading_text`` (a
+# pattern doing it too, "(.*?)(?:[ \t]+#+)?[ \t]*$", is quadratic on a line of spaces).
+_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(?P<text>.*)|)$", re.MULTILINE)
 _RULE = re.compile(r"^ {0,3}([-*_=])(?:[ \t]*\1){2,}[ \t]*$", re.MULTILINE)
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+# The text between two "**" (or "__") never contains another: an opening mark without a
+# closing one is given up at the next mark, not at the end of the line.
+_STRONG = re.compile(r"(\*\*|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1")
 _EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
 
@@ -72,7 +79,22 @@ class MarkdownFormat(PlainTextFormat):
 
     def clean(self, text: str) -> str:
         text = _RULE.sub("", text)
-        text = _HEADING.sub(r"\1", text)
+        text = strip_headings(text)
         text = _STRONG.sub(r"\2", text)
         text = _EMPHASIS.sub(r"\1", text)
         return _ESCAPE.sub(r"\1", text)
+
+
+def strip_headings(text: str) -> str:
+    """Heading lines ("## Acuerdos ##") without their marks: "Acuerdos"."""
+    return _HEADING.sub(_heading_text, text)
+
+
+def _heading_text(match: re.Match[str]) -> str:
+    """The text of a heading without trailing blanks, nor a closing run of "#" that a
+    blank separates from it (a "#" right after the opening marks is text: "# #")."""
+    text = (match["text"] or "").rstrip(" \t")
+    before = text.rstrip("#")
+    if before != text and before.endswith((" ", "\t")):
+        return before.rstrip(" \t")
+    return text
