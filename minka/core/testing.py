@@ -108,3 +108,18 @@ def use_temporary_media(test: TestCase, prefix: str = "minka-test-media-") -> Pa
     settings_override.enable()
     test.addCleanup(settings_override.disable)
     return Path(media)
+
+
+def run_task_worker() -> None:
+    """Run the database task worker until the queue is empty (``db_worker --batch``), in the
+    test's own connection: the worker would close it between tasks (``close_old_connections``),
+    which a test's transaction cannot survive on PostgreSQL."""
+    from io import StringIO
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command(
+            "db_worker", "--batch", "--no-startup-delay", stdout=StringIO(), stderr=StringIO()
+        )

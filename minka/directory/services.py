@@ -372,7 +372,9 @@ def data_request_close(
     """
     _require_coordinator(actor)
     request = (
-        DataRequest.objects.select_for_update().select_related("person__user").get(pk=request.pk)
+        DataRequest.objects.select_for_update(of=("self",))
+        .select_related("person__user")
+        .get(pk=request.pk)
     )
     if not request.is_open:
         raise ValidationError(_("This request is already closed."))

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 import re
-from io import StringIO
 
 from django.core import mail
-from django.core.management import call_command
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
@@ -16,7 +14,7 @@ from minka.accounts import services as account_services
 from minka.accounts.models import Invitation, hash_token
 from minka.core.emails import Email, email_builder, email_queue
 from minka.core.tasks import EmailDeliveryError, send_email
-from minka.core.testing import RoleTestCase
+from minka.core.testing import RoleTestCase, run_task_worker
 from minka.directory import services as directory_services
 from minka.directory.models import DataRequest
 from minka.meetings.services import invitations as meeting_invitations
@@ -25,10 +23,6 @@ from minka.meetings.tests.factories import MeetingFactory
 DATABASE_TASKS = override_settings(
     TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 )
-
-
-def run_worker() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", stdout=StringIO(), stderr=StringIO())
 
 
 @DATABASE_TASKS
@@ -63,7 +57,7 @@ class QueuedEmailTests(RoleTestCase):
             },
         )
         self.assertEqual(mail.outbox, [])
-        run_worker()
+        run_task_worker()
         [message] = mail.outbox
         self.assertEqual(message.to, [address])
         found = re.search(r"/invitacion/([\w-]+)/", str(message.body))
@@ -82,7 +76,7 @@ class QueuedEmailTests(RoleTestCase):
                 actor=self.coord, email="late@example.org", organization=self.org_a
             )
         account_services.invitation_revoke(actor=self.coord, invitation=invitation)
-        run_worker()
+        run_task_worker()
         self.assertEqual(mail.outbox, [])
         self.assertEqual(DBTaskResult.objects.get().return_value, False)
 
@@ -99,7 +93,7 @@ class QueuedEmailTests(RoleTestCase):
             row.args_kwargs["kwargs"]["params"],
             {"invitee_id": invitee.pk, "email_kind": "invitation"},
         )
-        run_worker()
+        run_task_worker()
         [message] = mail.outbox
         self.assertEqual(message.to, [person.email])
         rsvp = meeting_invitations.rsvp_token(invitee)
@@ -122,7 +116,7 @@ class QueuedEmailTests(RoleTestCase):
             )
         self.assertEqual(DataRequest.objects.get(pk=data_request.pk).reply_to, address)
         self.assert_no_personal_data_in_tasks(address)
-        run_worker()
+        run_task_worker()
         [message] = mail.outbox
         self.assertEqual(message.to, [address])
         self.assertIn("Hecho.", str(message.body))

@@ -15,12 +15,10 @@ import logging
 import re
 import uuid
 from datetime import timedelta
-from io import StringIO
 
 import pypdfium2  # type: ignore[import-untyped]
 from django.apps import apps
 from django.core import mail
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -30,7 +28,12 @@ from minka.accounts.models import Membership
 from minka.accounts.tests.factories import PASSWORD, UserFactory
 from minka.core.logging import SafeFormatter
 from minka.core.models import AuditEntry
-from minka.core.testing import RoleTestCase, totp_code, use_temporary_media
+from minka.core.testing import (
+    RoleTestCase,
+    run_task_worker,
+    totp_code,
+    use_temporary_media,
+)
 from minka.core.visibility import Visibility
 from minka.directory import services
 from minka.directory.models import DataRequest, Person
@@ -86,9 +89,6 @@ class ErasureAfterEverySignalTests(RoleTestCase):
         root.setLevel(logging.DEBUG)
         self.addCleanup(root.setLevel, previous)
         self.addCleanup(root.removeHandler, self.log)
-
-    def _worker(self) -> None:
-        call_command("db_worker", "--batch", "--no-startup-delay", stdout=StringIO())
 
     def _use_everything(self) -> Person:
         user = UserFactory.create(email=CANARIES["login_email"], full_name=CANARIES["account_name"])
@@ -224,7 +224,7 @@ class ErasureAfterEverySignalTests(RoleTestCase):
             )
         self.assertEqual(response.status_code, 302)
         mail.outbox.clear()
-        self._worker()
+        run_task_worker()
         self.assertEqual([m.to for m in mail.outbox], [[CANARIES["login_email"]]])
 
         db_hits, rows, tables = self._search_database()
