@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input
 
-.PHONY: run test system-deps lint typecheck pytest lock messages bench check-deploy clean help
+.PHONY: run test pytest-fast system-deps lint typecheck pytest lock messages bench check-deploy clean help
 
 help:
 	@echo "make run    - install, migrate, load the demo and serve on http://127.0.0.1:$(PORT)"
@@ -46,12 +46,18 @@ run: $(VENV)/.base-installed minka.env
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(VENV)/.dev-installed
 	MINKA_TESTING=1 $(BIN)/mypy minka bench
 
 pytest: $(VENV)/.dev-installed
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# What CI's second engine stage runs: the suite without lint, types and the slow tests
+# (LibreOffice, S3, browser, crawl), which the first stage ran already.
+pytest-fast: $(VENV)/.dev-installed
+	$(BIN)/pytest -n 2 --dist loadgroup -m "not slow" $(PYTEST_ARGS)
 
 system-deps:
 	@scripts/system-deps test

@@ -20,6 +20,14 @@ def _clear_cache() -> None:
     cache.clear()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests are slow tests too (one CI stage runs them: ``-m "not slow"`` skips
+    them in the other)."""
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Uploads made by tests (demo evidence, logos, photos) go to a temporary folder."""
     import tempfile

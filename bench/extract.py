@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from minka.documents.extraction import Extraction
-    from minka.documents.extraction.worker import Job, Text
+    from minka.documents.extraction.readers.base import Text
+    from minka.documents.extraction.worker import Job
 
 WORDS = """
 red dorsal nacional fibra óptica selva internet acceso conectividad banda ancha telefonía
@@ -273,7 +274,7 @@ def in_process(path: Path, file_type: str, folder: Path) -> Callable[[], object]
 
 
 def pdf_text_only(path: Path, folder: Path) -> Callable[[], Text]:
-    from minka.documents.extraction import worker
+    from minka.documents.extraction.readers import base, pdf
 
     def run() -> Text:
         job: Job = {
@@ -289,8 +290,8 @@ def pdf_text_only(path: Path, folder: Path) -> Callable[[], Text]:
             "probe": "",
             "previews": True,
         }
-        text = worker.Text()
-        worker.read_pdf(path, worker.Context(job), text, preview=False)
+        text = base.Text()
+        pdf.read_pdf(path, base.Context(job), text, preview=False)
         return text
 
     return run

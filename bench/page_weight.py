@@ -324,8 +324,8 @@ def main() -> int:
         from django.test.utils import setup_test_environment
 
         from minka.accounts.models import User
-        from minka.core import demo
-        from minka.core.testing import add_totp
+        from minka.core.tests.base import add_totp
+        from minka.site import demo
 
         setup_test_environment()
         call_command("migrate", interactive=False, verbosity=0)

@@ -27,7 +27,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -191,8 +190,13 @@ def run(page_count: int, repeats: int) -> None:
     build = time.perf_counter() - started
     size = search.index_size()
 
-    member = SimpleNamespace(is_authenticated=True, is_active=True, role="member")
-    anonymous = SimpleNamespace(is_authenticated=False)
+    from django.contrib.auth.models import AnonymousUser
+
+    from minka.accounts.models import User
+
+    # An unsaved member: search reads only the role (no query for the user).
+    member = User(email="bench-member@example.org", role=User.Role.MEMBER, is_active=True)
+    anonymous = AnonymousUser()
     timings: list[float] = []
     slowest: list[tuple[float, str, int]] = []
     capped = 0

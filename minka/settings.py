@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "minka.search",
     "minka.documents",
     "minka.meetings",
+    "minka.site",
     "minka.core.apps.MinkaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -227,11 +228,16 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
-PASSWORD_HASHERS = [
+PRODUCTION_PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 ]
+PASSWORD_HASHERS = PRODUCTION_PASSWORD_HASHERS
+if TESTING:
+    # Every test user would cost an Argon2 hash (~0.45 s on a busy 2-core machine); the tests
+    # of hashing itself use PRODUCTION_PASSWORD_HASHERS (minka.core.tests.base.REAL_HASHERS).
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -243,7 +249,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = env_int("MINKA_PASSWORD_RESET_TIMEOUT", 3600, minimum=300)
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
 
 ACCOUNT_ADAPTER = "minka.accounts.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}

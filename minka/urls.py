@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("minka.site.urls")),
     path("", include("minka.core.urls")),
     path("", include("minka.accounts.urls")),
     path("", include("minka.directory.urls")),

@@ -6,19 +6,13 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from minka.accounts.models import Invitation, Membership, User
+from minka.accounts.models import User
 from minka.core.admin import AuditedModelAdmin
 
 if TYPE_CHECKING:
     from django.db.models import Model
     from django.forms import ModelForm
     from django.http import HttpRequest
-
-
-class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
-    model = Membership
-    extra = 0
-    autocomplete_fields = ["organization"]
 
 
 @admin.register(User)
@@ -40,7 +34,7 @@ class UserAdmin(AuditedModelAdmin):
         "notice_version",
         "is_demo",
     ]
-    inlines = [MembershipInline]
+    # minka.directory.admin adds the user's memberships as an inline.
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # People join by sign-up or invitation, never with a password typed by someone else.
@@ -56,28 +50,3 @@ class UserAdmin(AuditedModelAdmin):
             obj.role_granted_by = request.user  # type: ignore[assignment]
             obj.role_granted_at = timezone.now()
         super().save_model(request, obj, form, change)
-
-
-@admin.register(Invitation)
-class InvitationAdmin(AuditedModelAdmin):
-    list_display = ["email", "organization", "invited_by", "created_at", "expires_at"]
-    search_fields = ["email", "organization__name"]
-    readonly_fields = [
-        "email",
-        "organization",
-        "person",
-        "invited_by",
-        "accepted_at",
-        "accepted_by",
-    ]
-    exclude = ["token_hash"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # invitations are sent from /invitaciones/, which emails the link
-
-
-@admin.register(Membership)
-class MembershipAdmin(AuditedModelAdmin):
-    list_display = ["user", "organization", "title", "created_at"]
-    search_fields = ["user__email", "user__full_name", "organization__name"]
-    autocomplete_fields = ["user", "organization"]

@@ -8,7 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from minka.accounts import (  # noqa: F401  (registrations)
-            emails,  # the invitation email
-            signals,  # audit of sign-in events
-        )
+        from minka.accounts import signals  # noqa: F401  (audit of sign-in events)

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from minka.accounts.models import User
 from minka.core.privacy import NOTICE_VERSION, notice_hash
-from minka.directory.models import Organization
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -35,22 +34,6 @@ class SignupForm(forms.Form):
         user.notice_hash = notice_hash()
         user.notice_accepted_at = timezone.now()
         user.save()
-
-
-class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Email address"), max_length=254)
-    organization = forms.ModelChoiceField(
-        label=_("Organization"),
-        queryset=Organization.objects.none(),
-        empty_label=_("Choose an organization"),
-    )
-    title = forms.CharField(label=_("Role or title (optional)"), max_length=150, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.exclude(  # type: ignore[attr-defined]
-            membership_status=Organization.MembershipStatus.FORMER
-        )
 
 
 class PreferencesForm(forms.ModelForm[User]):

@@ -1,27 +1,20 @@
-"""Who may do what with accounts, invitations and the audit log."""
+"""Who may do what with accounts and the audit log."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from minka.accounts.models import Invitation
 from minka.core.roles import Role, role_of
 
-
-def can_manage_invitations(user: Any) -> bool:
-    """Coordinators and admins invite people and see the invitations."""
-    return role_of(user) >= Role.COORDINATOR
+if TYPE_CHECKING:
+    from minka.core.types import Actor
 
 
-def can_revoke_invitation(user: Any, invitation: Invitation) -> bool:
-    return can_manage_invitations(user) and invitation.status == Invitation.Status.PENDING
-
-
-def can_view_audit_log(user: Any) -> bool:
-    """Only admins read the audit log."""
+def can_review_access(user: Actor) -> bool:
+    """Only admins see who holds which role (the access review, Ley 29733 security)."""
     return role_of(user) >= Role.ADMIN
 
 
-def requires_two_factor(user: Any) -> bool:
+def requires_two_factor(user: Actor) -> bool:
     """Coordinators and admins must use a second factor; it is optional for others."""
     return role_of(user) >= Role.COORDINATOR

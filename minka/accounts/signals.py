@@ -8,7 +8,7 @@ object); an address change records that it happened, never the address.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.signals import (
     email_added,
@@ -26,14 +26,17 @@ from django.dispatch import receiver
 from minka.core.models import AuditEntry
 from minka.core.services import audit_record
 
+if TYPE_CHECKING:
+    from minka.accounts.models import User
+
 
 @receiver(user_logged_in)
-def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _on_login(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     audit_record(actor=user, action=AuditEntry.Action.LOGIN, target=user)
 
 
 @receiver(user_logged_out)
-def _on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _on_logout(sender: Any, request: Any, user: User | None, **kwargs: Any) -> None:
     if user is not None:
         audit_record(actor=user, action=AuditEntry.Action.LOGOUT, target=user)
 
@@ -46,14 +49,14 @@ def _on_login_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) ->
 @receiver(password_changed)
 @receiver(password_set)
 @receiver(password_reset)
-def _on_password(sender: Any, request: Any = None, user: Any = None, **kwargs: Any) -> None:
+def _on_password(sender: Any, request: Any = None, user: User | None = None, **kwargs: Any) -> None:
     audit_record(actor=user, action=AuditEntry.Action.PASSWORD_CHANGE, target=user)
 
 
 @receiver(authenticator_added)
 @receiver(authenticator_removed)
 @receiver(authenticator_reset)
-def _on_mfa(sender: Any, request: Any = None, user: Any = None, **kwargs: Any) -> None:
+def _on_mfa(sender: Any, request: Any = None, user: User | None = None, **kwargs: Any) -> None:
     audit_record(actor=user, action=AuditEntry.Action.MFA_CHANGE, target=user)
 
 
@@ -61,7 +64,7 @@ def _on_mfa(sender: Any, request: Any = None, user: Any = None, **kwargs: Any) -
 @receiver(email_changed)
 @receiver(email_confirmed)
 @receiver(email_removed)
-def _on_email(sender: Any, request: Any = None, user: Any = None, **kwargs: Any) -> None:
+def _on_email(sender: Any, request: Any = None, user: User | None = None, **kwargs: Any) -> None:
     if user is None:  # email_confirmed names the address, not the user
         address = kwargs.get("email_address")
         user = getattr(address, "user", None)

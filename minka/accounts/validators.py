@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from minka.accounts.models import User
 
 
 class MaximumLengthValidator:
@@ -13,7 +16,7 @@ class MaximumLengthValidator:
 
     max_length = 128
 
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: User | None = None) -> None:
         if len(password) > self.max_length:
             raise ValidationError(
                 _("This password is too long: use at most %(max)d characters.")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import translation
 
-from minka.core.testing import totp_code
+from minka.core.tests.base import totp_code
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from minka.accounts.models import User
-from minka.accounts.tests.factories import MembershipFactory, UserFactory
+from minka.accounts.tests.factories import UserFactory
 from minka.browser_tests.conftest import sign_in_context
-from minka.core.testing import add_totp
-from minka.directory.tests.factories import AffiliationFactory
+from minka.core.tests.base import add_totp
+from minka.directory.tests.factories import AffiliationFactory, MembershipFactory
 from minka.meetings.minutes import services as minutes_services
 from minka.meetings.models import Attendance, Invitee, Meeting, Section
 from minka.meetings.tests.factories import AgendaItemFactory, MeetingFactory, SeriesFactory

@@ -15,7 +15,7 @@ from minka.accounts.models import User
 from minka.accounts.tests.factories import PASSWORD, UserFactory
 from minka.browser_tests.helpers import sign_in, submit_button
 from minka.browser_tests.pages import SITE_PAGES, SitePage, sign_in_as
-from minka.core.testing import add_totp
+from minka.core.tests.base import add_totp
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
     from pytest_django.live_server_helper import LiveServer
 
-pytestmark = pytest.mark.xdist_group("browser")
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 # axe-core's default rules, plus WCAG 2.2's target size (24 by 24 px), which the house style asks

@@ -22,13 +22,12 @@ from minka.browser_tests.helpers import (
     sign_out_button,
     submit_button,
 )
-from minka.core.testing import add_totp
+from minka.core.tests.base import add_totp
 
 if TYPE_CHECKING:
     from django.core.mail import EmailMessage
     from playwright.sync_api import Page
 
-pytestmark = pytest.mark.xdist_group("browser")
 
 CONFIRMATION_LINK = re.compile(r"https?://\S+/cuenta/confirm-email/\S+/")
 

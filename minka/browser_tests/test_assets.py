@@ -11,8 +11,6 @@ import pytest
 if TYPE_CHECKING:
     from playwright.sync_api import Page, Response
 
-pytestmark = pytest.mark.xdist_group("browser")
-
 
 @pytest.mark.browser
 def test_home_page_loads_its_stylesheet_and_script(page: Page) -> None:

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 
     from playwright.sync_api import BrowserContext, Page
 
-pytestmark = pytest.mark.xdist_group("browser")
 
 PHONE = {"width": 390, "height": 844}
 ORGANIZATIONS = [

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
     from pytest_django.live_server_helper import LiveServer
 
-pytestmark = pytest.mark.xdist_group("browser")
 
 # Strings of the home page and the header, as written in the templates (English source).
 HEADING = "What the network agreed"

@@ -27,11 +27,16 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from minka.accounts.models import User
-from minka.accounts.tests.factories import MembershipFactory, UserFactory
+from minka.accounts.tests.factories import UserFactory
 from minka.browser_tests.conftest import sign_in_context
-from minka.core.testing import add_totp
+from minka.core.tests.base import add_totp
 from minka.core.visibility import Visibility
-from minka.directory.tests.factories import AffiliationFactory, OrganizationFactory, PersonFactory
+from minka.directory.tests.factories import (
+    AffiliationFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    PersonFactory,
+)
 from minka.meetings.minutes.content import MinutesContent
 from minka.meetings.models import (
     AgendaItem,
@@ -55,8 +60,6 @@ if TYPE_CHECKING:
     from pytest_django.live_server_helper import LiveServer
 
     from minka.directory.models import Person
-
-pytestmark = pytest.mark.xdist_group("browser")
 
 
 def _url(name: str, meeting: Meeting, **kwargs: object) -> str:

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
     from pytest_django.live_server_helper import LiveServer
 
-pytestmark = pytest.mark.xdist_group("browser")
 
 PHONE = {"width": 390, "height": 844}
 

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page, Request
     from pytest_django.live_server_helper import LiveServer
 
-pytestmark = pytest.mark.xdist_group("browser")
 
 # Adds an inline script to the served page and reports what happened: whether the script ran
 # and the securitypolicyviolation event (or null when none fired within a second).

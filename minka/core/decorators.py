@@ -1,4 +1,4 @@
-"""View decorators for role checks."""
+"""View decorators: a view's permission, checked with an app's predicate."""
 
 from __future__ import annotations
 
@@ -10,23 +10,22 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from minka.core.roles import Role, role_of
-
 V = TypeVar("V", bound=Callable[..., HttpResponse])
 
 
-def role_required(minimum: Role) -> Callable[[V], V]:
-    """Anonymous visitors go to sign in; signed-in users below ``minimum`` get a 403."""
+def permission_required(predicate: Callable[[Any], bool]) -> Callable[[V], V]:
+    """Let the request through when ``predicate(request.user)`` allows it. Otherwise a
+    visitor is sent to sign in (302) and a signed-in user is refused (403)."""
 
     def decorator(view: V) -> V:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if predicate(request.user):
+                return view(request, *args, **kwargs)
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if role_of(request.user) < minimum:
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
+            raise PermissionDenied
 
-        return wrapper  # type: ignore[return-value]
+        return wrapper  # type: ignore[return-value]  # wraps() keeps the view's signature
 
     return decorator

@@ -10,7 +10,7 @@ then sends nothing.
 Each app registers the builders of its kinds (``<app>.<name>``) in its ``emails.py``, imported
 by its ``AppConfig.ready``::
 
-    @email_builder("accounts.invitation")
+    @email_builder("directory.invitation")
     def invitation(*, invitation_id: int) -> Email | None: ...
 
 Builders render templates with :func:`email_render`: ``<prefix>_subject.txt``,

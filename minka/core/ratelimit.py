@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.shortcuts import render
@@ -19,10 +19,12 @@ from minka.core import request_context
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
+    from minka.core.types import Actor
+
 
 def client_key(request: HttpRequest) -> str:
     """The account for signed-in users, else the client address (hashed: no address in keys)."""
-    user: Any = request.user
+    user: Actor = request.user
     if getattr(user, "is_authenticated", False):
         return f"user:{user.pk}"
     address = request_context.current.get().ip_address or request.META.get("REMOTE_ADDR", "")

@@ -134,3 +134,14 @@ def audit_forget(*, targets: Iterable[models.Model], names: Iterable[str]) -> in
             label = f"{entry.target_type} {entry.target_id}".strip() or "-"
             relabelled += AuditEntry.objects.filter(pk=entry.pk).relabel(label)
     return relabelled
+
+
+def admin_log_relabel(obj: models.Model, label: str) -> None:
+    """The admin's change log names objects by ``str()``: on erasure, replace the name of
+    ``obj`` in its entries by ``label``."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
+    ).update(object_repr=label[:200])

@@ -4,7 +4,6 @@ from minka.core import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("privacidad/", views.privacy, name="privacy"),
     path("accesibilidad/", views.accessibility, name="accessibility"),

@@ -12,26 +12,14 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from minka.core.decorators import role_required
+from minka.core.decorators import permission_required
 from minka.core.models import AuditEntry
+from minka.core.permissions import can_view_audit_log
 from minka.core.privacy import NOTICE_VERSION
 from minka.core.roles import Role, role_of
 
 if TYPE_CHECKING:
     from minka.core.http import HtmxHttpRequest
-
-
-@require_GET
-def home(request: HtmxHttpRequest) -> HttpResponse:
-    """The home page, with the next meeting and the latest published minutes the viewer
-    may see (two queries)."""
-    from minka.meetings import selectors as meetings
-
-    context = {
-        "next_meeting": meetings.meeting_next_for(request.user),
-        "latest_minutes": meetings.minutes_latest_published(request.user),
-    }
-    return render(request, "core/home.html", context)
 
 
 @require_GET
@@ -74,7 +62,7 @@ def accessibility(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
-@role_required(Role.ADMIN)
+@permission_required(can_view_audit_log)
 def audit_list(request: HtmxHttpRequest) -> HttpResponse:
     entries = AuditEntry.objects.select_related("actor")
     action = request.GET.get("action", "")

@@ -18,6 +18,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from minka.accounts.admin import UserAdmin
 from minka.core.admin import AuditedModelAdmin
 from minka.core.roles import Role, role_of
 from minka.directory import services
@@ -25,6 +26,8 @@ from minka.directory.models import (
     Affiliation,
     ConsentEvent,
     DataRequest,
+    Invitation,
+    Membership,
     Organization,
     Person,
     Topic,
@@ -307,3 +310,38 @@ class DataRequestAdmin(AuditedModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+# The memberships of a user, on the user's page of the accounts admin.
+UserAdmin.inlines = [*UserAdmin.inlines, MembershipInline]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(AuditedModelAdmin):
+    list_display = ["email", "organization", "invited_by", "created_at", "expires_at"]
+    search_fields = ["email", "organization__name"]
+    readonly_fields = [
+        "email",
+        "organization",
+        "person",
+        "invited_by",
+        "accepted_at",
+        "accepted_by",
+    ]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # invitations are sent from /invitaciones/, which emails the link
+
+
+@admin.register(Membership)
+class MembershipAdmin(AuditedModelAdmin):
+    list_display = ["user", "organization", "title", "created_at"]
+    search_fields = ["user__email", "user__full_name", "organization__name"]
+    autocomplete_fields = ["user", "organization"]

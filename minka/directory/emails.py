@@ -10,7 +10,34 @@ from django.urls import reverse
 
 from minka.core.emails import Email, email_builder, email_render
 from minka.core.retention import register_purger
-from minka.directory.models import DataRequest
+from minka.core.urls_util import absolute_url
+from minka.directory.models import DataRequest, Invitation
+from minka.directory.services.invitations import invitation_link_issue
+
+
+@email_builder("directory.invitation")
+def invitation(*, invitation_id: int) -> Email | None:
+    """The invitation to join an organization, with a link made now (nothing when the
+    invitation was accepted, revoked or has expired in the meantime)."""
+    found = (
+        Invitation.objects.pending()
+        .select_related("organization", "invited_by", "person")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if found is None:
+        return None
+    token = invitation_link_issue(invitation=found)
+    return email_render(
+        template_prefix="directory/emails/invitation",
+        to=found.email,
+        context={
+            "invitation": found,
+            "inviter": found.invited_by,
+            "accept_url": absolute_url(reverse("directory:invitation-accept", args=[token])),
+            "valid_days": settings.INVITATION_VALID_DAYS,
+        },
+    )
 
 
 @email_builder("directory.datarequest_answer")

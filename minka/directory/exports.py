@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from minka.core.services import audit_record
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from minka.core.types import Actor
     from minka.directory.models import Person
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
@@ -134,7 +135,7 @@ def people_vcard(rows: Iterable[ExportRow]) -> str:
     return "".join(f"{vcard_fold(line)}\r\n" for line in lines)
 
 
-def export_record(*, actor: Any, kind: str) -> AuditEntry:
+def export_record(*, actor: Actor, kind: str) -> AuditEntry:
     """Write the export to the audit log (personal-data exports are audited)."""
     return audit_record(
         actor=actor, action=AuditEntry.Action.EXPORT, target_repr=f"directory export {kind}"

@@ -12,15 +12,16 @@ from typing import TYPE_CHECKING, Any
 from minka.core.roles import Role, role_of
 
 if TYPE_CHECKING:
-    from minka.directory.models import Person
+    from minka.core.types import Actor
+    from minka.directory.models import Invitation, Person
 
 
-def can_manage_directory(user: Any) -> bool:
+def can_manage_directory(user: Actor) -> bool:
     """Coordinators and admins create, edit and merge records and process requests."""
     return role_of(user) >= Role.COORDINATOR
 
 
-def is_self(user: Any, person: Person) -> bool:
+def is_self(user: Actor, person: Person) -> bool:
     return bool(
         getattr(user, "is_authenticated", False)
         and person.user_id is not None
@@ -28,11 +29,11 @@ def is_self(user: Any, person: Person) -> bool:
     )
 
 
-def can_edit_person(user: Any, person: Person) -> bool:
+def can_edit_person(user: Actor, person: Person) -> bool:
     return is_self(user, person) or can_manage_directory(user)
 
 
-def can_view_person(user: Any, person: Person) -> bool:
+def can_view_person(user: Actor, person: Person) -> bool:
     """Whether ``user`` may see that ``person`` exists at all (their name and role)."""
     if is_self(user, person) or can_manage_directory(user):
         return True
@@ -43,7 +44,7 @@ def can_view_person(user: Any, person: Person) -> bool:
     return person.public_listing
 
 
-def can_view_contact(user: Any, person: Person, field: str) -> bool:
+def can_view_contact(user: Actor, person: Person, field: str) -> bool:
     """Whether ``user`` may see ``field`` (email, phone, telegram, photo, bio) of ``person``."""
     if is_self(user, person) or can_manage_directory(user):
         return True
@@ -56,7 +57,7 @@ def can_view_contact(user: Any, person: Person, field: str) -> bool:
     return bool(getattr(person, f"{field}_members", False))
 
 
-def visible_contact(user: Any, person: Person) -> dict[str, str]:
+def visible_contact(user: Actor, person: Person) -> dict[str, str]:
     """The contact fields of ``person`` that ``user`` may see, and their values."""
     fields = ("email", "phone", "telegram", "bio")
     return {
@@ -66,7 +67,7 @@ def visible_contact(user: Any, person: Person) -> dict[str, str]:
     }
 
 
-def people_visible_to(user: Any) -> Any:
+def people_visible_to(user: Actor) -> Any:
     """The people ``user`` may see listed, as a queryset."""
     from django.db.models import Q
 
@@ -79,6 +80,25 @@ def people_visible_to(user: Any) -> Any:
         visible = active.filter(Q(members_listing=True) | Q(public_listing=True))
     else:
         visible = active.filter(public_listing=True)
-    if getattr(user, "is_authenticated", False):
+    if user.is_authenticated:
         visible = visible | Person.objects.filter(user=user)
     return visible
+
+
+def can_export_directory(user: Actor) -> bool:
+    """Members download the members' directory (CSV, vCard); each download is audited."""
+    return role_of(user) >= Role.MEMBER
+
+
+def can_handle_data_requests(user: Actor) -> bool:
+    """Coordinators and admins keep the register of data-rights requests and answer them."""
+    return role_of(user) >= Role.COORDINATOR
+
+
+def can_manage_invitations(user: Actor) -> bool:
+    """Coordinators and admins invite people and see the invitations."""
+    return role_of(user) >= Role.COORDINATOR
+
+
+def can_revoke_invitation(user: Actor, invitation: Invitation) -> bool:
+    return can_manage_invitations(user) and invitation.status == invitation.Status.PENDING

@@ -14,11 +14,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from minka.core.models import AuditEntry
 from minka.core.services import audit_record
@@ -34,23 +35,13 @@ EXPORTED_MODELS: dict[str, str] = {
     "consent_events": "directory.ConsentEvent",
     "data_requests": "directory.DataRequest",
     "account": "accounts.User",
-    "memberships": "accounts.Membership",
-    "invitations": "accounts.Invitation",
+    "memberships": "directory.Membership",
+    "invitations": "directory.Invitation",
     "email_addresses": "account.EmailAddress",
     "second_factors": "mfa.Authenticator",
     "sessions": "usersessions.UserSession",
     "audit_log": "core.AuditEntry",
-    "documents": "documents.Document",
-    "document_versions": "documents.Version",
-    "meeting_invitations": "meetings.Invitee",
-    "attendances": "meetings.Attendance",
-    "agenda_items_presented": "meetings.AgendaItem",
-    "meetings_created": "meetings.Meeting",
-    "minutes_approved": "meetings.Minutes",
-    "minutes_revisions": "meetings.MinutesRevision",
-    "minutes_observations": "meetings.Observation",
-    "calendar_feed": "meetings.CalendarFeed",
-}
+}  # ... and the sections other apps register (register_export_sections).
 
 # The account's fields in the export; the password hash and the staff flags are left out
 # (a secret, and values derived from the role).
@@ -91,7 +82,7 @@ def _user_sections(person: Person, user: User) -> dict[str, Any]:
     from allauth.mfa.models import Authenticator
     from allauth.usersessions.models import UserSession
 
-    from minka.accounts.models import Invitation, Membership
+    from minka.directory.models import Invitation, Membership
 
     return {
         "account": {field: getattr(user, field) for field in USER_FIELDS},
@@ -145,7 +136,7 @@ def _user_sections(person: Person, user: User) -> dict[str, Any]:
 
 
 def _empty_user_sections(person: Person) -> dict[str, Any]:
-    from minka.accounts.models import Invitation
+    from minka.directory.models import Invitation
 
     return {
         "account": {},
@@ -209,110 +200,32 @@ def person_export_data(person: Person, *, user: User | None = None) -> dict[str,
         ),
     }
     data.update(_user_sections(person, user) if user is not None else _empty_user_sections(person))
-    data.update(_document_sections(person, user))
-    data.update(_meeting_sections(person, user))
+    for provider in _section_providers:
+        data.update(provider(person, user))
     return data
 
 
-def _meeting_sections(person: Person, user: User | None) -> dict[str, Any]:
-    """Invitations, attendances and agenda items of the person; what their account wrote in
-    minutes (revisions, observations, approvals), the meetings it created and its personal
-    calendar feed (when it was made and last used; never the token or its hash)."""
-    from minka.meetings.models import (
-        AgendaItem,
-        Attendance,
-        CalendarFeed,
-        Invitee,
-        Meeting,
-        Minutes,
-        MinutesRevision,
-        Observation,
-    )
-
-    meeting = ("meeting__public_id", "meeting__title", "meeting__starts_at")
-    sections: dict[str, Any] = {
-        "meeting_invitations": list(
-            Invitee.objects.filter(person=person)
-            .order_by("invited_at", "pk")
-            .values(*meeting, "organization__name", "rsvp", "responded_at", "invited_at")
-        ),
-        "attendances": list(
-            Attendance.objects.filter(person=person)
-            .order_by("created_at", "pk")
-            .values(*meeting, "organization__name", "source", "created_at")
-        ),
-        "agenda_items_presented": list(
-            AgendaItem.objects.filter(presenter=person)
-            .order_by("meeting__starts_at", "position")
-            .values(*meeting, "title", "presenter_organization__name")
-        ),
-    }
-    if user is None:
-        account_only = ("meetings_created", "minutes_approved", "minutes_revisions")
-        return sections | {
-            key: [] for key in (*account_only, "minutes_observations", "calendar_feed")
-        }
-    minutes = ("minutes__meeting__public_id", "minutes__meeting__title")
-    return sections | {
-        "meetings_created": list(
-            Meeting.objects.filter(created_by=user)
-            .order_by("created_at", "pk")
-            .values("public_id", "title", "starts_at", "created_at")
-        ),
-        "minutes_approved": list(
-            Minutes.objects.filter(approved_by=user)
-            .order_by("approved_at", "pk")
-            .values(*meeting, "approved_at")
-        ),
-        "minutes_revisions": list(
-            MinutesRevision.objects.filter(author=user)
-            .order_by("created_at", "pk")
-            .values(*minutes, "number", "kind", "reason", "created_at")
-        ),
-        "minutes_observations": list(
-            Observation.objects.filter(author=user)
-            .order_by("created_at", "pk")
-            .values(*minutes, "section", "text", "revision_number", "created_at")
-        ),
-        "calendar_feed": list(
-            CalendarFeed.objects.filter(user=user).values("created_at", "last_used_at")
-        ),
-    }
+# What other apps hold about a person, by section: each registers a provider (from its
+# ``AppConfig.ready()``), called in registration order (the apps' layer order).
+SectionProvider = Callable[[Person, "User | None"], dict[str, Any]]
+_section_providers: list[SectionProvider] = []
 
 
-def _document_sections(person: Person, user: User | None) -> dict[str, Any]:
-    """The documents naming the person as an author, and what their account uploaded."""
-    from minka.documents.models import Document, Version
+def register_export_sections(
+    models: dict[str, str],
+) -> Callable[[SectionProvider], SectionProvider]:
+    """Add a provider's sections to every personal-data export (a decorator); ``models``
+    names the model behind each section it returns (``{"section": "app.Model"}``), for
+    :data:`EXPORTED_MODELS`. A provider returns the same keys whether or not the person has
+    an account (empty lists then), so that every export has the same shape."""
 
-    authored = Q(people=person)
-    uploaded = Q(uploaded_by=user) if user is not None else Q(pk__in=[])
-    return {
-        "documents": [
-            {
-                "public_id": document.public_id,
-                "title": document.title,
-                "visibility": document.visibility,
-                "created_at": document.created_at,
-                "named_as_author": document.is_author,
-                "uploaded_by_them": user is not None and document.uploaded_by_id == user.pk,
-            }
-            for document in Document.objects.filter(authored | uploaded)
-            .annotate(
-                is_author=Exists(
-                    Document.people.through.objects.filter(document=OuterRef("pk"), person=person)
-                )
-            )
-            .distinct()
-            .order_by("created_at", "pk")
-        ],
-        "document_versions": list(
-            Version.objects.filter(uploaded_by=user)
-            .order_by("created_at", "pk")
-            .values("document__public_id", "number", "original_name", "note", "created_at")
-        )
-        if user is not None
-        else [],
-    }
+    def register(provider: SectionProvider) -> SectionProvider:
+        if provider not in _section_providers:
+            _section_providers.append(provider)
+            EXPORTED_MODELS.update(models)
+        return provider
+
+    return register
 
 
 def export_json(data: dict[str, Any]) -> str:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from minka.core.roles import Role, role_of
 from minka.core.text import fold
-from minka.directory.models import Affiliation, Organization, Person
+from minka.directory.models import Affiliation, Invitation, Organization, Person, hash_token
 from minka.directory.permissions import can_view_contact, people_visible_to, visible_contact
 
 if TYPE_CHECKING:
@@ -26,15 +26,17 @@ if TYPE_CHECKING:
 
     from django.db.models import QuerySet
 
+    from minka.core.types import Actor
 
-def organizations_visible_to(user: Any) -> QuerySet[Organization]:
+
+def organizations_visible_to(user: Actor) -> QuerySet[Organization]:
     """Current members for everyone; applicants and former members for members and above."""
     if role_of(user) >= Role.MEMBER:
         return Organization.objects.all()
     return Organization.objects.members()
 
 
-def _current_affiliations(user: Any) -> QuerySet[Affiliation]:
+def _current_affiliations(user: Actor) -> QuerySet[Affiliation]:
     """Current affiliations in organizations ``user`` may see, with their organization."""
     today = timezone.localdate()
     return (
@@ -65,7 +67,7 @@ def organization_list(*, filters: Mapping[str, Any]) -> QuerySet[Organization]:
     return organizations.order_by("name")
 
 
-def organization_get(*, user: Any, slug: str) -> Organization:
+def organization_get(*, user: Actor, slug: str) -> Organization:
     """The organization ``slug`` if ``user`` may see it (raises ``Http404`` otherwise)."""
     organization = (
         organizations_visible_to(user).prefetch_related("topics").filter(slug=slug).first()
@@ -90,11 +92,11 @@ class PersonRow:
         return self.person.status == Person.Status.PENDING
 
 
-def _photo_visible(user: Any, person: Person) -> bool:
+def _photo_visible(user: Actor, person: Person) -> bool:
     return bool(person.photo) and can_view_contact(user, person, "photo")
 
 
-def person_rows(user: Any, people: Iterable[Person]) -> list[PersonRow]:
+def person_rows(user: Actor, people: Iterable[Person]) -> list[PersonRow]:
     """Rows for ``people`` (fetched by :func:`person_list_for` or :func:`person_get_for`)."""
     return [
         PersonRow(
@@ -107,7 +109,7 @@ def person_rows(user: Any, people: Iterable[Person]) -> list[PersonRow]:
     ]
 
 
-def person_list_for(user: Any, *, filters: Mapping[str, Any] | None = None) -> QuerySet[Person]:
+def person_list_for(user: Actor, *, filters: Mapping[str, Any] | None = None) -> QuerySet[Person]:
     """The people ``user`` may see, with their current affiliations prefetched.
 
     ``filters`` may hold ``organization`` (an :class:`Organization` the user may see) and
@@ -131,7 +133,7 @@ def person_list_for(user: Any, *, filters: Mapping[str, Any] | None = None) -> Q
     ).order_by("full_name", "pk")
 
 
-def person_get_for(user: Any, *, public_id: UUID) -> Person:
+def person_get_for(user: Actor, *, public_id: UUID) -> Person:
     """The person ``public_id`` if ``user`` may see them (raises ``Http404`` otherwise)."""
     person = person_list_for(user).filter(public_id=public_id).first()
     if person is None:
@@ -139,7 +141,7 @@ def person_get_for(user: Any, *, public_id: UUID) -> Person:
     return person
 
 
-def organization_people(user: Any, organization: Organization) -> list[PersonRow]:
+def organization_people(user: Actor, organization: Organization) -> list[PersonRow]:
     """The current focal points first, then the other current affiliations of ``organization``,
     limited to the people ``user`` may see."""
     affiliations = (
@@ -176,4 +178,20 @@ def people_for_export() -> QuerySet[Person]:
             Prefetch("affiliations", queryset=current, to_attr="current_affiliations")
         )
         .order_by("full_name", "pk")
+    )
+
+
+def invitation_list() -> QuerySet[Invitation]:
+    """All invitations, newest first, with what the list page shows."""
+    return Invitation.objects.select_related("organization", "invited_by").order_by("-created_at")
+
+
+def invitation_get_by_token(token: str) -> Invitation | None:
+    """Return the invitation for ``token``, whatever its status, or ``None``."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Invitation.objects.select_related("organization")
+        .filter(token_hash=hash_token(token))
+        .first()
     )

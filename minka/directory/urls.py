@@ -4,7 +4,12 @@ The management routes come first: ``organizaciones/nueva/`` and ``organizaciones
 would otherwise be taken for the slug of an organization.
 """
 
-from minka.directory import urls_manage, urls_mydata, urls_public
+from minka.directory import urls_invitations, urls_manage, urls_mydata, urls_public
 
 app_name = "directory"
-urlpatterns = [*urls_manage.urlpatterns, *urls_public.urlpatterns, *urls_mydata.urlpatterns]
+urlpatterns = [
+    *urls_manage.urlpatterns,
+    *urls_public.urlpatterns,
+    *urls_mydata.urlpatterns,
+    *urls_invitations.urlpatterns,
+]

@@ -19,10 +19,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from minka.accounts import services as account_services
-from minka.core.decorators import role_required
-from minka.core.roles import Role
-from minka.directory import services
+from minka.core.decorators import permission_required
+from minka.directory import permissions, services
 from minka.directory.forms_manage import (
     AffiliationForm,
     OrganizationForm,
@@ -56,7 +54,7 @@ def _person_get(request: AuthenticatedHttpRequest, public_id: Any) -> Person:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_directory)
 def organization_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OrganizationForm(_posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -76,7 +74,7 @@ def organization_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_directory)
 def organization_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization = get_object_or_404(Organization, slug=slug)
     # The form writes into its instance while validating: give it a copy, so that the
@@ -103,7 +101,7 @@ def organization_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpRespo
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_directory)
 def organization_merge(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Choose the record to keep and its duplicate, confirm what moves, then merge."""
     if request.method == "GET":
@@ -142,7 +140,7 @@ def organization_merge(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_directory)
 def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Add someone on another's word (pending), optionally inviting them to claim it."""
     form = PersonCreateForm(_posted(request))
@@ -159,7 +157,7 @@ def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                     title=data["title"],
                 )
                 if data["send_invitation"]:
-                    account_services.invitation_create(
+                    services.invitation_create(
                         actor=request.user,
                         email=data["email"],
                         organization=data["organization"],
@@ -219,7 +217,7 @@ def _person_edit_page(
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_directory)
 def person_edit(request: AuthenticatedHttpRequest, public_id: Any) -> HttpResponse:
     """Rectify a person's data and manage their affiliations (one action per POST)."""
     person = _person_get(request, public_id)
@@ -282,7 +280,7 @@ def _affiliation_end(request: AuthenticatedHttpRequest, person: Person) -> HttpR
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_directory)
 def person_paper_consent(request: AuthenticatedHttpRequest, public_id: Any) -> HttpResponse:
     """Record the choices of a signed paper form, with its scan as evidence."""
     person = _person_get(request, public_id)

@@ -20,12 +20,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minka.core import ratelimit
-from minka.core.decorators import role_required
+from minka.core.decorators import permission_required
 from minka.core.models import AuditEntry
 from minka.core.privacy import NOTICE_VERSION
-from minka.core.roles import Role
 from minka.core.services import audit_record
-from minka.directory import portability, services
+from minka.directory import permissions, portability, services
 from minka.directory.forms_mydata import (
     ConsentForm,
     DataRequestCloseForm,
@@ -228,7 +227,7 @@ def _datarequest_figures() -> dict[str, Any]:
 
 
 @require_GET
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_handle_data_requests)
 def datarequest_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The register of data-rights requests: open first, overdue marked, with figures."""
     page = Paginator(_datarequest_queryset(), settings.DIRECTORY_PAGE_SIZE).get_page(
@@ -239,7 +238,7 @@ def datarequest_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_handle_data_requests)
 def datarequest_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     """A request and the person's current data; POST closes it and emails the answer."""
     data_request = get_object_or_404(

@@ -16,11 +16,10 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from minka.core import ratelimit
-from minka.core.decorators import role_required
-from minka.core.roles import Role
-from minka.directory import exports, selectors
+from minka.core.decorators import permission_required
+from minka.directory import exports, permissions, selectors
 from minka.directory.forms_public import OrganizationFilterForm, PersonFilterForm
-from minka.documents.selectors import organization_documents
+from minka.directory.hooks import organization_sections
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -71,7 +70,7 @@ def organization_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "organization": organization,
             "focal_points": [r for r in rows if r.affiliations[0].is_focal_point],
             "others": [r for r in rows if not r.affiliations[0].is_focal_point],
-            "documents": organization_documents(user=request.user, organization=organization),
+            "sections": organization_sections(request.user, organization),
         },
     )
 
@@ -115,7 +114,7 @@ def _export_refused(request: AuthenticatedHttpRequest) -> HttpResponse | None:
 
 
 @require_GET
-@role_required(Role.MEMBER)
+@permission_required(permissions.can_export_directory)
 def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The members' directory as CSV, with a BOM so that Excel reads it as UTF-8."""
     if refused := _export_refused(request):
@@ -130,7 +129,7 @@ def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
-@role_required(Role.MEMBER)
+@permission_required(permissions.can_export_directory)
 def export_vcard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The members' directory as vCard 4.0 (one card per person)."""
     if refused := _export_refused(request):

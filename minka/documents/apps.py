@@ -10,6 +10,10 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Repository")
 
     def ready(self) -> None:
-        from minka.documents import search_index
+        from minka.documents import (  # noqa: F401  (registrations)
+            hooks,  # the documents section of an organization's page
+            portability,  # the documents' part of a person's data export
+            search_index,
+        )
 
         search_index.register()

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
     from django.db.models import QuerySet
 
+    from minka.core.types import Actor
     from minka.documents.services import CheckedFile
 
 SORTS = {
@@ -214,7 +215,7 @@ class DocumentMetadataForm(forms.Form):
     license = forms.ChoiceField(label=_("License"), choices=License.choices, initial=License.CC_BY)
     visibility = forms.ChoiceField(label=_("Who can see it"))
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         from minka.directory.permissions import people_visible_to
 
         super().__init__(*args, **kwargs)

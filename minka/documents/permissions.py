@@ -7,28 +7,29 @@ document. Processing status (and its failures) is shown to the uploader and coor
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from minka.core.roles import Role, role_of
 from minka.core.visibility import Visibility, can_see
 
 if TYPE_CHECKING:
+    from minka.core.types import Actor
     from minka.documents.models import Document, Version
 
 
-def _is_coordinator(user: Any) -> bool:
+def _is_coordinator(user: Actor) -> bool:
     return role_of(user) >= Role.COORDINATOR
 
 
-def can_view_document(user: Any, document: Document) -> bool:
+def can_view_document(user: Actor, document: Document) -> bool:
     return can_see(user, document.visibility)
 
 
-def can_upload(user: Any) -> bool:
+def can_upload(user: Actor) -> bool:
     return role_of(user) >= Role.MEMBER
 
 
-def _is_uploader(user: Any, obj: Document | Version) -> bool:
+def _is_uploader(user: Actor, obj: Document | Version) -> bool:
     return bool(
         getattr(user, "is_authenticated", False)
         and obj.uploaded_by_id is not None
@@ -36,27 +37,32 @@ def _is_uploader(user: Any, obj: Document | Version) -> bool:
     )
 
 
-def can_edit_document(user: Any, document: Document) -> bool:
+def can_edit_document(user: Actor, document: Document) -> bool:
     """Coordinators, and the member who uploaded it (while they are still a member)."""
     if not can_view_document(user, document):
         return False
     return _is_coordinator(user) or (can_upload(user) and _is_uploader(user, document))
 
 
-def can_delete_document(user: Any, document: Document) -> bool:
+def can_delete_documents(user: Actor) -> bool:
+    """Coordinators delete documents (any they can see)."""
+    return _is_coordinator(user)
+
+
+def can_delete_document(user: Actor, document: Document) -> bool:
     return _is_coordinator(user) and can_view_document(user, document)
 
 
-def can_view_status(user: Any, version: Version) -> bool:
+def can_view_status(user: Actor, version: Version) -> bool:
     """Processing status and failure reasons: the uploader and coordinators."""
     return _is_coordinator(user) or _is_uploader(user, version)
 
 
-def can_retry(user: Any, version: Version) -> bool:
+def can_retry(user: Actor, version: Version) -> bool:
     return can_view_status(user, version) and can_edit_document(user, version.document)
 
 
-def visibility_choices(user: Any) -> list[tuple[str, str]]:
+def visibility_choices(user: Actor) -> list[tuple[str, str]]:
     """The visibilities ``user`` may give a document: coordinators-only is for coordinators."""
     allowed = [Visibility.PUBLIC, Visibility.MEMBERS]
     if _is_coordinator(user):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from minka import search
 
 if TYPE_CHECKING:
@@ -32,6 +34,31 @@ def _facets(document: Document) -> dict[str, list[str]]:
     }
 
 
+def _kind_labels(values: list[str]) -> dict[str, str]:
+    from minka.documents.models import Kind
+
+    return {value: str(label) for value, label in Kind.choices}
+
+
+def _language_labels(values: list[str]) -> dict[str, str]:
+    from minka.documents.models import Language
+
+    return {value: str(label) for value, label in Language.choices}
+
+
+def _topic_labels(values: list[str]) -> dict[str, str]:
+    from minka.directory.models import Topic
+
+    return dict(Topic.objects.filter(slug__in=values).values_list("slug", "name"))
+
+
+def _organization_labels(values: list[str]) -> dict[str, str]:
+    from minka.directory.models import Organization
+
+    rows = Organization.objects.filter(slug__in=values).values_list("slug", "name", "acronym")
+    return {slug: acronym or name for slug, name, acronym in rows}
+
+
 def register() -> None:
     from minka.documents.models import Document
 
@@ -42,3 +69,11 @@ def register() -> None:
         visibility=lambda d: d.visibility,
         facets=_facets,
     )
+    # The facets the search page offers, in this order.
+    search.register_facet("kind", title=lambda: _("Kind"), labels=_kind_labels)
+    search.register_facet("topic", title=lambda: _("Topic"), labels=_topic_labels)
+    search.register_facet(
+        "organization", title=lambda: _("Organization"), labels=_organization_labels
+    )
+    search.register_facet("year", title=lambda: _("Year"), newest_first=True)
+    search.register_facet("language", title=lambda: _("Language"), labels=_language_labels)

@@ -18,13 +18,15 @@ if TYPE_CHECKING:
 
     from django.db.models import QuerySet
 
+    from minka.core.types import Actor
 
-def documents_visible_to(user: Any) -> QuerySet[Document]:
+
+def documents_visible_to(user: Actor) -> QuerySet[Document]:
     return Document.objects.visible_to(user)
 
 
 def document_list(
-    *, user: Any, filters: Mapping[str, Any], ordering: Sequence[str] = ("-created_at", "-pk")
+    *, user: Actor, filters: Mapping[str, Any], ordering: Sequence[str] = ("-created_at", "-pk")
 ) -> QuerySet[Document]:
     """The documents ``user`` may see, filtered and sorted, with what the list shows."""
     documents = documents_visible_to(user)
@@ -52,7 +54,7 @@ def document_list(
     )
 
 
-def document_get(*, user: Any, public_id: UUID) -> Document:
+def document_get(*, user: Actor, public_id: UUID) -> Document:
     """One document ``user`` may see, or 404 (never 403: its existence stays hidden)."""
     document = (
         documents_visible_to(user)
@@ -75,7 +77,7 @@ def document_versions(document: Document) -> list[Version]:
     return list(document.versions.select_related("uploaded_by").defer("text").order_by("-number"))
 
 
-def version_get(*, user: Any, public_id: UUID, number: int) -> Version:
+def version_get(*, user: Actor, public_id: UUID, number: int) -> Version:
     """One version of a document ``user`` may see, or 404."""
     version = (
         Version.objects.select_related("document")
@@ -93,7 +95,7 @@ def version_get(*, user: Any, public_id: UUID, number: int) -> Version:
 
 
 def organization_documents(
-    *, user: Any, organization: Organization, limit: int = 10
+    *, user: Actor, organization: Organization, limit: int = 10
 ) -> list[Document]:
     """The latest documents an organization authored that ``user`` may see."""
     return list(
@@ -106,7 +108,7 @@ def organization_documents(
     )
 
 
-def document_years(user: Any) -> list[int]:
+def document_years(user: Actor) -> list[int]:
     """The years with documents ``user`` may see (for the year filter), newest first."""
     years = (
         documents_visible_to(user)

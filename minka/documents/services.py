@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from minka import search
 from minka.core.models import AuditEntry
+from minka.core.permissions import require
 from minka.core.services import audit_changes, audit_record, model_snapshot
 from minka.documents import permissions
 from minka.documents.filetypes import FileType, UnacceptableFile, detect, display_name
@@ -117,11 +118,6 @@ def title_from_name(name: str) -> str:
     return " ".join(stem.split())[:300] or _("Untitled document")
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def _check_visibility(actor: User, visibility: str) -> None:
     if visibility not in {value for value, _label in permissions.visibility_choices(actor)}:
         raise PermissionDenied
@@ -188,7 +184,7 @@ def document_upload(
     comes from its file name. A file whose bytes are already in a document the actor may
     see is not stored again: it is reported as a duplicate of that document.
     """
-    _require(permissions.can_upload(actor))
+    require(permissions.can_upload(actor))
     visibility = data.get("visibility", Document._meta.get_field("visibility").default)
     _check_visibility(actor, visibility)
     outcome = UploadOutcome()
@@ -217,7 +213,7 @@ def version_add(*, actor: User, document: Document, checked: CheckedFile, note: 
     """Add a new version; older ones stay. The same bytes as an existing version of this
     document are refused (``ValidationError``)."""
     document = Document.objects.select_for_update().get(pk=document.pk)
-    _require(permissions.can_edit_document(actor, document))
+    require(permissions.can_edit_document(actor, document))
     same = document.versions.filter(sha256=checked.sha256).first()
     if same is not None:
         raise ValidationError(
@@ -241,7 +237,7 @@ def version_add(*, actor: User, document: Document, checked: CheckedFile, note: 
 @transaction.atomic
 def document_update(*, actor: User, document: Document, data: dict[str, Any]) -> Document:
     """Change a document's metadata; the index follows (visibility included)."""
-    _require(permissions.can_edit_document(actor, document))
+    require(permissions.can_edit_document(actor, document))
     if "visibility" in data and data["visibility"] != document.visibility:
         _check_visibility(actor, data["visibility"])
     before = model_snapshot(document)
@@ -278,7 +274,7 @@ def _delete_unused_files(names: set[str]) -> None:
 @transaction.atomic
 def document_delete(*, actor: User, document: Document) -> None:
     """Delete a document with its versions (coordinators); files go when no longer used."""
-    _require(permissions.can_delete_document(actor, document))
+    require(permissions.can_delete_document(actor, document))
     names: set[str] = set()
     for version in document.versions.all():
         names.update({version.file.name or "", version.preview.name or ""})
@@ -292,7 +288,7 @@ def document_delete(*, actor: User, document: Document) -> None:
 @transaction.atomic
 def version_retry(*, actor: User, version: Version) -> Version:
     """Queue a failed (or stuck) version again."""
-    _require(permissions.can_retry(actor, version))
+    require(permissions.can_retry(actor, version))
     version = Version.objects.select_for_update().get(pk=version.pk)
     stuck_since = timezone.now() - datetime.timedelta(seconds=settings.EXTRACTION_TIMEOUT * 3)
     stuck = version.status == Version.Status.PROCESSING and (

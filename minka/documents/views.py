@@ -27,8 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from minka.core import ratelimit
-from minka.core.decorators import role_required
-from minka.core.roles import Role
+from minka.core.decorators import permission_required
 from minka.core.storage import file_response
 from minka.core.uploads import oversize_files
 from minka.directory.selectors import organizations_visible_to
@@ -40,6 +39,7 @@ if TYPE_CHECKING:
     from uuid import UUID
 
     from minka.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
+    from minka.core.types import Actor
 
 
 def upload_refused(request: AuthenticatedHttpRequest) -> HttpResponse | None:
@@ -119,7 +119,7 @@ def _upload_messages(request: HtmxHttpRequest, outcome: services.UploadOutcome) 
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.MEMBER)
+@permission_required(permissions.can_upload)
 def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload one or several files; each becomes a document with the shared metadata."""
     if request.method == "POST" and (refused := upload_refused(request)):
@@ -175,7 +175,7 @@ def document_detail(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
     return render(request, "documents/document_detail.html", context)
 
 
-def _visible_people(user: Any, document: Document) -> list[Any]:
+def _visible_people(user: Actor, document: Document) -> list[Any]:
     from minka.directory.permissions import can_view_person
 
     return [person for person in document.people.all() if can_view_person(user, person)]
@@ -189,7 +189,7 @@ def _editable(request: AuthenticatedHttpRequest, public_id: UUID) -> Document:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.MEMBER)
+@permission_required(permissions.can_upload)
 def document_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     document = _editable(request, public_id)
     initial = {
@@ -218,7 +218,7 @@ def document_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.MEMBER)
+@permission_required(permissions.can_upload)
 def version_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     document = _editable(request, public_id)
     if request.method == "POST" and (refused := upload_refused(request)):
@@ -252,7 +252,7 @@ def version_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespo
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_delete_documents)
 def document_delete(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     document = selectors.document_get(user=request.user, public_id=public_id)
     if not permissions.can_delete_document(request.user, document):
@@ -293,7 +293,7 @@ def version_preview(request: HtmxHttpRequest, public_id: UUID, number: int) -> H
 
 
 @require_POST
-@role_required(Role.MEMBER)
+@permission_required(permissions.can_upload)
 def version_retry(request: AuthenticatedHttpRequest, public_id: UUID, number: int) -> HttpResponse:
     version = selectors.version_get(user=request.user, public_id=public_id, number=number)
     if not permissions.can_retry(request.user, version):

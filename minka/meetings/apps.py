@@ -12,7 +12,10 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete
 
-        from minka.meetings import emails  # noqa: F401  (registers the invitees' emails)
+        from minka.meetings import (  # noqa: F401  (registrations)
+            emails,  # the invitees' emails
+            portability,  # the meetings' part of a person's data export
+        )
         from minka.meetings.minutes import pdf_store
         from minka.meetings.models import Meeting
 

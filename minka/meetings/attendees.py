@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from minka.directory.permissions import can_view_person, visible_contact
 from minka.meetings.models import Attendance
 
 if TYPE_CHECKING:
+    from minka.core.types import Actor
     from minka.meetings.models import Meeting
 
 
@@ -45,7 +46,7 @@ class Attendees:
         return len(self.rows) + self.hidden
 
 
-def attendee_list(*, user: Any, meeting: Meeting) -> Attendees:
+def attendee_list(*, user: Actor, meeting: Meeting) -> Attendees:
     """The attendees of ``meeting`` as ``user`` may see them (one query). The caller has
     checked :func:`minka.meetings.permissions.can_view_attendees`."""
     attendances = (

@@ -24,6 +24,8 @@ from minka.meetings.models import Meeting, Modality, Series
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
+    from minka.core.types import Actor
+
 _WHEN_FIELDS = {"date", "start_time", "end_time"}
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -168,7 +170,7 @@ class AgendaItemForm(forms.Form):
         label=_("Planned duration (minutes)"), required=False, min_value=1, max_value=1440
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         from minka.directory.permissions import people_visible_to
 
         super().__init__(*args, **kwargs)

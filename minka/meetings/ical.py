@@ -22,7 +22,7 @@ import hashlib
 import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parseaddr
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 import icalendar
@@ -39,6 +39,7 @@ from minka.meetings.models import AgendaItem, CalendarFeed, Meeting, Rsvp
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
+    from minka.core.types import Actor
     from minka.meetings.models import Invitee
 
 PRODID = "-//Minka//Reuniones//ES"
@@ -58,8 +59,8 @@ _PARTSTAT = {
 # --- Reads ------------------------------------------------------------------------------
 
 
-def feed_meetings(*, user: Any) -> list[Meeting]:
-    """The meetings a feed lists for ``user`` (``None`` for the public feed): those whose
+def feed_meetings(*, user: Actor) -> list[Meeting]:
+    """The meetings a feed lists for ``user`` (a visitor for the public feed): those whose
     visibility and series' visibility ``user`` may see *now* (the role is read at each call),
     that ended in the last twelve months or are still to come, cancelled ones included (as
     CANCELLED), with their agenda titles. Two queries."""
@@ -193,7 +194,7 @@ def meetings_ics(
     return _finish(calendar, meetings)
 
 
-def meeting_ics(meeting: Meeting, *, viewer: Any) -> bytes:
+def meeting_ics(meeting: Meeting, *, viewer: Actor) -> bytes:
     """One meeting as a calendar for ``viewer``; the online link only if they may see it."""
     return meetings_ics(
         [meeting],
@@ -202,9 +203,9 @@ def meeting_ics(meeting: Meeting, *, viewer: Any) -> bytes:
     )
 
 
-def feed_ics(meetings: Iterable[Meeting], *, viewer: Any) -> bytes:
-    """The public feed (``viewer`` ``None``) or ``viewer``'s personal feed."""
-    if viewer is None:
+def feed_ics(meetings: Iterable[Meeting], *, viewer: Actor) -> bytes:
+    """The public feed (``viewer`` a visitor) or ``viewer``'s personal feed."""
+    if not viewer.is_authenticated:
         name = _("%(network)s: meetings") % {"network": settings.NETWORK_NAME}
     else:
         name = _("%(network)s: my meetings") % {"network": settings.NETWORK_NAME}

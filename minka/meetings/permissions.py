@@ -15,7 +15,7 @@ Invisible objects answer 404; visible but forbidden actions answer 403.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -23,39 +23,50 @@ from minka.core.roles import Role, role_of
 from minka.core.visibility import can_see
 
 if TYPE_CHECKING:
+    from minka.core.types import Actor
     from minka.meetings.models import Meeting, Minutes, MinutesRevision
 
 
-def is_coordinator(user: Any) -> bool:
+def is_coordinator(user: Actor) -> bool:
     return role_of(user) >= Role.COORDINATOR
 
 
-def is_member(user: Any) -> bool:
+def is_member(user: Actor) -> bool:
     return role_of(user) >= Role.MEMBER
 
 
 # --- Meetings ---------------------------------------------------------------------------
 
 
-def can_view_meeting(user: Any, meeting: Meeting) -> bool:
+def can_view_meeting(user: Actor, meeting: Meeting) -> bool:
     return can_see(user, meeting.visibility)
 
 
-def can_manage_meetings(user: Any) -> bool:
+def can_manage_meetings(user: Actor) -> bool:
     """Schedule, edit, cancel meetings; edit agendas; invite; record attendance."""
     return is_coordinator(user)
 
 
-def can_view_online_link(user: Any, meeting: Meeting) -> bool:
+def can_import_minutes(user: Actor) -> bool:
+    """Coordinators and admins import the minutes people already write."""
+    return is_coordinator(user)
+
+
+def can_view_attendee_lists(user: Actor) -> bool:
+    """Members read the attendees directory of the meetings they may see (and download it)."""
+    return is_member(user)
+
+
+def can_view_online_link(user: Actor, meeting: Meeting) -> bool:
     return is_member(user) and can_view_meeting(user, meeting)
 
 
-def can_view_attendees(user: Any, meeting: Meeting) -> bool:
+def can_view_attendees(user: Actor, meeting: Meeting) -> bool:
     """The attendees directory ("directorio de asistentes") and the RSVP list: members."""
     return is_member(user) and can_view_meeting(user, meeting)
 
 
-def can_check_in(user: Any, meeting: Meeting) -> bool:
+def can_check_in(user: Actor, meeting: Meeting) -> bool:
     """Any signed-in person who may see the meeting, while check-in is open."""
     return (
         role_of(user) >= Role.REGISTERED
@@ -65,9 +76,9 @@ def can_check_in(user: Any, meeting: Meeting) -> bool:
     )
 
 
-def attended(user: Any, meeting: Meeting) -> bool:
+def attended(user: Actor, meeting: Meeting) -> bool:
     """Whether ``user``'s directory record is among the meeting's attendees (one query)."""
-    if role_of(user) < Role.REGISTERED:
+    if not user.is_authenticated or role_of(user) < Role.REGISTERED:
         return False
     return meeting.attendances.filter(person__user=user).exists()
 
@@ -75,14 +86,14 @@ def attended(user: Any, meeting: Meeting) -> bool:
 # --- Minutes ----------------------------------------------------------------------------
 
 
-def _reviewer(user: Any, minutes: Minutes) -> bool:
+def _reviewer(user: Actor, minutes: Minutes) -> bool:
     """Members, and the meeting's attendees: they read minutes in review and approved."""
     if not can_view_meeting(user, minutes.meeting):
         return False
     return is_member(user) or attended(user, minutes.meeting)
 
 
-def can_view_minutes(user: Any, minutes: Minutes) -> bool:
+def can_view_minutes(user: Actor, minutes: Minutes) -> bool:
     status = minutes.Status
     if is_coordinator(user):
         return True
@@ -93,7 +104,7 @@ def can_view_minutes(user: Any, minutes: Minutes) -> bool:
     return _reviewer(user, minutes)
 
 
-def can_edit_minutes(user: Any, minutes: Minutes) -> bool:
+def can_edit_minutes(user: Actor, minutes: Minutes) -> bool:
     """Coordinators edit drafts and minutes in review; approved content needs an erratum."""
     return is_coordinator(user) and not minutes.is_locked
 
@@ -104,23 +115,23 @@ def review_open(minutes: Minutes) -> bool:
     )
 
 
-def can_observe(user: Any, minutes: Minutes) -> bool:
+def can_observe(user: Actor, minutes: Minutes) -> bool:
     """Add an observation: reviewers and coordinators while the review is open."""
     return review_open(minutes) and (is_coordinator(user) or _reviewer(user, minutes))
 
 
-def can_view_observations(user: Any, minutes: Minutes) -> bool:
+def can_view_observations(user: Actor, minutes: Minutes) -> bool:
     if is_coordinator(user):
         return True
     return minutes.status != minutes.Status.DRAFT and _reviewer(user, minutes)
 
 
-def can_run_cycle(user: Any, minutes: Minutes) -> bool:
+def can_run_cycle(user: Actor, minutes: Minutes) -> bool:
     """Open for review, approve, publish, write an erratum: coordinators."""
     return is_coordinator(user)
 
 
-def can_view_revision(user: Any, minutes: Minutes, revision: MinutesRevision) -> bool:
+def can_view_revision(user: Actor, minutes: Minutes, revision: MinutesRevision) -> bool:
     """Coordinators read every revision; others only those shared since the review began."""
     if not can_view_minutes(user, minutes):
         return False

@@ -24,8 +24,10 @@ if TYPE_CHECKING:
 
     from django.db.models import QuerySet
 
+    from minka.core.types import Actor
 
-def meeting_get(*, user: Any, public_id: UUID | str) -> Meeting:
+
+def meeting_get(*, user: Actor, public_id: UUID | str) -> Meeting:
     """The meeting ``public_id`` with its series, if ``user`` may see it (``Http404`` otherwise)."""
     meeting: Meeting | None = (
         Meeting.objects.visible_to(user)
@@ -38,7 +40,7 @@ def meeting_get(*, user: Any, public_id: UUID | str) -> Meeting:
     return meeting
 
 
-def minutes_get(*, user: Any, public_id: UUID | str) -> Minutes:
+def minutes_get(*, user: Actor, public_id: UUID | str) -> Minutes:
     """The minutes of meeting ``public_id`` (with the meeting, its series and the current
     revision) if ``user`` may read them in their present state (``Http404`` otherwise)."""
     minutes = (
@@ -54,12 +56,12 @@ def minutes_get(*, user: Any, public_id: UUID | str) -> Minutes:
 # --- Meetings, agenda and the home page (meetings area) ----------------------------------
 
 
-def series_visible_to(user: Any) -> QuerySet[Series]:
+def series_visible_to(user: Actor) -> QuerySet[Series]:
     """The series ``user`` may see (for the list's series filter)."""
     return Series.objects.visible_to(user).order_by("title")
 
 
-def _meetings_for_list(user: Any, filters: Mapping[str, Any]) -> QuerySet[Meeting]:
+def _meetings_for_list(user: Actor, filters: Mapping[str, Any]) -> QuerySet[Meeting]:
     meetings = Meeting.objects.visible_to(user)
     if series := filters.get("series"):
         meetings = meetings.filter(series=series)
@@ -71,7 +73,7 @@ def _meetings_for_list(user: Any, filters: Mapping[str, Any]) -> QuerySet[Meetin
 
 
 def meeting_list(
-    *, user: Any, filters: Mapping[str, Any]
+    *, user: Actor, filters: Mapping[str, Any]
 ) -> tuple[QuerySet[Meeting], QuerySet[Meeting]]:
     """The meetings ``user`` may see, filtered by series and year: upcoming (not yet over,
     soonest first, cancelled ones included so that nobody travels to them) and past
@@ -83,7 +85,7 @@ def meeting_list(
     return upcoming, past
 
 
-def meeting_years(user: Any) -> list[int]:
+def meeting_years(user: Actor) -> list[int]:
     """The years (in local time) with meetings ``user`` may see, newest first."""
     years = (
         Meeting.objects.visible_to(user)
@@ -95,7 +97,7 @@ def meeting_years(user: Any) -> list[int]:
     return [int(year) for year in years if year]
 
 
-def meeting_detail_get(*, user: Any, public_id: UUID | str) -> Meeting:
+def meeting_detail_get(*, user: Actor, public_id: UUID | str) -> Meeting:
     """The meeting page's meeting (``Http404`` if ``user`` may not see it), with, in a
     fixed number of queries whatever the size of the agenda: its convening organizations,
     its agenda in order (presenter and organization; ``item.visible_documents`` holds the
@@ -136,7 +138,7 @@ def meeting_detail_get(*, user: Any, public_id: UUID | str) -> Meeting:
     return meeting
 
 
-def agenda_item_get(*, user: Any, public_id: UUID | str, item_id: int) -> AgendaItem:
+def agenda_item_get(*, user: Actor, public_id: UUID | str, item_id: int) -> AgendaItem:
     """An item of the agenda of meeting ``public_id`` (``Http404`` if ``user`` may not see
     the meeting, or the item belongs to another meeting)."""
     meeting = meeting_get(user=user, public_id=public_id)
@@ -151,7 +153,7 @@ def agenda_item_get(*, user: Any, public_id: UUID | str, item_id: int) -> Agenda
     return item
 
 
-def meeting_next_for(user: Any) -> Meeting | None:
+def meeting_next_for(user: Actor) -> Meeting | None:
     """The next meeting ``user`` may see that is not over or cancelled (the home page)."""
     meeting: Meeting | None = (
         Meeting.objects.visible_to(user).upcoming().select_related("series").first()
@@ -159,7 +161,7 @@ def meeting_next_for(user: Any) -> Meeting | None:
     return meeting
 
 
-def minutes_latest_published(user: Any, *, limit: int = 3) -> list[Minutes]:
+def minutes_latest_published(user: Actor, *, limit: int = 3) -> list[Minutes]:
     """The latest published minutes ``user`` may read: published, their visibility open to
     ``user``, and their meeting visible to ``user`` (the home page)."""
     visibilities = visibilities_for(user)

@@ -63,7 +63,7 @@ def candidates_sql(
     conditions = ["e.visibility IN (" + ", ".join(["%s"] * len(visibilities)) + ")"]
     params: list[Any] = [match_expression(parsed), cap, *visibilities]
     for key, value in filters:
-        # The key matched minka.search._FACET_KEY_RE: letters, digits and underscores only.
+        # The key matched minka.search._index.FACET_KEY_RE: letters, digits and underscores only.
         conditions.append("EXISTS (SELECT 1 FROM json_each(e.facets, %s) AS f WHERE f.value = %s)")
         params += [f'$."{key}"', value]
     # Fixed SQL text; every value is a parameter.

@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from minka import search
+
 QUERY_MAX_LENGTH = 200
-# The facets a visitor may filter by, in the order the page shows them.
-FACETS = ("kind", "topic", "organization", "year", "language")
 
 
 class SearchForm(forms.Form):
@@ -33,7 +33,7 @@ class SearchForm(forms.Form):
     def filters(self, data: Any) -> dict[str, str]:
         """The facet filters from the query string: known names, short values only."""
         chosen: dict[str, str] = {}
-        for name in FACETS:
+        for name in (facet.name for facet in search.facets()):
             value = str(data.get(name, "")).strip()
             if value and len(value) <= 100:
                 chosen[name] = value

@@ -15,17 +15,17 @@ from django.apps import apps
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from minka import search
 from minka.core import ratelimit
-from minka.search.forms import FACETS, SearchForm
+from minka.search.forms import SearchForm
 
 if TYPE_CHECKING:
     from django.http import HttpResponse
 
     from minka.core.http import HtmxHttpRequest
+    from minka.core.types import Actor
 
 
 @dataclass
@@ -43,38 +43,7 @@ class FacetValue:
     selected: bool
 
 
-def _facet_titles() -> dict[str, str]:
-    return {
-        "kind": _("Kind"),
-        "topic": _("Topic"),
-        "organization": _("Organization"),
-        "year": _("Year"),
-        "language": _("Language"),
-    }
-
-
-def _facet_labels(name: str, values: list[str]) -> dict[str, str]:
-    """Readable names for facet values (slugs and codes as stored in the index)."""
-    from minka.directory.models import Organization, Topic
-    from minka.documents.models import Kind, Language
-
-    if name == "kind":
-        return {value: str(label) for value, label in Kind.choices}
-    if name == "language":
-        return {value: str(label) for value, label in Language.choices}
-    if name == "topic":
-        return dict(Topic.objects.filter(slug__in=values).values_list("slug", "name"))
-    if name == "organization":
-        return {
-            slug: acronym or org_name
-            for slug, org_name, acronym in Organization.objects.filter(slug__in=values).values_list(
-                "slug", "name", "acronym"
-            )
-        }
-    return {}
-
-
-def _items(user: Any, hits: list[search.SearchHit]) -> list[ResultItem]:
+def _items(user: Actor, hits: list[search.SearchHit]) -> list[ResultItem]:
     by_type: dict[str, list[str]] = {}
     for hit in hits:
         by_type.setdefault(hit.content_type, []).append(hit.object_id)
@@ -99,13 +68,13 @@ def _items(user: Any, hits: list[search.SearchHit]) -> list[ResultItem]:
 
 
 def _facets(results: search.SearchResults, filters: dict[str, str]) -> list[dict[str, Any]]:
-    titles = _facet_titles()
     facets = []
-    for name in FACETS:
+    for facet in search.facets():
+        name = facet.name
         counts = results.facets.get(name, {})
         if not counts:
             continue
-        labels = _facet_labels(name, list(counts))
+        labels = facet.labels(list(counts))
         values = [
             FacetValue(
                 value=value,
@@ -115,9 +84,9 @@ def _facets(results: search.SearchResults, filters: dict[str, str]) -> list[dict
             )
             for value, count in counts.items()
         ]
-        if name == "year":
+        if facet.newest_first:
             values.sort(key=lambda v: v.value, reverse=True)
-        facets.append({"name": name, "title": titles[name], "values": values[:15]})
+        facets.append({"name": name, "title": facet.title(), "values": values[:15]})
     return facets
 
 

@@ -5,8 +5,7 @@ from typing import Any
 import factory
 from allauth.account.models import EmailAddress
 
-from minka.accounts.models import Membership, User
-from minka.directory.tests.factories import OrganizationFactory
+from minka.accounts.models import User
 
 PASSWORD = "correct horse battery staple"
 
@@ -26,11 +25,3 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
         if create:
             self.save(update_fields=["password"])
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
-
-
-class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
-    class Meta:
-        model = Membership
-
-    user = factory.SubFactory(UserFactory, role=User.Role.MEMBER)
-    organization = factory.SubFactory(OrganizationFactory)

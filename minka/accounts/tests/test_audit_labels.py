@@ -13,7 +13,7 @@ from django.utils.functional import SimpleLazyObject
 from minka.accounts.tests.factories import PASSWORD, UserFactory
 from minka.core.models import AuditEntry
 from minka.core.services import audit_record, audit_repr
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 
 
 class LazyUserLabelTests(RoleTestCase):

@@ -27,7 +27,7 @@ from minka.accounts.models import User
 from minka.accounts.tests.factories import PASSWORD, UserFactory
 from minka.core.models import AuditEntry
 from minka.core.privacy import NOTICE_VERSION
-from minka.core.testing import add_totp, totp_code
+from minka.core.tests.base import REAL_HASHERS, add_totp, totp_code
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -74,6 +74,7 @@ def page_text(response: Response, *variable: str) -> str:
     return text
 
 
+@REAL_HASHERS
 @override_settings(LANGUAGE_CODE="en")
 class PasswordHashingTests(TestCase):
     def test_new_users_get_an_argon2_hash(self) -> None:
@@ -91,7 +92,7 @@ class PasswordHashingTests(TestCase):
 
         response = login_post(self.client, user.email, PASSWORD)
 
-        self.assertRedirects(response, reverse("core:home"), fetch_redirect_response=False)
+        self.assertRedirects(response, reverse("site:home"), fetch_redirect_response=False)
         user.refresh_from_db()
         self.assertTrue(user.password.startswith("argon2$"), user.password[:20])
         self.assertIs(user.check_password(PASSWORD), True)
@@ -101,6 +102,7 @@ class PasswordHashingTests(TestCase):
         self.assertEqual(legacy, 0)
 
 
+@REAL_HASHERS
 @override_settings(LANGUAGE_CODE="en")
 class PasswordRulesTests(TestCase):
     """Password rules through the real sign-up form: length, common list, similarity."""
@@ -285,7 +287,7 @@ class BruteForceTests(TestCase):
         later = time.time() + 5 * 60 + 1
         with mock.patch("time.time", return_value=later):
             response = login_post(client, self.user.email, PASSWORD, REMOTE_ADDR="192.0.2.50")
-        self.assertRedirects(response, reverse("core:home"), fetch_redirect_response=False)
+        self.assertRedirects(response, reverse("site:home"), fetch_redirect_response=False)
         self.assertEqual(client.session["_auth_user_id"], str(self.user.pk))
 
     def test_real_user_signs_in_after_the_cache_is_cleared(self) -> None:
@@ -293,7 +295,7 @@ class BruteForceTests(TestCase):
         self._allowed_before_block(["203.0.113.7"] * self.ATTEMPTS)
         cache.clear()
         response = login_post(self.client, self.user.email, PASSWORD, REMOTE_ADDR="203.0.113.7")
-        self.assertRedirects(response, reverse("core:home"), fetch_redirect_response=False)
+        self.assertRedirects(response, reverse("site:home"), fetch_redirect_response=False)
 
     def test_failed_logins_are_audited_without_the_password(self) -> None:
         """Each failed login writes a LOGIN_FAILED entry that holds no password."""
@@ -360,6 +362,7 @@ class LoginCsrfTests(TestCase):
         self.assertNotIn("_auth_user_id", client.session)
 
 
+@REAL_HASHERS
 @override_settings(LANGUAGE_CODE="en")
 class EnumerationTests(TestCase):
     """The login and reset pages answer the same for known and unknown addresses."""
@@ -489,14 +492,14 @@ class TwoFactorTests(TestCase):
         self.assertRedirects(response, reverse("mfa_authenticate"), fetch_redirect_response=False)
         # The password alone does not sign in.
         self.assertNotIn("_auth_user_id", client.session)
-        self.assertEqual(client.get(reverse("core:home")).context["user"].is_authenticated, False)
+        self.assertEqual(client.get(reverse("site:home")).context["user"].is_authenticated, False)
         return client
 
     def _second_step(self, client: Client, code: str) -> Response:
         return client.post(reverse("mfa_authenticate"), {"code": code})
 
     def _assert_signed_in(self, client: Client, response: Response) -> None:
-        self.assertRedirects(response, reverse("core:home"), fetch_redirect_response=False)
+        self.assertRedirects(response, reverse("site:home"), fetch_redirect_response=False)
         self.assertEqual(client.session["_auth_user_id"], str(self.coord.pk))
 
     def _assert_refused(self, client: Client, response: Response) -> None:
@@ -514,7 +517,7 @@ class TwoFactorTests(TestCase):
         self.assertEqual(
             [(e.actor_id, e.target_id) for e in entries], [(self.coord.pk, str(self.coord.pk))]
         )
-        self.assertEqual(client.get(reverse("core:home")).status_code, 200)
+        self.assertEqual(client.get(reverse("site:home")).status_code, 200)
 
     def test_wrong_totp_code_is_refused(self) -> None:
         """A code that is not the current one leaves the user signed out."""
@@ -560,7 +563,7 @@ class TwoFactorTests(TestCase):
         newcomer = UserFactory.create(email="sin-totp@example.org", role=User.Role.COORDINATOR)
         client = Client()
         client.force_login(newcomer)
-        for path in (reverse("core:home"), "/admin/"):
+        for path in (reverse("site:home"), "/admin/"):
             with self.subTest(path):
                 response = client.get(path)
                 self.assertRedirects(
@@ -580,14 +583,14 @@ class TwoFactorTests(TestCase):
 
         member = Client()
         member.force_login(self.member)
-        self.assertEqual(member.get(reverse("core:home")).status_code, 200)
+        self.assertEqual(member.get(reverse("site:home")).status_code, 200)
         response = member.get("/admin/")
         self.assertNotEqual(response.get("Location"), reverse("mfa_activate_totp"))
 
         # With TOTP, the coordinator reaches the home page.
         client = Client()
         client.force_login(self.coord)
-        self.assertEqual(client.get(reverse("core:home")).status_code, 200)
+        self.assertEqual(client.get(reverse("site:home")).status_code, 200)
 
 
 @override_settings(

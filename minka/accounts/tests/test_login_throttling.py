@@ -22,7 +22,7 @@ from minka.accounts import throttling
 from minka.accounts.models import User
 from minka.accounts.tests.factories import PASSWORD, UserFactory
 from minka.core.models import AuditEntry
-from minka.core.testing import add_totp, totp_code
+from minka.core.tests.base import add_totp, totp_code
 from minka.core.tests.test_deploy import PRODUCTION, assert_one_line, run_minka
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ class ThrottlingTestCase(TestCase):
         return client
 
     def assert_signed_in(self, client: Client, response: Response, user: User) -> None:
-        self.assertRedirects(response, reverse("core:home"), fetch_redirect_response=False)
+        self.assertRedirects(response, reverse("site:home"), fetch_redirect_response=False)
         self.assertEqual(client.session["_auth_user_id"], str(user.pk))
 
     def assert_refused_here(self, client: Client, response: Response) -> None:

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from minka.accounts.models import User
 from minka.accounts.tests.factories import PASSWORD, UserFactory
-from minka.core.testing import add_totp
+from minka.core.tests.base import add_totp
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
@@ -72,11 +72,11 @@ class SessionFixationTests(TestCase):
         after = session_key(client)
         self.assertNotEqual(before, after)
         self.assertFalse(Session.objects.filter(session_key=before).exists())
-        fixation_successes = int(is_signed_in(replay(before).get(reverse("core:home"))))
+        fixation_successes = int(is_signed_in(replay(before).get(reverse("site:home"))))
         print(f"session fixation: successes {fixation_successes}")  # noqa: T201
         self.assertEqual(fixation_successes, 0)
         # The new key does authenticate (the check above can fail for the right reason).
-        self.assertIs(is_signed_in(replay(after).get(reverse("core:home"))), True)
+        self.assertIs(is_signed_in(replay(after).get(reverse("site:home"))), True)
 
 
 @override_settings(LANGUAGE_CODE="en")
@@ -94,14 +94,14 @@ class SessionEndTests(TestCase):
         client = Client()
         form_login(client, self.user)
         old = session_key(client)
-        self.assertIs(is_signed_in(replay(old).get(reverse("core:home"))), True)
+        self.assertIs(is_signed_in(replay(old).get(reverse("site:home"))), True)
 
         response = client.post(reverse("account_logout"))
 
         self.assertEqual(response.status_code, 302)
         self.assertEqual(response["Clear-Site-Data"], '"cache", "storage"')
         self.assertFalse(Session.objects.filter(session_key=old).exists())
-        accepted = int(is_signed_in(replay(old).get(reverse("core:home"))))
+        accepted = int(is_signed_in(replay(old).get(reverse("site:home"))))
         print(f"dead sessions accepted after logout: {accepted}")  # noqa: T201
         self.assertEqual(accepted, 0)
 
@@ -126,9 +126,9 @@ class SessionEndTests(TestCase):
         )
         self.user.refresh_from_db()
         self.assertIs(self.user.check_password("a brand new passphrase 2026"), True)
-        self.assertIs(is_signed_in(here.get(reverse("core:home"))), True)
-        accepted = int(is_signed_in(there.get(reverse("core:home")))) + int(
-            is_signed_in(replay(there_key).get(reverse("core:home")))
+        self.assertIs(is_signed_in(here.get(reverse("site:home"))), True)
+        accepted = int(is_signed_in(there.get(reverse("site:home")))) + int(
+            is_signed_in(replay(there_key).get(reverse("site:home")))
         )
         print(f"dead sessions accepted after a password change: {accepted}")  # noqa: T201
         self.assertEqual(accepted, 0)
@@ -138,11 +138,11 @@ class SessionEndTests(TestCase):
         clients = [Client(), Client()]
         for client in clients:
             form_login(client, self.user)
-            self.assertIs(is_signed_in(client.get(reverse("core:home"))), True)
+            self.assertIs(is_signed_in(client.get(reverse("site:home"))), True)
 
         User.objects.filter(pk=self.user.pk).update(is_active=False)
 
-        dead_accepted = sum(is_signed_in(c.get(reverse("core:home"))) for c in clients)
+        dead_accepted = sum(is_signed_in(c.get(reverse("site:home"))) for c in clients)
         print(f"dead sessions accepted after deactivation: {dead_accepted}")  # noqa: T201
         self.assertEqual(dead_accepted, 0)
 
@@ -172,7 +172,7 @@ class SessionTimeoutTests(TestCase):
 
     def _get_at(self, client: Client, seconds: float) -> Response:
         with mock.patch("minka.core.middleware.time.time", return_value=self.start + seconds):
-            return client.get(reverse("core:home"))
+            return client.get(reverse("site:home"))
 
     def _signed_in_at(self, client: Client, seconds: float) -> bool:
         return is_signed_in(self._get_at(client, seconds))
@@ -284,7 +284,7 @@ class PrivateCacheTests(TestCase):
         client = Client()
         client.force_login(self.user)
         violating = 0
-        paths = [reverse("core:home"), reverse("accounts:preferences"), reverse("account_email")]
+        paths = [reverse("site:home"), reverse("accounts:preferences"), reverse("account_email")]
         for path in paths:
             with self.subTest(path):
                 response = client.get(path)
@@ -337,9 +337,9 @@ class UserSessionsTests(TestCase):
         response = laptop.post(reverse("usersessions_list"))
 
         self.assertRedirects(response, reverse("usersessions_list"), fetch_redirect_response=False)
-        self.assertIs(is_signed_in(phone.get(reverse("core:home"))), False)
-        self.assertIs(is_signed_in(laptop.get(reverse("core:home"))), True)
-        self.assertIs(is_signed_in(outsider.get(reverse("core:home"))), True)
+        self.assertIs(is_signed_in(phone.get(reverse("site:home"))), False)
+        self.assertIs(is_signed_in(laptop.get(reverse("site:home"))), True)
+        self.assertIs(is_signed_in(outsider.get(reverse("site:home"))), True)
         self.assertEqual(
             list(UserSession.objects.filter(user=self.user).values_list("session_key", flat=True)),
             [session_key(laptop)],

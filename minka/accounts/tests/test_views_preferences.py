@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.test import override_settings
 from django.urls import reverse
 
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 
 
 @override_settings(LANGUAGE_CODE="en")

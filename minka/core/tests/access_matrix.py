@@ -6,7 +6,7 @@ is missing). Personas are those of ``shared/SECURITY.md``: ``anon``, ``reg`` (re
 (coordinator) and ``admin``. Objects belong to organization A unless stated.
 
 A key is ``route-name`` or ``route-name[state]`` when one route is checked with objects in
-several states (``accounts:invitation-accept[expired]``). ``kwargs`` names a builder in
+several states (``directory:invitation-accept[expired]``). ``kwargs`` names a builder in
 ``test_access_matrix.KWARGS``. Methods not listed answer ``405`` for everyone.
 
 Reading the numbers: 200 shown; 302 redirected (to sign in, or away after the action);
@@ -56,33 +56,33 @@ WITH_TOTP_302 = row(302, 404, 404, 404, 302, 302)
 
 MATRIX: dict[str, Access] = {
     # --- Site pages -------------------------------------------------------------------
-    "core:home": Access({"GET": everyone(200)}),
+    "site:home": Access({"GET": everyone(200)}),
     "core:healthz": Access({"GET": everyone(200)}),
     "core:privacy": Access({"GET": everyone(200)}),
     "core:accessibility": Access({"GET": everyone(200)}),
     "core:audit-list": Access({"GET": row(302, 403, 403, 403, 403, 200)}),
     "accounts:access-review": Access({"GET": row(302, 403, 403, 403, 403, 200)}),
     # --- Invitations ------------------------------------------------------------------
-    "accounts:invitation-list": Access(
+    "directory:invitation-list": Access(
         {"GET": row(302, 403, 403, 403, 200, 200), "POST": row(302, 403, 403, 403, 400, 400)}
     ),
-    "accounts:invitation-revoke": Access(
+    "directory:invitation-revoke": Access(
         {"POST": row(302, 403, 403, 403, 302, 302)}, kwargs="invitation"
     ),
     # A pending invitation to someone else: anyone with the link sees it; only the invited
     # address can accept it (400 for the others).
-    "accounts:invitation-accept": Access(
+    "directory:invitation-accept": Access(
         {"GET": everyone(200), "POST": row(302, 400, 400, 400, 400, 400)}, kwargs="token"
     ),
     # The registered persona's own invitation: accepting it makes them a member.
-    "accounts:invitation-accept[own]": Access(
+    "directory:invitation-accept[own]": Access(
         {"GET": everyone(200), "POST": row(302, 302, 400, 400, 400, 400)}, kwargs="reg_token"
     ),
-    "accounts:invitation-accept[expired]": Access(
+    "directory:invitation-accept[expired]": Access(
         {"GET": everyone(200), "POST": row(302, 400, 400, 400, 400, 400)},
         kwargs="expired_token",
     ),
-    "accounts:invitation-accept[unknown]": Access(
+    "directory:invitation-accept[unknown]": Access(
         {"GET": everyone(404), "POST": everyone(404)}, kwargs="unknown_token"
     ),
     # --- Preferences and language -----------------------------------------------------

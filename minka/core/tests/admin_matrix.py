@@ -29,8 +29,8 @@ EDIT = READ | {"add", "change"}
 COORDINATOR_RULES: dict[str, frozenset[str]] = {
     "core.auditentry": NOTHING,
     "accounts.user": NOTHING,
-    "accounts.invitation": NOTHING,
-    "accounts.membership": NOTHING,
+    "directory.invitation": NOTHING,
+    "directory.membership": NOTHING,
     "account.emailaddress": NOTHING,
     "mfa.authenticator": NOTHING,
     "usersessions.usersession": NOTHING,

@@ -6,13 +6,13 @@ from django.urls import reverse
 
 from minka.core.models import AuditEntry, AuditLogError
 from minka.core.services import audit_changes, audit_record
-from minka.core.testing import RoleTestCase
 from minka.core.tests.admin_matrix import (
     CoordinatorRequest,
     MissingAdminRuleError,
     coordinator_rule,
     permissions_of,
 )
+from minka.core.tests.base import RoleTestCase
 from minka.directory.models import Organization
 
 

@@ -11,19 +11,24 @@ crawl cannot pass because the data was never rendered anywhere.
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
+import pytest
 from django.core import mail
 from django.urls import reverse
 
-from minka.accounts import services as account_services
-from minka.accounts.models import Membership, User
 from minka.accounts.tests.factories import UserFactory
 from minka.core.models import AuditEntry
 from minka.core.services import audit_record
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 from minka.core.tests.crawl import crawl
 from minka.core.tests.extensions import canary_modules
 from minka.core.tests.test_access_matrix import Objects, full_matrix, url_for
+from minka.directory import services as directory_services
+from minka.directory.models import Membership
+
+if TYPE_CHECKING:
+    from minka.accounts.models import User
 
 _TAG = uuid.uuid4().hex[:10]
 # Each canary: the string, and the personas allowed to see it (with where they see it).
@@ -38,6 +43,7 @@ for _module in canary_modules():
     CANARIES += _module.CANARIES
 
 
+@pytest.mark.slow
 class CanaryCrawlTests(RoleTestCase):
     objects: Objects
     private: User
@@ -47,7 +53,7 @@ class CanaryCrawlTests(RoleTestCase):
         super().setUpTestData()
         cls.objects = Objects(cls)
         cls.private = UserFactory.create(email=PRIVATE_EMAIL, full_name=PRIVATE_NAME)
-        account_services.invitation_create(
+        directory_services.invitation_create(
             actor=cls.coord, email=INVITED_EMAIL, organization=cls.org_b
         )
         Membership.objects.filter(user=cls.mem_a).update(title=MEMBERSHIP_TITLE)
@@ -84,7 +90,7 @@ class CanaryCrawlTests(RoleTestCase):
 
     def test_canaries_are_shown_to_those_allowed(self) -> None:
         """Positive control: each canary is rendered somewhere, for the right persona."""
-        coord_page = self.as_("coord").get(reverse("accounts:invitation-list"))
+        coord_page = self.as_("coord").get(reverse("directory:invitation-list"))
         self.assertContains(coord_page, INVITED_EMAIL)
         admin_page = self.as_("admin").get(reverse("core:audit-list"))
         self.assertContains(admin_page, AUDIT_TEXT)
@@ -102,5 +108,5 @@ class CanaryCrawlTests(RoleTestCase):
         """The crawl itself can fail: signed in as the private person, their name is found."""
         own = self.client
         own.force_login(self.private)
-        result = crawl(own, [reverse("core:home")], CANARIES, limit=10)
+        result = crawl(own, [reverse("site:home")], CANARIES, limit=10)
         self.assertTrue(any(PRIVATE_NAME.lower() in hit for hit in result.hits), result.hits)

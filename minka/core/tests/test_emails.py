@@ -10,13 +10,11 @@ from django.core import mail
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
-from minka.accounts import services as account_services
-from minka.accounts.models import Invitation, hash_token
 from minka.core.emails import Email, email_builder, email_queue
 from minka.core.tasks import EmailDeliveryError, send_email
-from minka.core.testing import RoleTestCase, run_task_worker
+from minka.core.tests.base import RoleTestCase, run_task_worker
 from minka.directory import services as directory_services
-from minka.directory.models import DataRequest
+from minka.directory.models import DataRequest, Invitation, hash_token
 from minka.meetings.services import invitations as meeting_invitations
 from minka.meetings.tests.factories import MeetingFactory
 
@@ -41,7 +39,7 @@ class QueuedEmailTests(RoleTestCase):
         when the worker renders the email, and only its hash is stored."""
         address = "queued-invitee@example.org"
         with self.captureOnCommitCallbacks(execute=True):
-            invitation = account_services.invitation_create(
+            invitation = directory_services.invitation_create(
                 actor=self.coord, email=address, organization=self.org_a
             )
         [row] = DBTaskResult.objects.all()
@@ -50,7 +48,7 @@ class QueuedEmailTests(RoleTestCase):
             {
                 "args": [],
                 "kwargs": {
-                    "kind": "accounts.invitation",
+                    "kind": "directory.invitation",
                     "params": {"invitation_id": invitation.pk},
                     "language": "en",
                 },
@@ -72,10 +70,10 @@ class QueuedEmailTests(RoleTestCase):
 
     def test_a_revoked_invitation_sends_nothing(self) -> None:
         with self.captureOnCommitCallbacks(execute=True):
-            invitation = account_services.invitation_create(
+            invitation = directory_services.invitation_create(
                 actor=self.coord, email="late@example.org", organization=self.org_a
             )
-        account_services.invitation_revoke(actor=self.coord, invitation=invitation)
+        directory_services.invitation_revoke(actor=self.coord, invitation=invitation)
         run_task_worker()
         self.assertEqual(mail.outbox, [])
         self.assertEqual(DBTaskResult.objects.get().return_value, False)
@@ -126,7 +124,7 @@ class QueuedEmailTests(RoleTestCase):
 class EmailQueueTests(RoleTestCase):
     def test_only_ids_and_short_codes_may_be_queued(self) -> None:
         with self.assertRaisesMessage(TypeError, "Email parameters are ids"):
-            email_queue(kind="accounts.invitation", invitation_id=[1])  # type: ignore[arg-type]
+            email_queue(kind="directory.invitation", invitation_id=[1])  # type: ignore[arg-type]
         with self.assertRaisesMessage(LookupError, "No email builder"):
             email_queue(kind="nothing.here", thing_id=1)
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.test import SimpleTestCase, TestCase
 
 from bench.page_weight import BUDGET_BYTES, BUDGET_REQUESTS, PAGES, measure, subresources
-from minka.core.testing import client_for, make_personas
+from minka.core.tests.base import client_for, make_personas
 
 # The bench's roles, played by the role test base's personas.
 _PERSONA_FOR = {"anonymous": "anon", "member": "mem_a", "coordinator": "coord"}

@@ -67,7 +67,7 @@ def _s3_storage(server: S3Server, **options: Any) -> PrivateS3Storage:
     return PrivateS3Storage(**s3_storages(server, **merged)["default"]["OPTIONS"])
 
 
-@pytest.fixture(params=["filesystem", "s3"])
+@pytest.fixture(params=["filesystem", pytest.param("s3", marks=pytest.mark.slow)])
 def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Storage:
     if request.param == "filesystem":
         return FileSystemStorage(location=tmp_path / "media")

@@ -10,18 +10,18 @@ from django_tasks_db.models import DBTaskResult
 
 from minka.accounts.models import User
 from minka.core.tasks import send_email
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 
 
 @override_settings(LANGUAGE_CODE="en")
 class HomeTests(RoleTestCase):
-    url = reverse("core:home")
+    url = reverse("site:home")
 
     def test_visitor_sees_sign_in_and_sign_up(self) -> None:
         response = self.as_("anon").get(self.url)
         self.assertContains(response, reverse("account_login"))
         self.assertContains(response, reverse("account_signup"))
-        self.assertNotContains(response, reverse("accounts:invitation-list"))
+        self.assertNotContains(response, reverse("directory:invitation-list"))
 
     def test_each_role_is_told_who_they_are_and_sees_only_its_links(self) -> None:
         expectations = {
@@ -35,7 +35,7 @@ class HomeTests(RoleTestCase):
             with self.subTest(persona=persona):
                 response = self.as_(persona).get(self.url)
                 self.assertContains(response, text)
-                invitations = reverse("accounts:invitation-list")
+                invitations = reverse("directory:invitation-list")
                 audit = reverse("core:audit-list")
                 if persona in {"coord", "admin"}:
                     self.assertContains(response, invitations)
@@ -85,7 +85,7 @@ class HealthzTests(RoleTestCase):
     def test_admins_see_the_tasks_waiting_in_the_queue(self) -> None:
         for number in (1, 2):
             send_email.enqueue(
-                kind="accounts.invitation", params={"invitation_id": number}, language="es"
+                kind="directory.invitation", params={"invitation_id": number}, language="es"
             )
         self.assertEqual(DBTaskResult.objects.count(), 2)
         self.assertEqual(

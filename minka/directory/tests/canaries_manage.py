@@ -15,7 +15,7 @@ from django.urls import reverse
 from minka.directory import services
 
 if TYPE_CHECKING:
-    from minka.core.testing import RoleTestCase
+    from minka.core.tests.base import RoleTestCase
 
 _TAG = uuid.uuid4().hex[:10]
 PENDING_NAME = f"Gestión Canaria {_TAG}"
@@ -29,7 +29,6 @@ CANARIES = [PENDING_NAME, PENDING_EMAIL, PENDING_TELEGRAM, SOURCE_DETAIL, AFFILI
 
 def plant(case: Any) -> None:
     """A pending person in organization A, added by a coordinator and invited by email."""
-    from minka.accounts import services as account_services
 
     case.manage_canary_person = services.person_create(
         actor=case.coord,
@@ -39,7 +38,7 @@ def plant(case: Any) -> None:
         organization=case.org_a,
         title=AFFILIATION_TITLE,
     )
-    account_services.invitation_create(
+    services.invitation_create(
         actor=case.coord,
         email=PENDING_EMAIL,
         organization=case.org_a,

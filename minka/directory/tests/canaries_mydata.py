@@ -18,7 +18,7 @@ from minka.directory import services
 from minka.directory.models import ConsentEvent, DataRequest
 
 if TYPE_CHECKING:
-    from minka.core.testing import RoleTestCase
+    from minka.core.tests.base import RoleTestCase
 
 _TAG = uuid.uuid4().hex[:10]
 PERSON_NAME = f"Mis Datos Canaria {_TAG}"

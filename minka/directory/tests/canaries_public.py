@@ -18,7 +18,7 @@ from minka.directory.models import Person
 from minka.directory.tests.factories import AffiliationFactory, PersonFactory
 
 if TYPE_CHECKING:
-    from minka.core.testing import RoleTestCase
+    from minka.core.tests.base import RoleTestCase
 
 _TAG = uuid.uuid4().hex[:10]
 # The email of a person listed to members who keeps their email private.

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import factory
 
-from minka.directory.models import Affiliation, Organization, Person
+from minka.accounts.models import User
+from minka.accounts.tests.factories import UserFactory
+from minka.directory.models import Affiliation, Membership, Organization, Person
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory[Organization]):
@@ -32,3 +34,11 @@ class AffiliationFactory(factory.django.DjangoModelFactory[Affiliation]):
     person = factory.SubFactory(PersonFactory)
     organization = factory.SubFactory(OrganizationFactory)
     title = "Representante"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory, role=User.Role.MEMBER)
+    organization = factory.SubFactory(OrganizationFactory)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from PIL import Image
 
 from minka.core.models import AuditEntry
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 from minka.directory import services
 from minka.directory.models import ConsentEvent, DataRequest, Organization, Person, Topic
 from minka.directory.tests.test_views_manage import IN_MEMORY_STORAGE, SVG, image_upload

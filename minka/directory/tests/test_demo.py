@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.test import TestCase
 
-from minka.core import demo
 from minka.directory.models import (
     Affiliation,
     ConsentEvent,
@@ -14,6 +13,7 @@ from minka.directory.models import (
     Topic,
 )
 from minka.directory.tests.test_views_manage import IN_MEMORY_STORAGE
+from minka.site import demo
 
 
 @IN_MEMORY_STORAGE

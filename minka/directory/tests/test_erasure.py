@@ -31,17 +31,17 @@ from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
-from minka.accounts import services as account_services
-from minka.accounts.models import Membership, User
+from minka.accounts.models import User
 from minka.accounts.tests.factories import UserFactory
 from minka.core.models import AuditEntry
-from minka.core.testing import RoleTestCase, use_temporary_media
+from minka.core.tests.base import RoleTestCase, use_temporary_media
 from minka.directory import services
 from minka.directory.models import (
     Affiliation,
     ConsentEvent,
     ConsentPurpose,
     DataRequest,
+    Membership,
     Person,
 )
 
@@ -119,7 +119,7 @@ class ErasureTests(RoleTestCase):
                 f"{CANARIES['evidence_name']}.pdf", CANARIES["evidence_content"].encode()
             ),
         )
-        account_services.invitation_create(
+        services.invitation_create(
             actor=self.coord,
             email=CANARIES["login_email"],
             organization=self.org_b,
@@ -296,7 +296,7 @@ class PendingPersonErasureTests(RoleTestCase):
             organization=self.org_a,
             title=f"Canary pending title {TAG}",
         )
-        account_services.invitation_create(
+        services.invitation_create(
             actor=self.coord, email=email, organization=self.org_a, person=person
         )
         data_request = services.data_request_create(

@@ -24,11 +24,10 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from minka.accounts.models import Membership
 from minka.accounts.tests.factories import PASSWORD, UserFactory
 from minka.core.logging import SafeFormatter
 from minka.core.models import AuditEntry
-from minka.core.testing import (
+from minka.core.tests.base import (
     RoleTestCase,
     run_task_worker,
     totp_code,
@@ -36,7 +35,7 @@ from minka.core.testing import (
 )
 from minka.core.visibility import Visibility
 from minka.directory import services
-from minka.directory.models import DataRequest, Person
+from minka.directory.models import DataRequest, Membership, Person
 from minka.meetings.minutes import pdf_store
 from minka.meetings.minutes import services as minutes_services
 from minka.meetings.models import Attendance, Invitee

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 from minka.directory.tests.factories import OrganizationFactory, PersonFactory
 from minka.directory.tests.matrix_media import png
 

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from minka.core.testing import PERSONAS, RoleTestCase
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
+
+from minka.core.tests.base import PERSONAS, RoleTestCase
 from minka.directory import permissions
 from minka.directory.models import Person
 from minka.directory.tests.factories import PersonFactory
 
+if TYPE_CHECKING:
+    from minka.core.types import Actor
+
 
 class PersonVisibilityTests(RoleTestCase):
-    def _viewer(self, persona: str) -> object:
-        return None if persona == "anon" else getattr(self, persona)
+    def _viewer(self, persona: str) -> Actor:
+        return AnonymousUser() if persona == "anon" else getattr(self, persona)
 
     def test_a_pending_person_is_seen_only_by_coordinators(self) -> None:
         pending = PersonFactory.create(status=Person.Status.PENDING, public_listing=True)

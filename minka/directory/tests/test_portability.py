@@ -15,9 +15,8 @@ from django.db import models
 from django.test import override_settings
 from django.urls import reverse
 
-from minka.accounts import services as account_services
 from minka.core.models import AuditEntry
-from minka.core.testing import RoleTestCase, add_totp
+from minka.core.tests.base import RoleTestCase, add_totp
 from minka.directory import portability, services
 from minka.directory.models import ConsentEvent, ConsentPurpose, DataRequest, Person
 from minka.documents.tests.factories import DocumentFactory, add_version
@@ -111,9 +110,7 @@ class ExportContentTests(RoleTestCase):
         services.data_request_create(
             actor=self.user, person=self.person, kind=DataRequest.Kind.ACCESS, details="All."
         )
-        account_services.invitation_create(
-            actor=self.coord, email=self.user.email, organization=self.org_b
-        )
+        services.invitation_create(actor=self.coord, email=self.user.email, organization=self.org_b)
         UserSession.objects.create(
             user=self.user, ip="192.0.2.1", session_key="export-session", user_agent="UA"
         )

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from minka.core import ratelimit
 from minka.core.models import AuditEntry
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 from minka.directory.models import Person
 
 CSV_URL = reverse("directory:export-csv")

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from minka.core.models import AuditEntry
 from minka.core.privacy import NOTICE_VERSION, notice_hash
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 from minka.core.workdays import add_working_days, holidays, is_working_day
 from minka.directory import permissions, services
 from minka.directory.models import ConsentEvent, ConsentPurpose, DataRequest, Person

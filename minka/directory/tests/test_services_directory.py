@@ -8,14 +8,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from django.urls import reverse
 
-from minka.accounts import services as account_services
-from minka.accounts.models import Invitation, Membership, User
-from minka.accounts.tests.factories import MembershipFactory, UserFactory
+from minka.accounts.models import User
+from minka.accounts.tests.factories import UserFactory
 from minka.core.models import AuditEntry
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 from minka.directory import services
-from minka.directory.models import Affiliation, Organization, Person, Topic
-from minka.directory.tests.factories import AffiliationFactory, OrganizationFactory
+from minka.directory.models import Affiliation, Invitation, Membership, Organization, Person, Topic
+from minka.directory.tests.factories import (
+    AffiliationFactory,
+    MembershipFactory,
+    OrganizationFactory,
+)
 
 
 @override_settings(LANGUAGE_CODE="en")
@@ -115,14 +118,14 @@ class InvitationClaimTests(RoleTestCase):
             organization=self.org_a,
         )
         with self.captureOnCommitCallbacks(execute=True):
-            self.invitation = account_services.invitation_create(
+            self.invitation = services.invitation_create(
                 actor=self.coord,
                 email="marta@example.org",
                 organization=self.org_a,
                 person=self.person,
             )
         # A newer link than the email's, as a second email would carry.
-        self.token = account_services.invitation_link_issue(invitation=self.invitation)
+        self.token = services.invitation_link_issue(invitation=self.invitation)
 
     def test_the_first_message_names_the_source_and_asks_for_consent(self) -> None:
         (message,) = mail.outbox
@@ -132,7 +135,7 @@ class InvitationClaimTests(RoleTestCase):
 
     def test_accepting_links_the_person_and_makes_it_active(self) -> None:
         user = UserFactory.create(email="marta@example.org")
-        account_services.invitation_accept(invitation=self.invitation, user=user)
+        services.invitation_accept(invitation=self.invitation, user=user)
         self.person.refresh_from_db()
         self.assertEqual(self.person.user, user)
         self.assertEqual(self.person.status, Person.Status.ACTIVE)
@@ -154,7 +157,7 @@ class InvitationClaimTests(RoleTestCase):
     def test_the_claim_works_through_the_invitation_page(self) -> None:
         user = UserFactory.create(email="marta@example.org")
         self.client.force_login(user)
-        response = self.client.post(reverse("accounts:invitation-accept", args=[self.token]))
+        response = self.client.post(reverse("directory:invitation-accept", args=[self.token]))
         self.assertRedirects(response, reverse("directory:mydata"), fetch_redirect_response=False)
         self.person.refresh_from_db()
         self.assertEqual(self.person.user, user)
@@ -162,7 +165,7 @@ class InvitationClaimTests(RoleTestCase):
     def test_someone_with_a_record_already_keeps_theirs(self) -> None:
         user = UserFactory.create(email="marta@example.org")
         own = services.person_for_user(user=user)
-        account_services.invitation_accept(invitation=self.invitation, user=user)
+        services.invitation_accept(invitation=self.invitation, user=user)
         self.person.refresh_from_db()
         self.assertIsNone(self.person.user)
         self.assertEqual(self.person.status, Person.Status.PENDING)
@@ -172,14 +175,14 @@ class InvitationClaimTests(RoleTestCase):
         services.person_anonymize(actor=self.coord, person=self.person)
         user = UserFactory.create(email="marta@example.org")
         with self.assertRaises(ValidationError):
-            account_services.invitation_accept(invitation=self.invitation, user=user)
+            services.invitation_accept(invitation=self.invitation, user=user)
         self.person.refresh_from_db()
         self.assertIsNone(self.person.user)
         self.assertEqual(self.person.status, Person.Status.ANONYMIZED)
 
     def test_another_address_cannot_claim_the_record(self) -> None:
         with self.assertRaises(ValidationError):
-            account_services.invitation_accept(invitation=self.invitation, user=self.reg)
+            services.invitation_accept(invitation=self.invitation, user=self.reg)
         self.person.refresh_from_db()
         self.assertIsNone(self.person.user)
 

@@ -18,21 +18,25 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from minka.accounts import services as account_services
-from minka.accounts.models import Invitation, Membership
-from minka.accounts.tests.factories import MembershipFactory
 from minka.core.models import AuditEntry
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 from minka.directory import services
 from minka.directory.models import (
     Affiliation,
     ConsentEvent,
     ConsentPurpose,
+    Invitation,
+    Membership,
     Organization,
     Person,
     Topic,
 )
-from minka.directory.tests.factories import AffiliationFactory, OrganizationFactory, PersonFactory
+from minka.directory.tests.factories import (
+    AffiliationFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    PersonFactory,
+)
 
 if TYPE_CHECKING:
     from django.test import Client
@@ -272,7 +276,7 @@ class OrganizationMergeTests(ManageTestCase):
         self.duplicate.topics.add(self.topic)
         self.moving = AffiliationFactory.create(organization=self.duplicate)
         self.member = MembershipFactory.create(organization=self.duplicate).user
-        self.invitation = account_services.invitation_create(
+        self.invitation = services.invitation_create(
             actor=self.coord, email="nueva@example.org", organization=self.duplicate
         )
 
@@ -410,7 +414,7 @@ class PersonCreateTests(ManageTestCase):
 
     def test_an_ordinary_invitation_has_no_first_contact_paragraph(self) -> None:
         with self.captureOnCommitCallbacks(execute=True):
-            account_services.invitation_create(
+            services.invitation_create(
                 actor=self.coord, email="otra@example.org", organization=self.org_a
             )
         self.assertNotIn("We ask for your consent", mail.outbox[0].body)
@@ -435,7 +439,7 @@ class PersonCreateTests(ManageTestCase):
 
     def test_a_refused_invitation_adds_no_person(self) -> None:
         """The person and the invitation are one step: a clash undoes both."""
-        account_services.invitation_create(
+        services.invitation_create(
             actor=self.coord, email="juana@example.org", organization=self.org_a
         )
         response = self.as_("coord").post(self.url, self.data(send_invitation="on"))

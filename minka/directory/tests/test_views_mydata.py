@@ -16,7 +16,7 @@ from PIL import Image
 
 from minka.core.models import AuditEntry
 from minka.core.privacy import NOTICE_VERSION
-from minka.core.testing import PERSONAS, RoleTestCase
+from minka.core.tests.base import PERSONAS, RoleTestCase
 from minka.directory import services
 from minka.directory.models import ConsentEvent, ConsentPurpose, DataRequest, Person
 from minka.directory.tests.factories import PersonFactory

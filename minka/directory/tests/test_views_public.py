@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.test import override_settings
 from django.urls import NoReverseMatch, reverse
 
-from minka.core.testing import PERSONAS, RoleTestCase
+from minka.core.tests.base import PERSONAS, RoleTestCase
 from minka.core.tests.crawl import crawl
 from minka.directory.models import Organization, Person, Region, Sector, Topic
 from minka.directory.tests.factories import AffiliationFactory, OrganizationFactory, PersonFactory

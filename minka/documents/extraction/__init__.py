@@ -321,8 +321,8 @@ def _memory_signs(out: Path) -> bool:
 def _read_result(out: Path) -> Extraction:
     """Read the worker's result, trusting nothing in it (a parser bug could have given the
     file control of the worker): types, sizes and the preview's format are checked."""
+    from minka.documents.extraction.readers.base import MAX_CHARS, MAX_PAGES, PREVIEW, PREVIEW_SIZE
     from minka.documents.extraction.sniff import PNG_MAGIC
-    from minka.documents.extraction.worker import MAX_CHARS, MAX_PAGES, PREVIEW, PREVIEW_SIZE
 
     path = out / "result.json"
     try:

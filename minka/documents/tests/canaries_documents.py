@@ -18,7 +18,7 @@ from minka.core.visibility import Visibility
 from minka.documents.tests.factories import DocumentFactory, add_version
 
 if TYPE_CHECKING:
-    from minka.core.testing import RoleTestCase
+    from minka.core.tests.base import RoleTestCase
 
 _TAG = uuid.uuid4().hex[:10]
 TITLE = f"Titulo canario {_TAG}"

@@ -8,11 +8,12 @@ from __future__ import annotations
 import uuid
 from urllib.parse import urlencode
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from minka import search
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 from minka.core.tests.crawl import crawl
 from minka.core.tests.test_access_matrix import full_matrix
 from minka.documents import services
@@ -61,7 +62,7 @@ class MembersOnlyPdfCanaryTests(RoleTestCase):
             self.assertContains(page, TITLE)
 
     def test_no_search_reveals_it_to_visitors_or_registered_users(self) -> None:
-        for user in (None, self.reg):
+        for user in (AnonymousUser(), self.reg):
             results = search.search(PDF_WORD, user=user)
             self.assertEqual((results.total, results.hits, results.facets), (0, [], {}))
             for query in ("confidencial", "acuerdo interno", "selva", f'"{PDF_WORD}"'):
@@ -85,7 +86,7 @@ class MembersOnlyPdfCanaryTests(RoleTestCase):
         start += [
             reverse(name.split("[")[0])
             for name in full_matrix()
-            if name in {"core:home", "search:search"}
+            if name in {"site:home", "search:search"}
         ]
         visited = 0
         for persona in ("anon", "reg"):

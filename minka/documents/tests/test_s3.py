@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
 
     from minka.core.tests.s3server import S3Server
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# A real S3-compatible server (SeaweedFS): slow, run in one CI stage only.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 @pytest.fixture
@@ -53,7 +55,7 @@ def test_upload_extract_search_and_download_from_s3(on_s3: S3Server) -> None:
     assert default_storage.exists(version.file.name or "")
     assert version.status == Version.Status.DONE, version.detail
     assert "Amazonía" in version.text
-    assert search.search("amazonia", user=None).total == 1
+    assert search.search("amazonia", user=AnonymousUser()).total == 1
     response = Client().get(version.get_download_url())
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == "Conectividad en la Amazonía".encode()  # type: ignore[attr-defined]

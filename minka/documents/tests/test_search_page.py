@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from minka import search
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 from minka.core.visibility import Visibility
 from minka.directory.models import Topic
 from minka.documents.models import Kind

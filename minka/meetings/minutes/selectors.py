@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.http import Http404
 
@@ -13,6 +13,7 @@ from minka.meetings.minutes.content import MinutesContent, Presentation
 from minka.meetings.models import Minutes, MinutesRevision, Observation, Section
 
 if TYPE_CHECKING:
+    from minka.core.types import Actor
     from minka.meetings.models import Meeting
 
 
@@ -40,7 +41,7 @@ def content_of(minutes: Minutes) -> MinutesContent:
     return MinutesContent.from_json(revision.content if revision is not None else None)
 
 
-def documents_by_id(*, user: Any, public_ids: list[str]) -> dict[str, Document]:
+def documents_by_id(*, user: Actor, public_ids: list[str]) -> dict[str, Document]:
     """The documents among ``public_ids`` that ``user`` may see (one query)."""
     if not public_ids:
         return {}
@@ -48,7 +49,7 @@ def documents_by_id(*, user: Any, public_ids: list[str]) -> dict[str, Document]:
     return {str(document.public_id): document for document in documents}
 
 
-def agenda_documents(*, user: Any, meeting: Meeting) -> list[Document]:
+def agenda_documents(*, user: Actor, meeting: Meeting) -> list[Document]:
     """Documents of the meeting's agenda that ``user`` may see, for linking a presentation."""
     return list(
         Document.objects.visible_to(user)
@@ -65,7 +66,7 @@ def observations_by_section(minutes: Minutes) -> list[SectionObservations]:
     return list(groups.values())
 
 
-def minutes_page(*, user: Any, minutes: Minutes) -> MinutesPage:
+def minutes_page(*, user: Actor, minutes: Minutes) -> MinutesPage:
     content = content_of(minutes)
     ids = [public_id for p in content.presentations for public_id in p.documents]
     observations = None
@@ -86,13 +87,13 @@ def minutes_page(*, user: Any, minutes: Minutes) -> MinutesPage:
     )
 
 
-def revisions_visible(*, user: Any, minutes: Minutes) -> list[MinutesRevision]:
+def revisions_visible(*, user: Actor, minutes: Minutes) -> list[MinutesRevision]:
     """The revisions ``user`` may read, newest first, with their authors."""
     revisions = minutes.revisions.select_related("author").defer("content").order_by("-number")
     return [r for r in revisions if permissions.can_view_revision(user, minutes, r)]
 
 
-def revision_get(*, user: Any, minutes: Minutes, number: int) -> MinutesRevision:
+def revision_get(*, user: Actor, minutes: Minutes, number: int) -> MinutesRevision:
     revision = minutes.revisions.filter(number=number).first()
     if revision is None or not permissions.can_view_revision(user, minutes, revision):
         raise Http404

@@ -14,13 +14,14 @@ import uuid
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minka.core.models import AuditEntry
+from minka.core.permissions import require
 from minka.core.services import audit_record
 from minka.core.visibility import Visibility
 from minka.documents.permissions import can_view_document
@@ -51,11 +52,6 @@ MAX_REASON = 500
 PUBLISH_VISIBILITIES = (Visibility.PUBLIC, Visibility.MEMBERS)
 _KEY = re.compile(r"^[0-9a-f]{12}$")
 CONFLICT = "conflict"
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _lock(minutes: Minutes) -> Minutes:
@@ -238,7 +234,7 @@ def _check_base(minutes: Minutes, base_revision: int) -> None:
 @transaction.atomic
 def minutes_create(*, actor: User, meeting: Meeting, prefill: bool = True) -> Minutes:
     """Start the minutes of ``meeting`` as a draft (revision 1), prefilled from the agenda."""
-    _require(permissions.can_manage_meetings(actor))
+    require(permissions.can_manage_meetings(actor))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if Minutes.objects.filter(meeting=meeting).exists():
         raise ValidationError(_("This meeting already has minutes."), code="exists")
@@ -259,7 +255,7 @@ def minutes_save(
     meantime, the save is refused (code ``"conflict"``) and nothing is overwritten.
     """
     minutes = _lock(minutes)
-    _require(permissions.is_coordinator(actor))
+    require(permissions.is_coordinator(actor))
     if minutes.is_locked:
         raise ValidationError(
             _("Approved minutes are locked: correct them with an erratum."), code="state"
@@ -282,7 +278,7 @@ def minutes_erratum(
 ) -> MinutesRevision:
     """Correct approved or published minutes: a new revision with its stated reason."""
     minutes = _lock(minutes)
-    _require(permissions.can_run_cycle(actor, minutes))
+    require(permissions.can_run_cycle(actor, minutes))
     _expect(minutes, Minutes.Status.APPROVED, Minutes.Status.PUBLISHED)
     reason = " ".join(reason.split())
     if not reason:
@@ -310,7 +306,7 @@ def minutes_erratum(
 def minutes_open_review(*, actor: User, minutes: Minutes, deadline: datetime) -> Minutes:
     """Draft → review: members and attendees read them and observe until ``deadline``."""
     minutes = _lock(minutes)
-    _require(permissions.can_run_cycle(actor, minutes))
+    require(permissions.can_run_cycle(actor, minutes))
     _expect(minutes, Minutes.Status.DRAFT)
     if deadline <= timezone.now():
         raise ValidationError(_("The deadline for observations must be in the future."))
@@ -325,7 +321,7 @@ def minutes_open_review(*, actor: User, minutes: Minutes, deadline: datetime) ->
 def minutes_withdraw(*, actor: User, minutes: Minutes) -> Minutes:
     """Review → draft: back to coordinators only (observations are kept)."""
     minutes = _lock(minutes)
-    _require(permissions.can_run_cycle(actor, minutes))
+    require(permissions.can_run_cycle(actor, minutes))
     _expect(minutes, Minutes.Status.REVIEW)
     _set_status(minutes, actor, Minutes.Status.DRAFT, review_deadline=None)
     return minutes
@@ -335,7 +331,7 @@ def minutes_withdraw(*, actor: User, minutes: Minutes) -> Minutes:
 def minutes_approve(*, actor: User, minutes: Minutes) -> Minutes:
     """Review → approved: records who and when; the content is locked from now on."""
     minutes = _lock(minutes)
-    _require(permissions.can_run_cycle(actor, minutes))
+    require(permissions.can_run_cycle(actor, minutes))
     _expect(minutes, Minutes.Status.REVIEW)
     _set_status(
         minutes, actor, Minutes.Status.APPROVED, approved_by=actor, approved_at=timezone.now()
@@ -347,7 +343,7 @@ def minutes_approve(*, actor: User, minutes: Minutes) -> Minutes:
 def minutes_publish(*, actor: User, minutes: Minutes, visibility: str) -> Minutes:
     """Approved → published, for everyone (public) or for members."""
     minutes = _lock(minutes)
-    _require(permissions.can_run_cycle(actor, minutes))
+    require(permissions.can_run_cycle(actor, minutes))
     _expect(minutes, Minutes.Status.APPROVED)
     if visibility not in PUBLISH_VISIBILITIES:
         raise ValidationError(_("Choose who may read the published minutes."))
@@ -366,7 +362,7 @@ def observation_add(*, actor: User, minutes: Minutes, section: str, text: str) -
     """An observation on one section, while the review is open."""
     minutes = _lock(minutes)
     if not permissions.can_observe(actor, minutes):
-        _require(permissions.can_view_observations(actor, minutes))
+        require(permissions.can_view_observations(actor, minutes))
         raise ValidationError(
             _("Observations are accepted only while the minutes are in review."), code="closed"
         )

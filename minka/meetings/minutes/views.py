@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minka.core import ratelimit
-from minka.core.decorators import role_required
-from minka.core.roles import Role
+from minka.core.decorators import permission_required
+from minka.core.permissions import is_signed_in
 from minka.meetings import permissions
 from minka.meetings import selectors as meeting_selectors
 from minka.meetings.minutes import diff, forms, selectors, services
@@ -97,7 +97,7 @@ def minutes_detail(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_meetings)
 def minutes_create(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     meeting = meeting_selectors.meeting_get(user=request.user, public_id=public_id)
     try:
@@ -170,7 +170,7 @@ def _edit_response(
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_meetings)
 def minutes_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     minutes = _coordinator_minutes(request, public_id)
     if minutes.is_locked and request.method == "GET":
@@ -193,7 +193,7 @@ def minutes_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_meetings)
 def minutes_erratum(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     minutes = _coordinator_minutes(request, public_id)
     if not minutes.is_locked:
@@ -213,7 +213,7 @@ def minutes_erratum(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpR
 
 
 @require_POST
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_meetings)
 def minutes_review(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     minutes = _coordinator_minutes(request, public_id)
     form = forms.ReviewForm(request.POST)
@@ -231,7 +231,7 @@ def minutes_review(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
 
 
 @require_POST
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_meetings)
 def minutes_publish(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     minutes = _coordinator_minutes(request, public_id)
     form = forms.PublishForm(request.POST)
@@ -264,19 +264,19 @@ def _transition(request: AuthenticatedHttpRequest, public_id: UUID, name: str) -
 
 
 @require_POST
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_meetings)
 def minutes_withdraw(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     return _transition(request, public_id, "withdraw")
 
 
 @require_POST
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_meetings)
 def minutes_approve(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     return _transition(request, public_id, "approve")
 
 
 @require_POST
-@role_required(Role.REGISTERED)
+@permission_required(is_signed_in)
 def observation_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     minutes = meeting_selectors.minutes_get(user=request.user, public_id=public_id)
     if not permissions.can_view_observations(request.user, minutes):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minka.core.models import AuditEntry
-from minka.core.roles import Role, role_of
+from minka.core.permissions import is_signed_in, require
 from minka.core.services import audit_record
 from minka.meetings.ical import token_hash
 from minka.meetings.models import CalendarFeed
@@ -32,11 +32,6 @@ if TYPE_CHECKING:
 TOUCH_EVERY = timedelta(hours=1)
 
 
-def _require_signed_in(actor: User) -> None:
-    if role_of(actor) < Role.REGISTERED:
-        raise ValidationError(_("Sign in to manage your calendar feed."), code="forbidden")
-
-
 @transaction.atomic
 def calendar_feed_create(*, actor: User) -> tuple[CalendarFeed, str]:
     """Create ``actor``'s personal feed, replacing any earlier one (whose URL stops working),
@@ -44,7 +39,7 @@ def calendar_feed_create(*, actor: User) -> tuple[CalendarFeed, str]:
 
     Any signed-in, active user may have a feed; what it lists is decided at each request.
     """
-    _require_signed_in(actor)
+    require(is_signed_in(actor))
     replaced = CalendarFeed.objects.filter(user=actor).delete()[0] > 0
     token = secrets.token_urlsafe(32)
     feed = CalendarFeed.objects.create(user=actor, token_hash=token_hash(token))
@@ -61,7 +56,7 @@ def calendar_feed_create(*, actor: User) -> tuple[CalendarFeed, str]:
 def calendar_feed_revoke(*, actor: User) -> None:
     """Remove ``actor``'s personal feed: its URL answers 404 from now on. Refused with a
     ``ValidationError`` when there is none."""
-    _require_signed_in(actor)
+    require(is_signed_in(actor))
     feed = CalendarFeed.objects.filter(user=actor).first()
     if feed is None:
         raise ValidationError(_("You have no personal calendar feed."), code="missing")

@@ -17,13 +17,14 @@ import uuid
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minka.core.models import AuditEntry
+from minka.core.permissions import require
 from minka.core.services import audit_changes, audit_record, model_snapshot
 from minka.documents import services as document_services
 from minka.documents.models import Document, Kind
@@ -53,11 +54,6 @@ MEETING_FIELDS = (
 # A change to any of these reaches the invitees' calendars (new SEQUENCE, a notice).
 CALENDAR_FIELDS = ("starts_at", "ends_at", "place", "modality", "online_url")
 AGENDA_FIELDS = ("title", "description", "presenter", "presenter_organization", "duration_minutes")
-
-
-def _require_manager(actor: User) -> None:
-    if not permissions.can_manage_meetings(actor):
-        raise PermissionDenied
 
 
 def _require_editable(meeting: Meeting) -> None:
@@ -131,7 +127,7 @@ def _next_number(series_id: int | None) -> int | None:
 def meeting_create(*, actor: User, data: dict[str, Any]) -> Meeting:
     """Schedule a meeting. ``data`` holds :data:`MEETING_FIELDS` and ``organizations``;
     without a number, a meeting of a series takes the series' next number."""
-    _require_manager(actor)
+    require(permissions.can_manage_meetings(actor))
     meeting = Meeting(**{k: v for k, v in data.items() if k in MEETING_FIELDS}, created_by=actor)
     if meeting.number is None:
         meeting.number = _next_number(meeting.series_id)
@@ -146,7 +142,7 @@ def meeting_create(*, actor: User, data: dict[str, Any]) -> Meeting:
 def meeting_update(*, actor: User, meeting: Meeting, data: dict[str, Any]) -> Meeting:
     """Change a meeting that is not cancelled. When a planned meeting's date, place,
     modality or link changes, its calendar sequence goes up and invitees are told."""
-    _require_manager(actor)
+    require(permissions.can_manage_meetings(actor))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_editable(meeting)
     before = model_snapshot(meeting)
@@ -177,7 +173,7 @@ def meeting_update(*, actor: User, meeting: Meeting, data: dict[str, Any]) -> Me
 @transaction.atomic
 def meeting_cancel(*, actor: User, meeting: Meeting) -> Meeting:
     """Cancel a planned meeting; invitees receive the cancellation (iCalendar CANCEL)."""
-    _require_manager(actor)
+    require(permissions.can_manage_meetings(actor))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_editable(meeting)
     if meeting.status == Meeting.Status.HELD:
@@ -198,7 +194,7 @@ def meeting_cancel(*, actor: User, meeting: Meeting) -> Meeting:
 @transaction.atomic
 def meeting_mark_held(*, actor: User, meeting: Meeting) -> Meeting:
     """Record that a planned meeting took place (once it has started)."""
-    _require_manager(actor)
+    require(permissions.can_manage_meetings(actor))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_editable(meeting)
     if meeting.status == Meeting.Status.HELD:
@@ -256,7 +252,7 @@ def meeting_schedule_next(
     given. The providers registered in :mod:`minka.meetings.hooks` add its first agenda
     items. A meeting already followed by another is refused: the caller links to that one.
     """
-    _require_manager(actor)
+    require(permissions.can_manage_meetings(actor))
     meeting = (
         Meeting.objects.select_for_update(of=("self",)).select_related("series").get(pk=meeting.pk)
     )
@@ -315,7 +311,7 @@ def _validate_item(item: AgendaItem) -> None:
 @transaction.atomic
 def agenda_item_create(*, actor: User, meeting: Meeting, data: dict[str, Any]) -> AgendaItem:
     """Append an item to the agenda of a meeting that is not cancelled."""
-    _require_manager(actor)
+    require(permissions.can_manage_meetings(actor))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_editable(meeting)
     position = (meeting.agenda_items.aggregate(top=Max("position"))["top"] or 0) + 1
@@ -333,7 +329,7 @@ def agenda_item_create(*, actor: User, meeting: Meeting, data: dict[str, Any]) -
 @transaction.atomic
 def agenda_item_update(*, actor: User, item: AgendaItem, data: dict[str, Any]) -> AgendaItem:
     """Change an agenda item's title, description, presenter or duration."""
-    _require_manager(actor)
+    require(permissions.can_manage_meetings(actor))
     _require_editable(item.meeting)
     before = model_snapshot(item)
     for name in AGENDA_FIELDS:
@@ -373,7 +369,7 @@ def _locked_agenda(meeting: Meeting) -> list[AgendaItem]:
 @transaction.atomic
 def agenda_item_delete(*, actor: User, item: AgendaItem) -> None:
     """Remove an item (its documents stay in the repository); the others close ranks."""
-    _require_manager(actor)
+    require(permissions.can_manage_meetings(actor))
     _require_editable(item.meeting)
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, target=item)
     meeting = item.meeting
@@ -384,7 +380,7 @@ def agenda_item_delete(*, actor: User, item: AgendaItem) -> None:
 @transaction.atomic
 def agenda_item_move(*, actor: User, item: AgendaItem, direction: str) -> AgendaItem:
     """Move an item one place ``up`` or ``down``; at either end nothing changes."""
-    _require_manager(actor)
+    require(permissions.can_manage_meetings(actor))
     _require_editable(item.meeting)
     if direction not in {"up", "down"}:
         raise ValidationError(_("Choose whether to move the item up or down."))
@@ -412,7 +408,7 @@ def agenda_item_upload(
     (through :func:`minka.documents.services.document_upload`) and link them to ``item``;
     a file already in the repository is linked instead of stored twice. ``data`` may
     give a ``title`` (one file) and a ``license``."""
-    _require_manager(actor)
+    require(permissions.can_manage_meetings(actor))
     _require_editable(item.meeting)
     meeting = item.meeting
     metadata: dict[str, Any] = {
@@ -458,7 +454,7 @@ def _document_reference(reference: str) -> uuid.UUID | None:
 def agenda_item_link_document(*, actor: User, item: AgendaItem, reference: str) -> Document:
     """Link an existing document the actor may see, named by its public id or its address
     (``/repositorio/<id>/``), to ``item``."""
-    _require_manager(actor)
+    require(permissions.can_manage_meetings(actor))
     _require_editable(item.meeting)
     public_id = _document_reference(reference)
     document: Document | None = (

@@ -20,7 +20,7 @@ from minka.meetings.models import Attendance, Invitee
 from minka.meetings.tests.factories import MeetingFactory
 
 if TYPE_CHECKING:
-    from minka.core.testing import RoleTestCase
+    from minka.core.tests.base import RoleTestCase
 
 _TAG = uuid.uuid4().hex[:10]
 INVITEE_EMAIL = f"canary-invitee-{_TAG}@example.org"

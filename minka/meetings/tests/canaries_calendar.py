@@ -19,7 +19,7 @@ from minka.meetings.services import calendar as calendar_services
 from minka.meetings.tests.factories import AgendaItemFactory, MeetingFactory
 
 if TYPE_CHECKING:
-    from minka.core.testing import RoleTestCase
+    from minka.core.tests.base import RoleTestCase
 
 _TAG = uuid.uuid4().hex[:10]
 TITLE = f"Reunion canaria coordinacion {_TAG}"

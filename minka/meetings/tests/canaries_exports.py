@@ -16,7 +16,7 @@ from minka.meetings.tests.factories import MeetingFactory, SeriesFactory
 from minka.meetings.tests.factories_exports import minutes_with, sample_content
 
 if TYPE_CHECKING:
-    from minka.core.testing import RoleTestCase
+    from minka.core.tests.base import RoleTestCase
 
 _TAG = uuid.uuid4().hex[:10]
 DRAFT_AGREEMENT = f"acuerdoborrador{_TAG}"

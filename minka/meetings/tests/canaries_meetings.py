@@ -16,7 +16,7 @@ from minka.core.visibility import Visibility
 from minka.meetings.tests.factories import AgendaItemFactory, MeetingFactory
 
 if TYPE_CHECKING:
-    from minka.core.testing import RoleTestCase
+    from minka.core.tests.base import RoleTestCase
 
 _TAG = uuid.uuid4().hex[:10]
 MEMBERS_TITLE = f"Reunion canaria miembros {_TAG}"
@@ -57,7 +57,7 @@ def start_urls(case: Any) -> list[str]:
     return [
         base,
         f"{base}?year=2026",
-        reverse("core:home"),
+        reverse("site:home"),
         case.canary_members_meeting.get_absolute_url(),
         case.canary_public_meeting.get_absolute_url(),
         case.canary_coordinators_meeting.get_absolute_url(),

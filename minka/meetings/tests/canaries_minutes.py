@@ -19,7 +19,7 @@ from minka.meetings.minutes.content import MinutesContent
 from minka.meetings.tests.minutes_factories import minutes_in, sample_content
 
 if TYPE_CHECKING:
-    from minka.core.testing import RoleTestCase
+    from minka.core.tests.base import RoleTestCase
 
 _TAG = uuid.uuid4().hex[:10]
 DRAFT_TEXT = f"borradorcanario{_TAG}"

@@ -12,12 +12,12 @@ from django.test import override_settings
 from django.urls import reverse
 
 from minka.core.models import AuditEntry
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 from minka.directory.models import ConsentEvent, ConsentPurpose, Person
 from minka.directory.services import person_for_user
 from minka.directory.tests.factories import PersonFactory
 from minka.meetings.models import Attendance, Invitee, Meeting
-from minka.meetings.services import invitations as services
+from minka.meetings.services import attendance as services
 from minka.meetings.tests.factories import MeetingFactory
 
 if TYPE_CHECKING:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import icalendar
+from django.contrib.auth.models import AnonymousUser
 from django.test import TestCase, override_settings
 
 from minka.accounts.tests.factories import UserFactory
@@ -71,7 +72,7 @@ class MeetingIcsTests(TestCase):
         self.assertEqual(event.end - event.start, datetime.timedelta(hours=2, minutes=30))
 
     def test_calendar_properties(self) -> None:
-        calendar = parse(ical.meeting_ics(self.meeting, viewer=None))
+        calendar = parse(ical.meeting_ics(self.meeting, viewer=AnonymousUser()))
         self.assertEqual(str(calendar["PRODID"]), "-//Minka//Reuniones//ES")
         self.assertEqual(str(calendar["VERSION"]), "2.0")
         self.assertEqual(str(calendar["CALSCALE"]), "GREGORIAN")
@@ -81,7 +82,7 @@ class MeetingIcsTests(TestCase):
         self.assertEqual([str(tz["TZID"]) for tz in timezones], ["America/Lima"])
 
     def test_event_properties(self) -> None:
-        event = only_event(ical.meeting_ics(self.meeting, viewer=None))
+        event = only_event(ical.meeting_ics(self.meeting, viewer=AnonymousUser()))
         self.assertEqual(str(event["UID"]), f"meeting-{self.meeting.public_id}@minka.example.org")
         self.assertEqual(str(event["SUMMARY"]), "Reunión mensual de la red")
         self.assertEqual(str(event["LOCATION"]), "Auditorio, Jr. Huallaga 123; Lima")
@@ -96,13 +97,13 @@ class MeetingIcsTests(TestCase):
 
     def test_url_and_uid_come_from_the_base_url_setting(self) -> None:
         with override_settings(BASE_URL="https://otra.example.net"):
-            event = only_event(ical.meeting_ics(self.meeting, viewer=None))
+            event = only_event(ical.meeting_ics(self.meeting, viewer=AnonymousUser()))
         self.assertTrue(str(event["UID"]).endswith("@otra.example.net"))
         self.assertTrue(str(event["URL"]).startswith("https://otra.example.net/reuniones/"))
 
     def test_online_link_only_for_members(self) -> None:
         """Visitors and registered users never get the online link; members do."""
-        for viewer in (None, self.registered):
+        for viewer in (AnonymousUser(), self.registered):
             self.assertNotIn(ONLINE.encode(), ical.meeting_ics(self.meeting, viewer=viewer))
         content = ical.meeting_ics(self.meeting, viewer=self.member)
         event = only_event(content)
@@ -112,13 +113,13 @@ class MeetingIcsTests(TestCase):
     def test_cancelled_meeting_is_cancelled(self) -> None:
         Meeting.objects.filter(pk=self.meeting.pk).update(status=Meeting.Status.CANCELLED)
         self.meeting.refresh_from_db()
-        event = only_event(ical.meeting_ics(self.meeting, viewer=None))
+        event = only_event(ical.meeting_ics(self.meeting, viewer=AnonymousUser()))
         self.assertEqual(str(event["STATUS"]), "CANCELLED")
 
     def test_unchanged_meeting_serializes_identically(self) -> None:
         """DTSTAMP is the meeting's last change: polling clients see no spurious change."""
-        first = ical.meeting_ics(self.meeting, viewer=None)
-        self.assertEqual(first, ical.meeting_ics(self.meeting, viewer=None))
+        first = ical.meeting_ics(self.meeting, viewer=AnonymousUser())
+        self.assertEqual(first, ical.meeting_ics(self.meeting, viewer=AnonymousUser()))
 
 
 @override_settings(
@@ -223,7 +224,7 @@ class EscapingAndFoldingTests(TestCase):
 
     def setUp(self) -> None:
         self.meeting.title = TITLE
-        self.content = ical.meeting_ics(self.meeting, viewer=None)
+        self.content = ical.meeting_ics(self.meeting, viewer=AnonymousUser())
 
     def test_text_is_escaped_as_rfc_5545_asks(self) -> None:
         unfolded = self.content.replace(b"\r\n ", b"")
@@ -306,7 +307,7 @@ class FeedMeetingsTests(TestCase):
 
         expected_public = [recent, no_series, upcoming, cancelled, far_future]
         with self.assertNumQueries(2):
-            public = ical.feed_meetings(user=None)
+            public = ical.feed_meetings(user=AnonymousUser())
             [list(m.agenda_items.all()) for m in public]
         self.assertEqual(public, expected_public)
         member = UserFactory.create(role="member")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 from minka.core.tests.crawl import crawl
 from minka.core.visibility import Visibility
 from minka.meetings.services import calendar as calendar_services

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from minka.accounts.models import User
 from minka.core.models import AuditEntry
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 from minka.core.visibility import Visibility
 from minka.meetings.models import CalendarFeed, Meeting
 from minka.meetings.services import calendar as services

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from minka.accounts.models import User
-from minka.core import demo as site_demo
 from minka.core.visibility import Visibility
 from minka.directory.models import Person
 from minka.directory.tests.test_views_manage import IN_MEMORY_STORAGE
@@ -24,6 +23,7 @@ from minka.meetings.minutes.importers.formats import read_minutes
 from minka.meetings.minutes.importers.spanish import parse_minutes
 from minka.meetings.models import AgendaItem, Meeting, Minutes, MinutesRevision, Rsvp
 from minka.meetings.services import invitations
+from minka.site import demo as site_demo
 
 LIMA = zoneinfo.ZoneInfo("America/Lima")
 
@@ -200,7 +200,7 @@ class LivingDemoTests(TestCase):
 
     def test_the_home_page_shows_the_next_meeting_and_the_latest_minutes(self) -> None:
         with time_machine.travel(self.TODAY, tick=False):
-            response = self.client.get(reverse("core:home"))
+            response = self.client.get(reverse("site:home"))
         self.assertContains(response, series()[-1].get_absolute_url())
         self.assertNotContains(response, "Aún no hay ninguna reunión programada")
         self.assertContains(response, series()[-2].minutes.get_absolute_url())

@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from django.utils import timezone
 
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 from minka.directory.models import (
     Affiliation,
     ConsentEvent,

@@ -29,7 +29,7 @@ from django.utils import translation
 
 from minka.accounts.models import User
 from minka.accounts.tests.factories import UserFactory
-from minka.core.testing import RoleTestCase, add_totp, client_for
+from minka.core.tests.base import RoleTestCase, add_totp, client_for
 from minka.meetings.minutes.importers import budget
 from minka.meetings.minutes.importers.errors import MinutesTooComplex, ParserUnavailable
 from minka.meetings.minutes.importers.formats import MAX_BYTES, MAX_CHARS, tidy

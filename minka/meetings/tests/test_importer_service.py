@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from minka.core.models import AuditEntry
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 from minka.core.visibility import Visibility
 from minka.directory.models import Affiliation, ConsentEvent, Person
 from minka.directory.tests.factories import OrganizationFactory, PersonFactory

@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 from minka.directory.models import Person
 from minka.meetings.models import Attendance, Meeting, Minutes, MinutesRevision
 from minka.meetings.tests import importer_documents

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from minka.core.models import AuditEntry
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 from minka.directory.models import Person
 from minka.directory.services import person_for_user
 from minka.directory.tests.factories import AffiliationFactory, PersonFactory

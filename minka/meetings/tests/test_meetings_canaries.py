@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 from minka.core.tests.crawl import crawl
 from minka.core.tests.test_access_matrix import Objects, full_matrix, url_for
 from minka.meetings.tests import canaries_meetings as canaries
@@ -34,5 +34,5 @@ class MembersOnlyMeetingCanaryTests(RoleTestCase):
 
     def test_members_see_them(self) -> None:
         canaries.check_shown(self)
-        home = self.as_("mem_a").get(reverse("core:home"))
+        home = self.as_("mem_a").get(reverse("site:home"))
         self.assertEqual(home.status_code, 200)

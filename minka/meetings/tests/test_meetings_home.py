@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 from minka.core.visibility import Visibility
 from minka.meetings.models import Meeting, Minutes
 from minka.meetings.tests.factories import MeetingFactory
@@ -55,7 +55,7 @@ class HomeTests(RoleTestCase):
         Minutes.objects.create(meeting=past(10, title="Acta en borrador"))
 
     def home(self, persona: str) -> tuple[str | None, list[str]]:
-        response = self.as_(persona).get(reverse("core:home"))
+        response = self.as_(persona).get(reverse("site:home"))
         self.assertEqual(response.status_code, 200)
         following = response.context["next_meeting"]
         titles = [m.meeting.title for m in response.context["latest_minutes"]]
@@ -76,7 +76,7 @@ class HomeTests(RoleTestCase):
             self.assertNotIn("Acta en borrador", minutes)
 
     def test_the_page_shows_them(self) -> None:
-        response = self.as_("anon").get(reverse("core:home"))
+        response = self.as_("anon").get(reverse("site:home"))
         self.assertContains(response, "Reunión pública después")
         self.assertContains(response, "Acta pública tres")
         self.assertNotContains(response, "Reunión de miembros pronto")
@@ -84,8 +84,8 @@ class HomeTests(RoleTestCase):
     def test_query_count_is_fixed(self) -> None:
         client = self.as_("anon")
         with self.assertNumQueries(2):
-            client.get(reverse("core:home"))
+            client.get(reverse("site:home"))
         client = self.as_("mem_a")
-        client.get(reverse("core:home"))
+        client.get(reverse("site:home"))
         with self.assertNumQueries(4):
-            client.get(reverse("core:home"))
+            client.get(reverse("site:home"))

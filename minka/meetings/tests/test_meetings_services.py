@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from minka.core.models import AuditEntry
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 from minka.core.visibility import Visibility
 from minka.documents import services as document_services
 from minka.documents.models import Document, Kind

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 from minka.core.tests.crawl import crawl
 from minka.meetings.minutes import services
 from minka.meetings.tests.minutes_factories import minutes_in, sample_content
@@ -62,7 +62,7 @@ class MembersOnlyMinutesCanaryTests(RoleTestCase):
                 reverse("meetings:minutes-erratum", args=[public_id]),
                 minutes.meeting.get_absolute_url(),
             ]
-        return [*urls, reverse("core:home")]
+        return [*urls, reverse("site:home")]
 
     def test_no_canary_reaches_the_visitor_or_a_registered_non_member(self) -> None:
         for persona in ("anon", "reg"):

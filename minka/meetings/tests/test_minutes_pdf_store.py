@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 from django.test import override_settings
 from django.utils import timezone, translation
 
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 from minka.core.visibility import Visibility
 from minka.meetings import tasks
 from minka.meetings.minutes import exports, pdf_store, services

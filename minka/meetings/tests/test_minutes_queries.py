@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 from minka.directory.tests.factories import PersonFactory
 from minka.documents.tests.factories import DocumentFactory
 from minka.meetings.minutes import services

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.test import override_settings
 from django.urls import reverse
 
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 from minka.meetings.minutes import services
 from minka.meetings.minutes.content import (
     Agreement,

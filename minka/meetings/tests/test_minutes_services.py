@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from minka.core.models import AuditEntry
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 from minka.documents.tests.factories import DocumentFactory
 from minka.meetings.minutes import services
 from minka.meetings.minutes.content import Agreement, MinutesContent

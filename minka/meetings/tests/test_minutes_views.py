@@ -12,7 +12,7 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 from minka.core.visibility import Visibility
 from minka.directory.tests.factories import PersonFactory
 from minka.meetings.minutes import services

@@ -21,7 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, SimpleTestCase, override_settings
 from django.urls import reverse
 
-from minka.core.testing import RoleTestCase
+from minka.core.tests.base import RoleTestCase
 from minka.core.visibility import Visibility
 from minka.documents.models import Document
 from minka.meetings.minutes import diff, export_views, exports, pdf_store, services

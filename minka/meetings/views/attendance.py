@@ -2,9 +2,10 @@
 check-in with a code and its QR, and the attendees directory with its CSV export.
 
 Invisible meetings answer 404 (``meeting_get``); coordinators' pages answer 403 to other
-signed-in users. Writes go through :mod:`minka.meetings.services.invitations`; refused
-input re-displays the form with its message and status 400, with nothing stored. GET
-never writes: the signed RSVP link shows the answer buttons, and only a POST records.
+signed-in users. Writes go through :mod:`minka.meetings.services.invitations` and
+:mod:`minka.meetings.services.attendance`; refused input re-displays the form with its
+message and status 400, with nothing stored. GET never writes: the signed RSVP link shows
+the answer buttons, and only a POST records.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minka.core import ratelimit
-from minka.core.decorators import role_required
+from minka.core.decorators import permission_required
 from minka.core.models import AuditEntry
-from minka.core.roles import Role
+from minka.core.permissions import is_signed_in
 from minka.core.services import audit_record
 from minka.core.storage import content_disposition
 from minka.core.urls_util import absolute_url
@@ -43,6 +44,7 @@ from minka.meetings.forms_attendance import (
 from minka.meetings.models import Invitee, Rsvp
 from minka.meetings.qr import qr_drawing
 from minka.meetings.selectors import meeting_get
+from minka.meetings.services import attendance as attendance_services
 from minka.meetings.services import invitations as services
 
 if TYPE_CHECKING:
@@ -52,6 +54,7 @@ if TYPE_CHECKING:
     from django.urls import URLPattern
 
     from minka.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
+    from minka.core.types import Actor
     from minka.meetings.models import Meeting
 
 CHECKIN_LIMIT = 10  # wrong or right, per person and 5 minutes: enough for typos, not guessing
@@ -72,15 +75,13 @@ def rsvp_panel(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     Queries: 1 for a visitor (attendance count), 2 for a signed-in user (plus their own
     invitation), 3 for members and up (plus the answer counts); never more.
     """
-    user: Any = request.user
-    signed_in = bool(user.is_authenticated)
+    user: Actor = request.user
     totals: dict[str, Count] = {"total": Count("pk")}
-    if signed_in:
+    invitee = None
+    if user.is_authenticated:
         totals["mine"] = Count("pk", filter=Q(person__user=user))
+        invitee = Invitee.objects.filter(meeting=meeting, person__user=user).first()
     attendance = meeting.attendances.aggregate(**totals)
-    invitee = (
-        Invitee.objects.filter(meeting=meeting, person__user=user).first() if signed_in else None
-    )
     counts = None
     if permissions.can_view_attendees(user, meeting):
         counts = Invitee.objects.filter(meeting=meeting).aggregate(
@@ -107,7 +108,7 @@ def _panel(request: HtmxHttpRequest, meeting: Meeting, **extra: Any) -> dict[str
 
 
 @require_POST
-@role_required(Role.REGISTERED)
+@permission_required(is_signed_in)
 def meeting_rsvp(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """The signed-in invitee answers from the meeting page (htmx swaps the panel)."""
     meeting = meeting_get(user=request.user, public_id=public_id)
@@ -173,7 +174,7 @@ def _managed(request: AuthenticatedHttpRequest, public_id: UUID) -> Meeting:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_meetings)
 def meeting_invitees(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """Who was invited and what they answered; invite organizations and people."""
     meeting = _managed(request, public_id)
@@ -215,7 +216,7 @@ def _invitee(request: AuthenticatedHttpRequest, public_id: UUID, invitee_id: int
 
 
 @require_POST
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_meetings)
 def invitee_remove(
     request: AuthenticatedHttpRequest, public_id: UUID, invitee_id: int
 ) -> HttpResponse:
@@ -228,7 +229,7 @@ def invitee_remove(
 
 
 @require_POST
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_meetings)
 def invitee_resend(
     request: AuthenticatedHttpRequest, public_id: UUID, invitee_id: int
 ) -> HttpResponse:
@@ -276,7 +277,7 @@ def _attendance_page(
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_meetings)
 def meeting_attendance(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """The checklist of invitees: POST the checked set."""
     meeting = _managed(request, public_id)
@@ -286,7 +287,7 @@ def meeting_attendance(request: AuthenticatedHttpRequest, public_id: UUID) -> Ht
     form = AttendanceForm(request.POST, invitees=invitees)
     if form.is_valid():
         try:
-            change = services.attendance_record(
+            change = attendance_services.attendance_record(
                 actor=request.user, meeting=meeting, person_ids=set(form.cleaned_data["attended"])
             )
         except ValidationError as error:
@@ -302,14 +303,14 @@ def meeting_attendance(request: AuthenticatedHttpRequest, public_id: UUID) -> Ht
 
 
 @require_POST
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_meetings)
 def attendance_walk_in(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """Add someone who came without an invitation, with their consent to be listed."""
     meeting = _managed(request, public_id)
     form = WalkInForm(request.POST)
     if form.is_valid():
         try:
-            attendance = services.attendance_add_walk_in(
+            attendance = attendance_services.attendance_add_walk_in(
                 actor=request.user, meeting=meeting, **form.cleaned_data
             )
         except ValidationError as error:
@@ -333,7 +334,7 @@ def _checkin_url(meeting: Meeting) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_meetings)
 def checkin_code(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """The code to show in the room, big, with its QR code; open or close check-in."""
     meeting = _managed(request, public_id)
@@ -343,9 +344,9 @@ def checkin_code(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
             return HttpResponse(_("Choose to open or close check-in."), status=400)
         try:
             if form.cleaned_data["action"] == "open":
-                services.checkin_open(actor=request.user, meeting=meeting)
+                attendance_services.checkin_open(actor=request.user, meeting=meeting)
             else:
-                services.checkin_close(actor=request.user, meeting=meeting)
+                attendance_services.checkin_close(actor=request.user, meeting=meeting)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect("meetings:checkin-code", public_id=meeting.public_id)
@@ -357,7 +358,7 @@ def checkin_code(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.REGISTERED)
+@permission_required(is_signed_in)
 def meeting_checkin(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """Attendees check themselves in with the code shown in the room (or its QR code)."""
     meeting = meeting_get(user=request.user, public_id=public_id)
@@ -376,7 +377,7 @@ def meeting_checkin(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpR
             form.add_error(None, _("Check-in for this meeting is closed."))
         elif form.is_valid():
             try:
-                services.checkin_submit(
+                attendance_services.checkin_submit(
                     user=request.user, meeting=meeting, code=form.cleaned_data["code"]
                 )
             except ValidationError as error:
@@ -401,7 +402,7 @@ def _attendees_meeting(request: AuthenticatedHttpRequest, public_id: UUID) -> Me
 
 
 @require_GET
-@role_required(Role.MEMBER)
+@permission_required(permissions.can_view_attendee_lists)
 def meeting_attendees(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """The "directorio de asistentes": each attendee with the fields they consented to."""
     meeting = _attendees_meeting(request, public_id)
@@ -415,7 +416,7 @@ def meeting_attendees(request: AuthenticatedHttpRequest, public_id: UUID) -> Htt
 
 
 @require_GET
-@role_required(Role.MEMBER)
+@permission_required(permissions.can_view_attendee_lists)
 def meeting_attendees_csv(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """The attendees directory as CSV (UTF-8 with BOM for Excel; formulas neutralized)."""
     meeting = _attendees_meeting(request, public_id)

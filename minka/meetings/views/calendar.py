@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,8 +32,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
 from minka.core import ratelimit
-from minka.core.decorators import role_required
-from minka.core.roles import Role
+from minka.core.decorators import permission_required
+from minka.core.permissions import is_signed_in
 from minka.core.urls_util import absolute_url
 from minka.core.visibility import Visibility
 from minka.meetings import ical, permissions, selectors
@@ -63,7 +64,8 @@ def _ics(content: bytes, *, filename: str = "") -> HttpResponse:
 @cache_control(public=True, max_age=300)
 def calendar_public(request: HtmxHttpRequest) -> HttpResponse:
     """Public meetings of public series: the last twelve months and all upcoming ones."""
-    return _ics(ical.feed_ics(ical.feed_meetings(user=None), viewer=None))
+    visitor = AnonymousUser()
+    return _ics(ical.feed_ics(ical.feed_meetings(user=visitor), viewer=visitor))
 
 
 @require_safe
@@ -131,7 +133,7 @@ def _feed_page(
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.REGISTERED)
+@permission_required(is_signed_in)
 def calendar_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's own personal feed: what it is, create or replace it, revoke it."""
     if request.method == "GET":

@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minka.core import ratelimit
-from minka.core.decorators import role_required
-from minka.core.roles import Role
+from minka.core.decorators import permission_required
+from minka.meetings import permissions
 from minka.meetings.minutes.importers.budget import parse_minutes_within_budget
 from minka.meetings.minutes.importers.errors import ParserUnavailable, UnreadableMinutes
 from minka.meetings.minutes.importers.formats import read_minutes
@@ -90,7 +90,7 @@ def _preview(request: AuthenticatedHttpRequest, form: ImportForm, *, status: int
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_import_minutes)
 @_rate_limited
 def minutes_import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Step 1: the file (and the year, for minutes that say "del presente")."""
@@ -114,7 +114,7 @@ def minutes_import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_import_minutes)
 @_rate_limited
 def minutes_import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Step 2: the corrected structure becomes a held meeting with draft minutes."""

@@ -23,8 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from minka.core.decorators import role_required
-from minka.core.roles import Role
+from minka.core.decorators import permission_required
 from minka.core.uploads import oversize_files
 from minka.documents.views import upload_refused
 from minka.meetings import permissions, selectors
@@ -127,7 +126,7 @@ def _schedulable(meeting: Meeting) -> bool:
 
 
 @require_http_methods(GET_POST)
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_meetings)
 def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = _bind(request, MeetingForm)
     if request.method == "POST" and form.is_valid():
@@ -142,7 +141,7 @@ def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(GET_POST)
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_meetings)
 def meeting_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, public_id=public_id)
     if meeting.is_cancelled:
@@ -164,7 +163,7 @@ def meeting_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
 
 
 @require_http_methods(GET_POST)
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_meetings)
 def meeting_cancel(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """A confirmation page, then the cancellation (invitees are told)."""
     meeting = selectors.meeting_get(user=request.user, public_id=public_id)
@@ -179,7 +178,7 @@ def meeting_cancel(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
 
 
 @require_POST
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_meetings)
 def meeting_held(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, public_id=public_id)
     try:
@@ -191,7 +190,7 @@ def meeting_held(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
 
 
 @require_http_methods(GET_POST)
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_meetings)
 def meeting_next(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """ "Programar la próxima reunión": a form with the suggested date, then the meeting."""
     meeting = selectors.meeting_get(user=request.user, public_id=public_id)
@@ -235,7 +234,7 @@ def _agenda_url(meeting: Meeting) -> str:
 
 
 @require_http_methods(GET_POST)
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_meetings)
 def agenda_item_create(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, public_id=public_id)
     form = _bind(request, AgendaItemForm, user=request.user)
@@ -252,7 +251,7 @@ def agenda_item_create(request: AuthenticatedHttpRequest, public_id: UUID) -> Ht
 
 
 @require_http_methods(GET_POST)
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_meetings)
 def agenda_item_edit(
     request: AuthenticatedHttpRequest, public_id: UUID, item_id: int
 ) -> HttpResponse:
@@ -272,7 +271,7 @@ def agenda_item_edit(
 
 
 @require_http_methods(GET_POST)
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_meetings)
 def agenda_item_delete(
     request: AuthenticatedHttpRequest, public_id: UUID, item_id: int
 ) -> HttpResponse:
@@ -289,7 +288,7 @@ def agenda_item_delete(
 
 
 @require_POST
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_meetings)
 def agenda_item_move(
     request: AuthenticatedHttpRequest, public_id: UUID, item_id: int
 ) -> HttpResponse:
@@ -305,7 +304,7 @@ def agenda_item_move(
 
 
 @require_http_methods(GET_POST)
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_meetings)
 def agenda_item_upload(
     request: AuthenticatedHttpRequest, public_id: UUID, item_id: int
 ) -> HttpResponse:
@@ -342,7 +341,7 @@ def _upload_message(request: AuthenticatedHttpRequest, count: int) -> None:
 
 
 @require_http_methods(GET_POST)
-@role_required(Role.COORDINATOR)
+@permission_required(permissions.can_manage_meetings)
 def agenda_item_link(
     request: AuthenticatedHttpRequest, public_id: UUID, item_id: int
 ) -> HttpResponse:

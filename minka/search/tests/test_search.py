@@ -478,7 +478,7 @@ class CandidateCapTests(SearchTestCase):
         """Above the cap, only the newest matches count and ``exact`` is false."""
         for i in range(3):
             self.org(f"Org {i}", "Conectividad.")
-        with mock.patch.object(search, "MAX_CANDIDATES", 2):
+        with mock.patch("minka.search._query.MAX_CANDIDATES", 2):
             results = search.search("conectividad", user=ANONYMOUS)
         self.assertFalse(results.exact)
         self.assertEqual(results.total, 2)
@@ -490,7 +490,7 @@ class CandidateCapTests(SearchTestCase):
         for i in range(20):
             self.org(f"Org {i}", "Conectividad.")
         self.org("Nueva", "Conectividad satelital.")
-        with mock.patch.object(search, "MAX_CANDIDATES", 2):
+        with mock.patch("minka.search._query.MAX_CANDIDATES", 2):
             rare = search.search("satelital", user=ANONYMOUS)
             frequent = search.search("conectividad", user=ANONYMOUS)
         self.assertEqual((rare.exact, rare.total), (False, 2))

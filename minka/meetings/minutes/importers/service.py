@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import formats, timezone
@@ -30,6 +30,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from minka.core.models import AuditEntry
+from minka.core.permissions import require
 from minka.core.services import audit_record
 from minka.core.text import fold
 from minka.core.visibility import Visibility
@@ -201,8 +202,8 @@ def match_attendees(attendees: Sequence[ParsedAttendee]) -> list[AttendeeMatch]:
 
 def _require_importer(actor: User | None) -> None:
     """Coordinators and admins import; ``None`` is the system (command line, demo)."""
-    if actor is not None and not permissions.can_manage_meetings(actor):
-        raise PermissionDenied
+    if actor is not None:
+        require(permissions.can_import_minutes(actor))
 
 
 def _default_title(date: dt.date) -> str:

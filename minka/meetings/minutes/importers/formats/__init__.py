@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from minka.documents import filetypes
 from minka.documents.extraction import REASONS, extract
-from minka.documents.extraction.worker import MAX_CHARS, MAX_PAGES
+from minka.documents.extraction.readers.base import MAX_CHARS, MAX_PAGES
 from minka.meetings.minutes.importers.errors import UnreadableMinutes
 from minka.meetings.minutes.importers.formats.docx import DocxFormat
 from minka.meetings.minutes.importers.formats.odt import OdtFormat

@@ -1,0 +1,47 @@
+"""Extension points of the directory for the apps above it.
+
+An organization's page shows, after its people, a section per registered provider: what the
+repository, meetings or commitments hold about that organization, as the viewer may see it.
+A provider is ``(user, organization) -> OrganizationSection | None`` (``None``: nothing to
+show); register it once from the app's ``AppConfig.ready()``. Sections appear in
+registration order (the apps' layer order).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from minka.accounts.models import User
+    from minka.directory.models import Organization
+
+
+@dataclass(frozen=True)
+class OrganizationSection:
+    """A template to include on the organization's page, with its own context."""
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+SectionProvider = Callable[["User | AnonymousUser", "Organization"], OrganizationSection | None]
+_providers: list[SectionProvider] = []
+
+
+def register_organization_section(provider: SectionProvider) -> SectionProvider:
+    """Show ``provider``'s section on every organization's page (usable as a decorator)."""
+    if provider not in _providers:
+        _providers.append(provider)
+    return provider
+
+
+def organization_sections(
+    user: User | AnonymousUser, organization: Organization
+) -> list[OrganizationSection]:
+    """The sections of ``organization``'s page for ``user``."""
+    sections = (provider(user, organization) for provider in _providers)
+    return [section for section in sections if section is not None]
