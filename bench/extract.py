@@ -8,7 +8,7 @@ PPTX saved as DOC and PPT, and the DOCX printed to PDF as a second, real-world P
 is extracted ``--repeats`` times (median reported):
 
 - in-process: the worker's extractor called directly (parsing only);
-- sandboxed: :func:`minka.documents.extraction.extract` (a new Python process, limits,
+- sandboxed: :func:`minka.files.extraction.extract` (a new Python process, limits,
   network guard, JSON result), with LibreOffice off so both do the same work;
 - PDF text only, pypdfium2 in-process against ``pdftotext -enc UTF-8 FILE -``, as a ratio.
 
@@ -37,9 +37,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from minka.documents.extraction import Extraction
-    from minka.documents.extraction.readers.base import Text
-    from minka.documents.extraction.worker import Job
+    from minka.files.extraction import Extraction
+    from minka.files.extraction.readers.base import Text
+    from minka.files.extraction.worker import Job
 
 WORDS = """
 red dorsal nacional fibra óptica selva internet acceso conectividad banda ancha telefonía
@@ -64,10 +64,10 @@ def sentences(rng: random.Random, count: int) -> list[str]:
 def make_samples(folder: Path, soffice: str | None) -> list[tuple[str, str, Path]]:
     """Write the samples; return (label, file type, path) for each."""
     import docx
-    import openpyxl  # type: ignore[import-untyped]
+    import openpyxl
     import pptx
-    from odf import draw, style, table, text  # type: ignore[import-untyped]
-    from odf.opendocument import (  # type: ignore[import-untyped]
+    from odf import draw, style, table, text
+    from odf.opendocument import (
         OpenDocumentPresentation,
         OpenDocumentSpreadsheet,
         OpenDocumentText,
@@ -75,7 +75,7 @@ def make_samples(folder: Path, soffice: str | None) -> list[tuple[str, str, Path
     from PIL import Image
     from pptx.util import Inches, Pt
 
-    from minka.documents.tests.samples import PHRASE, pdf_bytes
+    from minka.files.tests.samples import PHRASE, pdf_bytes
 
     rng = random.Random(2026)  # noqa: S311 -- reproducible samples, not a secret.
     made: list[tuple[str, str, Path]] = []
@@ -247,7 +247,7 @@ def median_ms(action: Callable[[], object], repeats: int) -> float:
 
 def in_process(path: Path, file_type: str, folder: Path) -> Callable[[], object]:
     """The worker's extractor for ``path``, called in this process (no sandbox)."""
-    from minka.documents.extraction import worker
+    from minka.files.extraction import worker
 
     def run() -> object:
         out = Path(tempfile.mkdtemp(dir=folder))
@@ -274,7 +274,7 @@ def in_process(path: Path, file_type: str, folder: Path) -> Callable[[], object]
 
 
 def pdf_text_only(path: Path, folder: Path) -> Callable[[], Text]:
-    from minka.documents.extraction.readers import base, pdf
+    from minka.files.extraction.readers import base, pdf
 
     def run() -> Text:
         job: Job = {
@@ -330,7 +330,7 @@ def machine(soffice: str | None) -> list[str]:
 def run(repeats: int, use_libreoffice: bool) -> None:
     from django.test import override_settings
 
-    from minka.documents.extraction import confinement_available, extract, find_libreoffice
+    from minka.files.extraction import confinement_available, extract, find_libreoffice
 
     soffice = find_libreoffice("") if use_libreoffice else None
     pdftotext = shutil.which("pdftotext")

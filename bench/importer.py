@@ -3,7 +3,7 @@
 Times :func:`minka.meetings.minutes.importers.spanish.parse_minutes` (text already
 extracted: no file reading) on these inputs, ``--repeats`` times each (median reported):
 
-- the seed minutes (``minka/meetings/tests/fixtures/minutes/seed_2026_03.txt``);
+- the seed minutes (``minka/meetings/minutes/tests/fixtures/minutes/seed_2026_03.txt``);
 - generated minutes of ``--pages`` pages of about 40 lines (attendees, agenda, several
   presentations with wrapped points, interventions, agreements with "Responsable:" and
   "Plazo:", next meeting);
@@ -39,7 +39,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "minka" / "meetings" / "tests" / "fixtures" / "minutes" / "seed_2026_03.txt"
+SEED = (
+    ROOT / "minka" / "meetings" / "minutes" / "tests" / "fixtures" / "minutes" / "seed_2026_03.txt"
+)
 WORDS = """
 red dorsal nacional fibra óptica selva internet acceso conectividad banda ancha telefonía
 móvil política políticas públicas gobierno digital brecha comunidad comunidades rurales

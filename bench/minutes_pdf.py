@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from minka.meetings.models import Minutes, MinutesRevision
+    from minka.meetings.minutes.models import Minutes, MinutesRevision
 
 WORDS = """
 red dorsal nacional fibra óptica selva internet acceso conectividad banda ancha telefonía
@@ -62,7 +62,8 @@ def build(items: int, agreements: int, interventions: int) -> tuple[Minutes, Min
         NextMeeting,
         Presentation,
     )
-    from minka.meetings.models import Meeting, Minutes, MinutesRevision, Series
+    from minka.meetings.minutes.models import Minutes, MinutesRevision
+    from minka.meetings.models import Meeting, Series
 
     rng = random.Random(5)  # noqa: S311 - reproducible sample text, not security
     starts = datetime(2026, 11, 28, 15, 0, tzinfo=UTC)
@@ -145,7 +146,7 @@ def serve_stored(minutes: Minutes, revision: MinutesRevision, repeats: int) -> l
 
 
 def run(repeats: int, items: int, agreements: int, interventions: int) -> dict[str, object]:
-    import pypdfium2  # type: ignore[import-untyped]
+    import pypdfium2
 
     from minka.meetings.minutes import exports
 

@@ -1,12 +1,8 @@
-"""Django settings for Minka.
-
-Configured only by environment variables (``MINKA_*`` and ``DATABASE_URL``), read through the
-typed helpers in :mod:`minka.core.env`; the variables the environment leaves unset are taken
-from the settings file (``minka.env`` in the current folder, or ``MINKA_ENV_FILE``), which the
-test suite never reads. Every default is the safe one: debug off, secure cookies in
-production, SQLite in WAL mode with ``synchronous=FULL`` under ``./var/`` when no database is
-named. The folders named here are created at once, so that a missing one is never a
-traceback later. The README lists every variable.
+"""Django settings for Minka: only ``MINKA_*`` and ``DATABASE_URL`` variables (typed helpers of
+:mod:`minka.core.env`), or the settings file for those unset (``minka.env``, ``MINKA_ENV_FILE``;
+never read by the tests). Safe defaults: debug off, secure cookies, SQLite in WAL mode with
+``synchronous=FULL`` under ``./var/``; the folders named here are created at once. The README
+lists every variable.
 """
 
 from __future__ import annotations
@@ -31,6 +27,7 @@ from minka.core.env import (
     env_secret,
     env_str,
 )
+from minka.core.logging import logging_config
 
 django_stubs_ext.monkeypatch()
 
@@ -91,6 +88,7 @@ if not BASE_URL:
 
 INSTALLED_APPS = [
     "minka.core",
+    "minka.files",
     "minka.accounts",
     "minka.directory",
     "minka.search",
@@ -482,16 +480,13 @@ CSRF_TRUSTED_ORIGINS = env_list("MINKA_CSRF_TRUSTED_ORIGINS")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [NONE],
-        "frame-ancestors": [NONE],
+        **{
+            name: [SELF]
+            for name in ("default-src", "script-src", "style-src", "font-src", "connect-src")
+        },
         "form-action": [SELF],
+        "img-src": [SELF, "data:"],
+        **{name: [NONE] for name in ("object-src", "base-uri", "frame-ancestors")},
     }
 }
 
@@ -501,27 +496,4 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- Logging: request ids, no secrets -------------------------------------------------------
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "minka.core.logging.RequestIdFilter"}},
-    "formatters": {
-        "plain": {
-            "()": "minka.core.logging.SafeFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
-        }
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "filters": ["request_id"],
-            "formatter": "plain",
-        }
-    },
-    "root": {"handlers": ["console"], "level": env_str("MINKA_LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
-        "urllib3": {"level": "WARNING"},
-        "httpx": {"level": "WARNING"},
-    },
-}
+LOGGING = logging_config(level=env_str("MINKA_LOG_LEVEL", "INFO"))

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
 
+# Ignored type error: allauth publishes no types: its base class is Any.
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     error_messages = {
         **DefaultAccountAdapter.error_messages,
@@ -91,8 +92,10 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         self, request: HttpRequest, user: AbstractBaseUser, form: Form, commit: bool = True
     ) -> AbstractBaseUser:
         user = super().save_user(request, user, form, commit=False)
+        # Ignored type error: allauth hands over an AbstractBaseUser; ours has these fields.
         user.full_name = form.cleaned_data.get("full_name", "")  # type: ignore[attr-defined]
         language = getattr(request, "LANGUAGE_CODE", "")
+        # Ignored type error: allauth hands over an AbstractBaseUser; ours has these fields.
         user.language = language if language in {"es", "en"} else ""  # type: ignore[attr-defined]
         if commit:
             user.save()

@@ -47,6 +47,7 @@ class UserAdmin(AuditedModelAdmin):
         self, request: HttpRequest, obj: Model, form: ModelForm[Any], change: bool
     ) -> None:
         if isinstance(obj, User) and "role" in form.changed_data:
+            # Ignored type error: the admin's request.user is a signed-in User.
             obj.role_granted_by = request.user  # type: ignore[assignment]
             obj.role_granted_at = timezone.now()
         super().save_model(request, obj, form, change)

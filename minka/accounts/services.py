@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -39,8 +39,16 @@ def user_set_role(*, actor: User | None, user: User, role: str, check: bool = Tr
     return user
 
 
+class PreferencesData(TypedDict, total=False):
+    """What :func:`user_update_preferences` takes (the preferences form, the language
+    switch)."""
+
+    full_name: str
+    language: str
+
+
 @transaction.atomic
-def user_update_preferences(*, user: User, data: dict[str, Any]) -> User:
+def user_update_preferences(*, user: User, data: PreferencesData) -> User:
     """Save the user's own name and language."""
     for field in ("full_name", "language"):
         if field in data:

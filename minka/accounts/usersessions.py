@@ -10,6 +10,7 @@ from minka.core.models import AuditEntry
 from minka.core.services import audit_record
 
 
+# Ignored type error: allauth publishes no types: its base class is Any.
 class UserSessionsAdapter(DefaultUserSessionsAdapter):  # type: ignore[misc]
     def end_sessions(self, sessions: Any) -> None:
         """End ``sessions`` and record, per account, how many were ended (no device data)."""

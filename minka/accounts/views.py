@@ -17,6 +17,7 @@ from minka.accounts import permissions, selectors, services
 from minka.accounts.forms import PreferencesForm
 from minka.accounts.middleware import set_language_cookie
 from minka.core.decorators import permission_required
+from minka.core.inputs import typed_input
 
 if TYPE_CHECKING:
     from minka.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
@@ -38,7 +39,9 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None, instance=request.user
     )
     if request.method == "POST" and form.is_valid():
-        user = services.user_update_preferences(user=request.user, data=form.cleaned_data)
+        user = services.user_update_preferences(
+            user=request.user, data=typed_input(services.PreferencesData, form.cleaned_data)
+        )
         messages.success(request, _("Your preferences were saved."))
         response = redirect("accounts:preferences")
         if user.language:

@@ -15,9 +15,9 @@ from minka.browser_tests.conftest import sign_in_context
 from minka.core.tests.base import add_totp
 from minka.directory.tests.factories import AffiliationFactory, MembershipFactory
 from minka.meetings.minutes import services as minutes_services
+from minka.meetings.minutes.tests.factories import minutes_in
 from minka.meetings.models import Attendance, Invitee, Meeting, Section
 from minka.meetings.tests.factories import AgendaItemFactory, MeetingFactory, SeriesFactory
-from minka.meetings.tests.minutes_factories import minutes_in
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -38,6 +38,7 @@ from minka.directory.tests.factories import (
     PersonFactory,
 )
 from minka.meetings.minutes.content import MinutesContent
+from minka.meetings.minutes.tests.factories import minutes_in
 from minka.meetings.models import (
     AgendaItem,
     Attendance,
@@ -51,7 +52,6 @@ from minka.meetings.models import (
 )
 from minka.meetings.services.meetings import add_months
 from minka.meetings.tests.factories import MeetingFactory, SeriesFactory
-from minka.meetings.tests.minutes_factories import minutes_in
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -400,9 +400,9 @@ def test_a_coordinator_imports_a_docx_corrects_a_field_and_gets_a_draft(
 ) -> None:
     """Issue 6's "Done when": the first meeting's minutes, as a Word file, imported from
     the browser; the place (which the minutes do not give) is filled in on the preview."""
-    from minka.meetings.tests import importer_documents
+    from minka.meetings.minutes.tests import importer_documents
 
-    seed = Path(__file__).parent.parent / "meetings" / "tests" / "fixtures" / "minutes"
+    seed = Path(__file__).parent.parent / "meetings" / "minutes" / "tests" / "fixtures" / "minutes"
     docx = importer_documents.docx_from_text(
         (seed / "seed_2026_03.txt").read_text(encoding="utf-8"), tmp_path / "acta.docx"
     )

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from minka.accounts.models import User
 from minka.browser_tests.pages import sign_in_as
 from minka.documents.models import Document, Version
-from minka.documents.tests import samples
+from minka.files.tests import samples
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
 
-class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedModelAdmin(admin.ModelAdmin[Any]):
     """Record every create, update and delete made through the admin."""
 
     def save_model(
@@ -52,7 +52,7 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             super().delete_queryset(request, queryset)
 
 
-class ReadOnlyForCoordinatorsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyForCoordinatorsAdmin(admin.ModelAdmin[Any]):
     """Lists and shows to coordinators; changes happen on the site's pages, through services."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -72,7 +72,7 @@ class ReadOnlyForCoordinatorsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     """Admins only, read-only: the audit log is append-only, from the admin as from the ORM.
     Coordinators get 403 here as on /auditoria/: it holds every sign-in, export and
     second-factor change, with addresses and request ids."""

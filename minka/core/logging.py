@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 from minka.core import request_context
 
@@ -41,3 +42,32 @@ class SafeFormatter(logging.Formatter):
         head = head.replace("\r", "\\r").replace("\n", "\\n")
         head = "".join(ch if ch.isprintable() or ch == "\t" else f"\\x{ord(ch):02x}" for ch in head)
         return head + sep + tail
+
+
+def logging_config(*, level: str) -> dict[str, Any]:
+    """The settings' ``LOGGING``: one console handler whose lines carry the request id and
+    go through :class:`SafeFormatter`; the root logger at ``level``."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "minka.core.logging.RequestIdFilter"}},
+        "formatters": {
+            "plain": {
+                "()": "minka.core.logging.SafeFormatter",
+                "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+            }
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "filters": ["request_id"],
+                "formatter": "plain",
+            }
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            "django.db.backends": {"level": "INFO"},
+            "urllib3": {"level": "WARNING"},
+            "httpx": {"level": "WARNING"},
+        },
+    }

@@ -15,5 +15,6 @@ NOTICE_TEMPLATE = "core/privacy_notice.html"
 def notice_hash() -> str:
     """Return the SHA-256 of the notice template, stored beside every consent."""
     template = get_template(NOTICE_TEMPLATE)
+    # Ignored type error: the backend's template object is untyped.
     source = template.template.source  # type: ignore[attr-defined]
     return hashlib.sha256(source.encode()).hexdigest()

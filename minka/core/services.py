@@ -64,6 +64,7 @@ def _unwrap(target: models.Model) -> models.Model:
     if isinstance(target, LazyObject):
         if target._wrapped is empty:
             target._setup()
+        # Ignored type error: LazyObject._wrapped is untyped.
         return target._wrapped  # type: ignore[no-any-return]
     return target
 

@@ -15,13 +15,13 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from botocore.exceptions import ClientError  # type: ignore[import-untyped]
+from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
-from storages.backends.s3 import S3Storage  # type: ignore[import-untyped]
-from storages.utils import clean_name  # type: ignore[import-untyped]
+from storages.backends.s3 import S3Storage
+from storages.utils import clean_name
 
 if TYPE_CHECKING:
     from django.core.files.storage import Storage
@@ -49,6 +49,7 @@ _ACTIVE_TYPE_WORDS = ("html", "xml", "javascript", "ecmascript", "svg")
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"})
 
 
+# Ignored type error: django-storages publishes no types: its base class is Any.
 class PrivateS3Storage(S3Storage):  # type: ignore[misc]
     """S3-compatible storage for private files: never public, never overwritten.
 
@@ -215,7 +216,9 @@ def _stream(storage: Storage, name: str, *, content_type: str, s3: bool) -> File
     ``storage.open()`` would first copy the whole object into memory."""
     try:
         if s3:
+            # Ignored type error: django-storages internals, untyped.
             key = storage._normalize_name(clean_name(name))  # type: ignore[attr-defined]
+            # Ignored type error: django-storages internals, untyped.
             answer = storage.bucket.Object(key).get()  # type: ignore[attr-defined]
             response = FileResponse(answer["Body"], content_type=content_type)
             response["Content-Length"] = str(answer["ContentLength"])

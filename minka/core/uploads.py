@@ -25,6 +25,7 @@ class SizeLimitUploadHandler(FileUploadHandler):
             oversize = getattr(self.request, "oversize_files", [])
             oversize.append(self.file_name or "")
             if self.request is not None:
+                # Ignored type error: an attribute this upload handler adds to the request.
                 self.request.oversize_files = oversize  # type: ignore[attr-defined]
             raise SkipFile
         return raw_data

@@ -204,6 +204,7 @@ class PersonAdmin(CoordinatorModelAdmin):
     ) -> None:
         if isinstance(obj, Person) and not change:
             # Added by someone else: pending until the person consents (R4).
+            # Ignored type error: the admin's request.user is a signed-in User.
             obj.created_by = request.user  # type: ignore[assignment]
             obj.status = Person.Status.PENDING
             obj.source = Person.Source.COORDINATOR
@@ -312,7 +313,7 @@ class DataRequestAdmin(AuditedModelAdmin):
         return False
 
 
-class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+class MembershipInline(admin.TabularInline[Membership, Any]):
     model = Membership
     extra = 0
     autocomplete_fields = ["organization"]

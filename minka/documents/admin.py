@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
 
-class VersionInline(admin.TabularInline):  # type: ignore[type-arg]
+class VersionInline(admin.TabularInline[Version, Document]):
     model = Version
     fields = ("number", "original_name", "file_type", "size", "page_count", "status", "reason")
     readonly_fields = fields

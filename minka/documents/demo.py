@@ -78,7 +78,7 @@ def load(
     """Upload the demo documents that are missing; return how many were created."""
     if Document.objects.filter(is_demo=True).exists():
         return 0
-    uploads = [
+    uploads: list[tuple[str, bytes, services.DocumentData]] = [
         (
             "red-dorsal-selva.pptx",
             _pptx(),

@@ -10,10 +10,12 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from minka.core.inputs import typed_input
 from minka.directory.models import Organization, Person, Topic
 from minka.documents import permissions
-from minka.documents.filetypes import EXTENSIONS
 from minka.documents.models import Kind, Language, License
+from minka.documents.services import DocumentData
+from minka.files.filetypes import EXTENSIONS
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -142,8 +144,8 @@ class _FilesMixin(forms.Form):
     max_files = 1
 
     def _check_uploads(self, uploads: list[UploadedFile[bytes]]) -> None:
-        from minka.documents.filetypes import display_name
         from minka.documents.services import check_files
+        from minka.files.filetypes import display_name
 
         self.checked = []
         problems = [
@@ -227,8 +229,9 @@ class DocumentMetadataForm(forms.Form):
         assert isinstance(people, forms.ModelMultipleChoiceField)  # noqa: S101
         people.queryset = people_visible_to(user).order_by("full_name")
 
-    def metadata(self) -> dict[str, Any]:
-        return dict(self.cleaned_data)
+    def metadata(self) -> DocumentData:
+        """The metadata as the services take it (see :class:`DocumentData`)."""
+        return typed_input(DocumentData, self.cleaned_data)
 
 
 class UploadsMixin(_FilesMixin):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minka.core.models import TimeStampedModel
 from minka.core.visibility import VisibilityQuerySet, visibility_field
-from minka.documents.filetypes import INLINE_TYPES, FileType
+from minka.files.filetypes import INLINE_TYPES, FileType
 
 
 class Kind(models.TextChoices):
@@ -197,7 +197,7 @@ class Version(models.Model):
 
     @property
     def content_type(self) -> str:
-        from minka.documents.filetypes import CONTENT_TYPES
+        from minka.files.filetypes import CONTENT_TYPES
 
         return CONTENT_TYPES[FileType(self.file_type)]
 
@@ -207,7 +207,7 @@ class Version(models.Model):
 
     @property
     def reason_text(self) -> str:
-        from minka.documents.extraction import REASONS
+        from minka.files.extraction import REASONS
 
         return str(REASONS.get(self.reason, "")) if self.reason else ""
 

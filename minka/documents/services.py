@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,13 +31,17 @@ from minka.core.models import AuditEntry
 from minka.core.permissions import require
 from minka.core.services import audit_changes, audit_record, model_snapshot
 from minka.documents import permissions
-from minka.documents.filetypes import FileType, UnacceptableFile, detect, display_name
 from minka.documents.models import Document, Version, version_upload_to
+from minka.files.filetypes import FileType, UnacceptableFile, detect, display_name
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from datetime import date
+
     from django.core.files.uploadedfile import UploadedFile
 
     from minka.accounts.models import User
+    from minka.directory.models import Organization, Person, Topic
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +56,23 @@ DOCUMENT_FIELDS = (
     "visibility",
 )
 RELATED_FIELDS = ("topics", "organizations", "people")
+
+
+class DocumentData(TypedDict, total=False):
+    """The metadata :func:`document_upload` and :func:`document_update` take (the document
+    form produces it; meetings' agenda uploads build it)."""
+
+    title: str
+    description: str
+    kind: str
+    language: str
+    issuing_body: str
+    issued_on: date | None
+    license: str
+    visibility: str
+    topics: Iterable[Topic | int]
+    organizations: Iterable[Organization | int]
+    people: Iterable[Person | int]
 
 
 @dataclass
@@ -168,16 +189,14 @@ def _visible_duplicate(actor: User, sha256: str) -> Document | None:
     return None
 
 
-def _set_related(document: Document, data: dict[str, Any]) -> None:
-    for name in RELATED_FIELDS:
-        if name in data:
-            getattr(document, name).set(data[name])
+def _set_related(document: Document, data: DocumentData) -> None:
+    for name, value in data.items():
+        if name in RELATED_FIELDS:
+            getattr(document, name).set(value)
 
 
 @transaction.atomic
-def document_upload(
-    *, actor: User, files: list[CheckedFile], data: dict[str, Any]
-) -> UploadOutcome:
+def document_upload(*, actor: User, files: list[CheckedFile], data: DocumentData) -> UploadOutcome:
     """Create one document per checked file with the shared metadata in ``data``.
 
     With one file, ``data["title"]`` (when given) names the document; otherwise each title
@@ -235,15 +254,15 @@ def version_add(*, actor: User, document: Document, checked: CheckedFile, note: 
 
 
 @transaction.atomic
-def document_update(*, actor: User, document: Document, data: dict[str, Any]) -> Document:
+def document_update(*, actor: User, document: Document, data: DocumentData) -> Document:
     """Change a document's metadata; the index follows (visibility included)."""
     require(permissions.can_edit_document(actor, document))
     if "visibility" in data and data["visibility"] != document.visibility:
         _check_visibility(actor, data["visibility"])
     before = model_snapshot(document)
-    for name in DOCUMENT_FIELDS:
-        if name in data:
-            setattr(document, name, data[name])
+    for name, value in data.items():
+        if name in DOCUMENT_FIELDS:
+            setattr(document, name, value)
     document.full_clean(exclude=["latest_version"])
     document.save()
     _set_related(document, data)
@@ -325,7 +344,7 @@ def _claim(version_id: int) -> Version | None:
 
 def version_process(*, version_id: int) -> None:
     """Extract text, page count and preview of one version (run by the task worker)."""
-    from minka.documents.extraction import extract
+    from minka.files.extraction import extract
 
     version = _claim(version_id)
     if version is None:

@@ -7,7 +7,8 @@ from django.contrib import admin
 
 from minka.core.admin import ReadOnlyForCoordinatorsAdmin
 from minka.directory.admin import CoordinatorModelAdmin
-from minka.meetings.models import Meeting, Minutes, Series
+from minka.meetings.minutes.models import Minutes
+from minka.meetings.models import Meeting, Series
 
 
 @admin.register(Series)

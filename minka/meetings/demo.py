@@ -47,16 +47,8 @@ from minka.meetings.minutes.content import (
 from minka.meetings.minutes.importers.formats import read_minutes
 from minka.meetings.minutes.importers.service import imported_content, minutes_import
 from minka.meetings.minutes.importers.spanish import parse_minutes
-from minka.meetings.models import (
-    Attendance,
-    Cadence,
-    Invitee,
-    Meeting,
-    Minutes,
-    MinutesRevision,
-    Rsvp,
-    Series,
-)
+from minka.meetings.minutes.models import Minutes, MinutesRevision
+from minka.meetings.models import Attendance, Cadence, Invitee, Meeting, Rsvp, Series
 from minka.meetings.services import invitations
 from minka.meetings.services import meetings as services
 
@@ -288,7 +280,7 @@ def _first_meeting_ahead(
         data={
             "series": series,
             "number": 1,
-            "title": parsed.title,
+            "title": parsed.title or "",
             "starts_at": start,
             "ends_at": start + DURATION,
             "place": PLACE,

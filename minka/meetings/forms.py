@@ -15,11 +15,13 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from minka.core.inputs import typed_input
 from minka.core.visibility import Visibility
 from minka.directory.models import Organization, Person
 from minka.documents.forms import MultipleFileField, UploadsMixin
 from minka.documents.models import License
 from minka.meetings.models import Meeting, Modality, Series
+from minka.meetings.services.meetings import MeetingData
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -140,9 +142,9 @@ class MeetingForm(_WhenMixin):
             **cls.when_initial(meeting.starts_at, meeting.ends_at),
         }
 
-    def data_for_service(self) -> dict[str, Any]:
+    def data_for_service(self) -> MeetingData:
         """The cleaned values as the services take them (``starts_at``/``ends_at``)."""
-        return {k: v for k, v in self.cleaned_data.items() if k not in _WHEN_FIELDS}
+        return typed_input(MeetingData, self.cleaned_data)
 
 
 class NextMeetingForm(_WhenMixin):

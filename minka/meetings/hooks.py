@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from minka.meetings.minutes.content import MinutesContent
-from minka.meetings.models import AgendaItem, Minutes
+from minka.meetings.minutes.models import Minutes
+from minka.meetings.models import AgendaItem
 
 if TYPE_CHECKING:
     from minka.meetings.models import Meeting

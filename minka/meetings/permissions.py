@@ -24,7 +24,8 @@ from minka.core.visibility import can_see
 
 if TYPE_CHECKING:
     from minka.core.types import Actor
-    from minka.meetings.models import Meeting, Minutes, MinutesRevision
+    from minka.meetings.minutes.models import Minutes, MinutesRevision
+    from minka.meetings.models import Meeting
 
 
 def is_coordinator(user: Actor) -> bool:

@@ -27,16 +27,8 @@ def meeting_sections(person: Person, user: User | None) -> dict[str, Any]:
     """Invitations, attendances and agenda items of the person; what their account wrote in
     minutes (revisions, observations, approvals), the meetings it created and its personal
     calendar feed (when it was made and last used; never the token or its hash)."""
-    from minka.meetings.models import (
-        AgendaItem,
-        Attendance,
-        CalendarFeed,
-        Invitee,
-        Meeting,
-        Minutes,
-        MinutesRevision,
-        Observation,
-    )
+    from minka.meetings.minutes.models import Minutes, MinutesRevision, Observation
+    from minka.meetings.models import AgendaItem, Attendance, CalendarFeed, Invitee, Meeting
 
     meeting = ("meeting__public_id", "meeting__title", "meeting__starts_at")
     sections: dict[str, Any] = {

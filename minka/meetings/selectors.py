@@ -16,7 +16,8 @@ from django.utils import timezone
 from minka.core.visibility import visibilities_for
 from minka.directory.models import Organization
 from minka.meetings import permissions
-from minka.meetings.models import AgendaItem, Meeting, Minutes, Series
+from minka.meetings.minutes.models import Minutes
+from minka.meetings.models import AgendaItem, Meeting, Series
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -129,6 +130,7 @@ def meeting_detail_get(*, user: Actor, public_id: UUID | str) -> Meeting:
         ),
         Prefetch("previous", queryset=Meeting.objects.visible_to(user), to_attr="visible_previous"),
     )
+    # Ignored type error: set by the Prefetch(to_attr=...) above.
     for item in meeting.agenda:  # type: ignore[attr-defined]
         item.description_html = render(item.description) if item.description else ""
         presenter = item.presenter

@@ -19,7 +19,7 @@ def render_minutes_pdf(minutes_id: int) -> int:
     from django.utils import translation
 
     from minka.meetings.minutes import exports, pdf_store
-    from minka.meetings.models import Minutes
+    from minka.meetings.minutes.models import Minutes
 
     minutes = (
         Minutes.objects.select_related("meeting__series", "approved_by", "current_revision")

@@ -11,7 +11,7 @@ notice version, paper evidence) as real use.
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from django.core.files.base import ContentFile
@@ -280,6 +280,7 @@ def _load_people(*, coordinator: User, orgs: dict[str, Organization]) -> int:
             person=person,
             choices={purpose: purpose in consents for purpose in ConsentPurpose.values},
             channel=ConsentEvent.Channel.PAPER,
+            # Ignored type error: a ContentFile stands in for an uploaded scan.
             evidence=ContentFile(DEMO_EVIDENCE, name="consentimiento-demo.pdf"),  # type: ignore[arg-type]
         )
         created += 1
@@ -296,7 +297,9 @@ def _load_people(*, coordinator: User, orgs: dict[str, Organization]) -> int:
     return created
 
 
-def _person_add(coordinator: User, data: dict[str, Any], source: str, detail: str) -> Person:
+def _person_add(
+    coordinator: User, data: directory_services.PersonData, source: str, detail: str
+) -> Person:
     person = directory_services.person_create(
         actor=coordinator, data=data, source=source, source_detail=detail
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import minka
@@ -22,17 +23,19 @@ if TYPE_CHECKING:
 
 
 def _modules(prefix: str) -> list[ModuleType]:
+    """The ``<prefix>*`` modules of every ``tests`` package of an app, those of its
+    sub-packages included (``minka/<app>/tests/``, ``minka/<app>/<part>/tests/``)."""
     found = []
+    root = Path(minka.__path__[0])
     for app in pkgutil.iter_modules(minka.__path__):
         if not app.ispkg:
             continue
-        try:
-            tests = importlib.import_module(f"minka.{app.name}.tests")
-        except ModuleNotFoundError:
-            continue
-        for module in pkgutil.iter_modules(tests.__path__):
-            if module.name.startswith(prefix):
-                found.append(importlib.import_module(f"{tests.__name__}.{module.name}"))
+        for init in sorted((root / app.name).glob("**/tests/__init__.py")):
+            package = ".".join(("minka", *init.parent.relative_to(root).parts))
+            tests = importlib.import_module(package)
+            for module in pkgutil.iter_modules(tests.__path__):
+                if module.name.startswith(prefix):
+                    found.append(importlib.import_module(f"{tests.__name__}.{module.name}"))
     return sorted(found, key=lambda m: m.__name__)
 
 

@@ -144,8 +144,8 @@ def _command(
 
 
 def _s3_client(endpoint_url: str, access_key: str, secret_key: str) -> Any:
-    import boto3  # type: ignore[import-untyped]
-    from botocore.config import Config  # type: ignore[import-untyped]
+    import boto3
+    from botocore.config import Config
 
     return boto3.client(
         "s3",

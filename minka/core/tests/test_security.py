@@ -193,7 +193,7 @@ class EscapingLintTests(RoleTestCase):
             # Markdown: raw HTML off in the renderer, then nh3's allowlist (test_markdown.py).
             "core/markdown.py": 1,
             # Revision comparison: every piece of text goes through escape() before the
-            # <ins>/<del> marks are added (payload tests in meetings/tests/test_minutes_*).
+            # <ins>/<del> marks are added (payload tests in meetings/minutes/tests/test_minutes_*).
             "meetings/minutes/diff.py": 4,
         }
         root = Path(__file__).resolve().parents[2]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,7 +20,13 @@ from minka.directory.permissions import can_manage_directory
 from minka.directory.services.images import image_resize
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from datetime import date
+
+    from django.core.files.uploadedfile import UploadedFile
+
     from minka.accounts.models import User
+    from minka.directory.models import Topic
 
 
 ORGANIZATION_FIELDS = (
@@ -35,6 +41,24 @@ ORGANIZATION_FIELDS = (
     "member_since",
     "member_until",
 )
+
+
+class OrganizationData(TypedDict, total=False):
+    """What :func:`organization_create` and :func:`organization_update` take (the
+    coordinators' organization form produces it)."""
+
+    name: str
+    acronym: str
+    sector: str
+    region: str
+    description: str
+    website: str
+    public_email: str
+    membership_status: str
+    member_since: date | None
+    member_until: date | None
+    topics: Iterable[Topic]
+    logo: UploadedFile[Any] | None
 
 
 LOGO_SIZE = (400, 400)
@@ -56,13 +80,13 @@ def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
 
 
 @transaction.atomic
-def organization_create(*, actor: User, data: dict[str, Any]) -> Organization:
+def organization_create(*, actor: User, data: OrganizationData) -> Organization:
     """Create an organization (coordinators). ``data`` may hold ``topics`` and ``logo``."""
     require(can_manage_directory(actor))
     organization = Organization(**{k: v for k, v in data.items() if k in ORGANIZATION_FIELDS})
     organization.slug = _unique_slug(organization.name)
-    if data.get("logo"):
-        organization.logo = image_resize(data["logo"], size=LOGO_SIZE, name=organization.slug)
+    if logo := data.get("logo"):
+        organization.logo = image_resize(logo, size=LOGO_SIZE, name=organization.slug)
     organization.full_clean()
     organization.save()
     if "topics" in data:
@@ -73,16 +97,16 @@ def organization_create(*, actor: User, data: dict[str, Any]) -> Organization:
 
 @transaction.atomic
 def organization_update(
-    *, actor: User, organization: Organization, data: dict[str, Any]
+    *, actor: User, organization: Organization, data: OrganizationData
 ) -> Organization:
     """Change an organization's record (coordinators); the slug stays, links keep working."""
     require(can_manage_directory(actor))
     before = model_snapshot(organization)
-    for field in ORGANIZATION_FIELDS:
-        if field in data:
-            setattr(organization, field, data[field])
-    if data.get("logo"):
-        organization.logo = image_resize(data["logo"], size=LOGO_SIZE, name=organization.slug)
+    for field, value in data.items():
+        if field in ORGANIZATION_FIELDS:
+            setattr(organization, field, value)
+    if logo := data.get("logo"):
+        organization.logo = image_resize(logo, size=LOGO_SIZE, name=organization.slug)
     organization.full_clean()
     organization.save()
     if "topics" in data:

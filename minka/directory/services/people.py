@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,6 +21,8 @@ from minka.directory.permissions import can_edit_person, can_manage_directory
 from minka.directory.services.images import image_resize
 
 if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
     from minka.accounts.models import User
 
 
@@ -30,11 +32,23 @@ PERSON_FIELDS = ("full_name", "email", "phone", "telegram", "bio")
 PHOTO_SIZE = (400, 400)
 
 
+class PersonData(TypedDict, total=False):
+    """What :func:`person_create` and :func:`person_update` take (the coordinators' person
+    forms and "Mis datos" produce it)."""
+
+    full_name: str
+    email: str
+    phone: str
+    telegram: str
+    bio: str
+    photo: UploadedFile[Any] | None
+
+
 @transaction.atomic
 def person_create(
     *,
     actor: User | None,
-    data: dict[str, Any],
+    data: PersonData,
     source: str = Person.Source.COORDINATOR,
     source_detail: str = "",
     organization: Organization | None = None,
@@ -90,7 +104,7 @@ def person_for_user(*, user: User) -> Person:
 
 
 @transaction.atomic
-def person_update(*, actor: User, person: Person, data: dict[str, Any]) -> Person:
+def person_update(*, actor: User, person: Person, data: PersonData) -> Person:
     """Rectify a person's data: by the person themselves or by a coordinator.
 
     A photo is re-encoded and resized. The audit entry names the changed fields only.
@@ -100,11 +114,11 @@ def person_update(*, actor: User, person: Person, data: dict[str, Any]) -> Perso
     if person.status == Person.Status.ANONYMIZED:
         raise ValidationError(_("This record was anonymized and can no longer be changed."))
     before = model_snapshot(person)
-    for field in PERSON_FIELDS:
-        if field in data:
-            setattr(person, field, data[field])
-    if data.get("photo"):
-        person.photo = image_resize(data["photo"], size=PHOTO_SIZE, name=str(person.public_id))
+    for field, value in data.items():
+        if field in PERSON_FIELDS:
+            setattr(person, field, value)
+    if photo := data.get("photo"):
+        person.photo = image_resize(photo, size=PHOTO_SIZE, name=str(person.public_id))
     person.full_clean()
     person.save()
     audit_record(

@@ -4,7 +4,7 @@ and unlisted names must reach neither visitors, registered users nor other membe
 They are shown only to coordinators (and, for a record with an account, to the person).
 Content members may see (an applicant organization's description, the name of a person
 listed to members) cannot be a canary here, since the crawl also runs as ``mem_b``; the
-tests of ``test_views_public`` crawl for those as ``anon`` and ``reg``.
+tests of ``test_views_public_leaks`` crawl for those as ``anon`` and ``reg``.
 """
 
 from __future__ import annotations

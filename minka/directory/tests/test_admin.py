@@ -11,7 +11,7 @@ from minka.core.models import AuditEntry
 from minka.core.tests.base import RoleTestCase
 from minka.directory import services
 from minka.directory.models import ConsentEvent, DataRequest, Organization, Person, Topic
-from minka.directory.tests.test_views_manage import IN_MEMORY_STORAGE, SVG, image_upload
+from minka.directory.tests.helpers import IN_MEMORY_STORAGE, SVG, image_upload
 
 MODELS = ("organization", "topic", "person", "affiliation", "consentevent", "datarequest")
 

@@ -12,7 +12,7 @@ from minka.directory.models import (
     Person,
     Topic,
 )
-from minka.directory.tests.test_views_manage import IN_MEMORY_STORAGE
+from minka.directory.tests.helpers import IN_MEMORY_STORAGE
 from minka.site import demo
 
 

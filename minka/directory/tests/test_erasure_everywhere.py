@@ -16,7 +16,7 @@ import re
 import uuid
 from datetime import timedelta
 
-import pypdfium2  # type: ignore[import-untyped]
+import pypdfium2
 from django.apps import apps
 from django.core import mail
 from django.db import connection

@@ -13,7 +13,7 @@ from minka.core.models import AuditEntry
 from minka.directory import exports
 from minka.directory.models import Person
 from minka.directory.tests.factories import AffiliationFactory, PersonFactory
-from minka.directory.tests.test_views_public import (
+from minka.directory.tests.helpers import (
     ANONYMIZED_NAME,
     COORDINATORS_ONLY,
     MEMBERS_NAME,

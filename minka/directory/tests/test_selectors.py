@@ -8,7 +8,7 @@ from django.http import Http404
 from minka.directory import selectors
 from minka.directory.models import Organization, Region, Sector
 from minka.directory.tests.factories import AffiliationFactory, PersonFactory
-from minka.directory.tests.test_views_public import (
+from minka.directory.tests.helpers import (
     MEMBERS_NAME,
     MEMBERS_PHONE,
     OWN_NAME,

@@ -18,7 +18,7 @@ from minka.core.tests.crawl import crawl
 from minka.core.tests.test_access_matrix import full_matrix
 from minka.documents import services
 from minka.documents.models import Version
-from minka.documents.tests import samples
+from minka.files.tests import samples
 
 _TAG = uuid.uuid4().hex[:10]
 PDF_WORD = f"pdfcanario{_TAG}"

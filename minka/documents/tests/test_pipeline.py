@@ -19,7 +19,7 @@ from django.urls import reverse
 from minka import search
 from minka.core.tests.base import RoleTestCase
 from minka.documents.models import Document, Version
-from minka.documents.tests import samples
+from minka.files.tests import samples
 
 METADATA = {"kind": "report", "language": "es", "license": "cc-by-4.0", "visibility": "members"}
 

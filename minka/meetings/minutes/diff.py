@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from minka.meetings.models import Section
+from minka.meetings.minutes.models import Section
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
 from minka.core import ratelimit
@@ -31,14 +31,13 @@ from minka.core.storage import (
 from minka.core.visibility import Visibility
 from minka.meetings import permissions
 from minka.meetings.minutes import exports, pdf_store
-from minka.meetings.models import Minutes, MinutesRevision
+from minka.meetings.minutes.models import Minutes, MinutesRevision
 from minka.meetings.selectors import minutes_get
 
 if TYPE_CHECKING:
     from uuid import UUID
 
     from django.http import HttpResponseBase
-    from django.urls import URLPattern
 
     from minka.core.http import HtmxHttpRequest
 
@@ -130,8 +129,3 @@ def _pdf_response(
         inline=False,
         public=_is_public(minutes),
     )
-
-
-urlpatterns: list[URLPattern] = [
-    path("<uuid:public_id>/acta.<str:fmt>", minutes_export, name="minutes-export"),
-]

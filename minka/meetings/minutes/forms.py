@@ -25,8 +25,8 @@ from minka.meetings.minutes.content import (
     NextMeeting,
     Presentation,
 )
+from minka.meetings.minutes.models import Section
 from minka.meetings.minutes.services import MAX_OBSERVATION, MAX_REASON
-from minka.meetings.models import Section
 
 if TYPE_CHECKING:
     from django.forms.formsets import BaseFormSet

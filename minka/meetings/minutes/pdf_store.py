@@ -28,7 +28,8 @@ from django.core.files.storage import default_storage
 from minka.meetings.minutes import exports
 
 if TYPE_CHECKING:
-    from minka.meetings.models import Meeting, Minutes, MinutesRevision
+    from minka.meetings.minutes.models import Minutes, MinutesRevision
+    from minka.meetings.models import Meeting
 
 logger = logging.getLogger(__name__)
 

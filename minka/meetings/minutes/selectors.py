@@ -10,7 +10,7 @@ from django.http import Http404
 from minka.documents.models import Document
 from minka.meetings import permissions
 from minka.meetings.minutes.content import MinutesContent, Presentation
-from minka.meetings.models import Minutes, MinutesRevision, Observation, Section
+from minka.meetings.minutes.models import Minutes, MinutesRevision, Observation, Section
 
 if TYPE_CHECKING:
     from minka.core.types import Actor

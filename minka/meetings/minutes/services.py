@@ -34,14 +34,8 @@ from minka.meetings.minutes.content import (
     Presentation,
     new_key,
 )
-from minka.meetings.models import (
-    AgendaItem,
-    Meeting,
-    Minutes,
-    MinutesRevision,
-    Observation,
-    Section,
-)
+from minka.meetings.minutes.models import Minutes, MinutesRevision, Observation, Section
+from minka.meetings.models import AgendaItem, Meeting
 from minka.meetings.tasks import render_minutes_pdf
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,13 +24,12 @@ from minka.meetings import permissions
 from minka.meetings import selectors as meeting_selectors
 from minka.meetings.minutes import diff, forms, selectors, services
 from minka.meetings.minutes.content import MinutesContent
-from minka.meetings.models import Minutes
+from minka.meetings.minutes.models import Minutes
 
 if TYPE_CHECKING:
     from uuid import UUID
 
     from django.http import HttpRequest, HttpResponse
-    from django.urls import URLPattern
 
     from minka.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
     from minka.meetings.models import Meeting
@@ -355,18 +354,3 @@ def minutes_panel(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "minutes_visible": visible,
         "can_create_minutes": minutes is None and permissions.can_manage_meetings(request.user),
     }
-
-
-urlpatterns: list[URLPattern] = [
-    path("<uuid:public_id>/acta/", minutes_detail, name="minutes-detail"),
-    path("<uuid:public_id>/acta/crear/", minutes_create, name="minutes-create"),
-    path("<uuid:public_id>/acta/editar/", minutes_edit, name="minutes-edit"),
-    path("<uuid:public_id>/acta/abrir-revision/", minutes_review, name="minutes-review"),
-    path("<uuid:public_id>/acta/retirar/", minutes_withdraw, name="minutes-withdraw"),
-    path("<uuid:public_id>/acta/aprobar/", minutes_approve, name="minutes-approve"),
-    path("<uuid:public_id>/acta/publicar/", minutes_publish, name="minutes-publish"),
-    path("<uuid:public_id>/acta/fe-de-erratas/", minutes_erratum, name="minutes-erratum"),
-    path("<uuid:public_id>/acta/observaciones/", observation_add, name="minutes-observation-add"),
-    path("<uuid:public_id>/acta/versiones/", minutes_revisions, name="minutes-revisions"),
-    path("<uuid:public_id>/acta/comparar/", minutes_compare, name="minutes-compare"),
-]

@@ -15,7 +15,7 @@ import calendar
 import re
 import uuid
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,14 +30,16 @@ from minka.documents import services as document_services
 from minka.documents.models import Document, Kind
 from minka.meetings import hooks, permissions
 from minka.meetings.minutes.content import MinutesContent
-from minka.meetings.models import AgendaItem, Cadence, Meeting, Minutes, Series
+from minka.meetings.minutes.models import Minutes
+from minka.meetings.models import AgendaItem, Cadence, Meeting, Series
 from minka.meetings.services import invitations
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     from minka.accounts.models import User
-    from minka.documents.services import CheckedFile, UploadOutcome
+    from minka.directory.models import Organization, Person
+    from minka.documents.services import CheckedFile, DocumentData, UploadOutcome
 
 MEETING_FIELDS = (
     "series",
@@ -54,6 +56,39 @@ MEETING_FIELDS = (
 # A change to any of these reaches the invitees' calendars (new SEQUENCE, a notice).
 CALENDAR_FIELDS = ("starts_at", "ends_at", "place", "modality", "online_url")
 AGENDA_FIELDS = ("title", "description", "presenter", "presenter_organization", "duration_minutes")
+
+
+class MeetingData(TypedDict, total=False):
+    """What :func:`meeting_create` and :func:`meeting_update` take (the meeting form)."""
+
+    series: Series | None
+    number: int | None
+    title: str
+    description: str
+    starts_at: datetime
+    ends_at: datetime
+    modality: str
+    place: str
+    online_url: str
+    visibility: str
+    organizations: Iterable[Organization]
+
+
+class AgendaItemData(TypedDict, total=False):
+    """What :func:`agenda_item_create` and :func:`agenda_item_update` take (the agenda form)."""
+
+    title: str
+    description: str
+    presenter: Person | None
+    presenter_organization: Organization | None
+    duration_minutes: int | None
+
+
+class AgendaUploadData(TypedDict, total=False):
+    """What :func:`agenda_item_upload` takes besides the files (one file's title, a license)."""
+
+    title: str
+    license: str
 
 
 def _require_editable(meeting: Meeting) -> None:
@@ -124,7 +159,7 @@ def _next_number(series_id: int | None) -> int | None:
 
 
 @transaction.atomic
-def meeting_create(*, actor: User, data: dict[str, Any]) -> Meeting:
+def meeting_create(*, actor: User, data: MeetingData) -> Meeting:
     """Schedule a meeting. ``data`` holds :data:`MEETING_FIELDS` and ``organizations``;
     without a number, a meeting of a series takes the series' next number."""
     require(permissions.can_manage_meetings(actor))
@@ -139,16 +174,16 @@ def meeting_create(*, actor: User, data: dict[str, Any]) -> Meeting:
 
 
 @transaction.atomic
-def meeting_update(*, actor: User, meeting: Meeting, data: dict[str, Any]) -> Meeting:
+def meeting_update(*, actor: User, meeting: Meeting, data: MeetingData) -> Meeting:
     """Change a meeting that is not cancelled. When a planned meeting's date, place,
     modality or link changes, its calendar sequence goes up and invitees are told."""
     require(permissions.can_manage_meetings(actor))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_editable(meeting)
     before = model_snapshot(meeting)
-    for name in MEETING_FIELDS:
-        if name in data:
-            setattr(meeting, name, data[name])
+    for name, value in data.items():
+        if name in MEETING_FIELDS:
+            setattr(meeting, name, value)
     _validate_meeting(meeting)
     moved = meeting.status == Meeting.Status.PLANNED and any(
         before[name] != getattr(meeting, name)  # plain fields: attname is the name
@@ -309,7 +344,7 @@ def _validate_item(item: AgendaItem) -> None:
 
 
 @transaction.atomic
-def agenda_item_create(*, actor: User, meeting: Meeting, data: dict[str, Any]) -> AgendaItem:
+def agenda_item_create(*, actor: User, meeting: Meeting, data: AgendaItemData) -> AgendaItem:
     """Append an item to the agenda of a meeting that is not cancelled."""
     require(permissions.can_manage_meetings(actor))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -327,14 +362,14 @@ def agenda_item_create(*, actor: User, meeting: Meeting, data: dict[str, Any]) -
 
 
 @transaction.atomic
-def agenda_item_update(*, actor: User, item: AgendaItem, data: dict[str, Any]) -> AgendaItem:
+def agenda_item_update(*, actor: User, item: AgendaItem, data: AgendaItemData) -> AgendaItem:
     """Change an agenda item's title, description, presenter or duration."""
     require(permissions.can_manage_meetings(actor))
     _require_editable(item.meeting)
     before = model_snapshot(item)
-    for name in AGENDA_FIELDS:
-        if name in data:
-            setattr(item, name, data[name])
+    for name, value in data.items():
+        if name in AGENDA_FIELDS:
+            setattr(item, name, value)
     _validate_item(item)
     item.save()
     audit_record(
@@ -402,7 +437,7 @@ def agenda_item_move(*, actor: User, item: AgendaItem, direction: str) -> Agenda
 
 @transaction.atomic
 def agenda_item_upload(
-    *, actor: User, item: AgendaItem, files: list[CheckedFile], data: dict[str, Any]
+    *, actor: User, item: AgendaItem, files: list[CheckedFile], data: AgendaUploadData
 ) -> UploadOutcome:
     """Add checked files to the repository as presentations with the meeting's visibility
     (through :func:`minka.documents.services.document_upload`) and link them to ``item``;
@@ -411,13 +446,16 @@ def agenda_item_upload(
     require(permissions.can_manage_meetings(actor))
     _require_editable(item.meeting)
     meeting = item.meeting
-    metadata: dict[str, Any] = {
+    metadata: DocumentData = {
         "kind": Kind.PRESENTATION,
         "visibility": meeting.visibility,
         "language": "es",
         "description": _("Presented at “%(meeting)s”.") % {"meeting": meeting.title},
     }
-    metadata.update({k: v for k, v in data.items() if k in {"title", "license"} and v})
+    if title := data.get("title"):
+        metadata["title"] = title
+    if license_ := data.get("license"):
+        metadata["license"] = license_
     if item.presenter_organization_id is not None:
         metadata["organizations"] = [item.presenter_organization_id]
     if item.presenter_id is not None:

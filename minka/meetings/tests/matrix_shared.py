@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from minka.meetings.models import Minutes
+from minka.meetings.minutes.models import Minutes
 from minka.meetings.tests.factories import MeetingFactory, SeriesFactory
 
 if TYPE_CHECKING:

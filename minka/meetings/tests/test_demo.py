@@ -16,12 +16,13 @@ from django.utils import timezone
 from minka.accounts.models import User
 from minka.core.visibility import Visibility
 from minka.directory.models import Person
-from minka.directory.tests.test_views_manage import IN_MEMORY_STORAGE
+from minka.directory.tests.helpers import IN_MEMORY_STORAGE
 from minka.meetings import demo
 from minka.meetings.minutes.content import MinutesContent
 from minka.meetings.minutes.importers.formats import read_minutes
 from minka.meetings.minutes.importers.spanish import parse_minutes
-from minka.meetings.models import AgendaItem, Meeting, Minutes, MinutesRevision, Rsvp
+from minka.meetings.minutes.models import Minutes, MinutesRevision
+from minka.meetings.models import AgendaItem, Meeting, Rsvp
 from minka.meetings.services import invitations
 from minka.site import demo as site_demo
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from minka.core.tests.base import RoleTestCase
 from minka.core.visibility import Visibility
-from minka.meetings.models import Meeting, Minutes
+from minka.meetings.minutes.models import Minutes
+from minka.meetings.models import Meeting
 from minka.meetings.tests.factories import MeetingFactory
 
 

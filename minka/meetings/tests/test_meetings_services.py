@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from datetime import timedelta
+from typing import Any
 from unittest import mock
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone
 
+from minka.core.inputs import typed_input
 from minka.core.models import AuditEntry
 from minka.core.tests.base import RoleTestCase
 from minka.core.visibility import Visibility
@@ -19,13 +21,8 @@ from minka.documents.models import Document, Kind
 from minka.documents.tests.factories import DocumentFactory
 from minka.meetings import hooks
 from minka.meetings.minutes.content import Agreement, MinutesContent, NextMeeting
-from minka.meetings.models import (
-    AgendaItem,
-    Cadence,
-    Meeting,
-    Minutes,
-    MinutesRevision,
-)
+from minka.meetings.minutes.models import Minutes, MinutesRevision
+from minka.meetings.models import AgendaItem, Cadence, Meeting
 from minka.meetings.services import meetings as services
 from minka.meetings.tests.factories import AgendaItemFactory, MeetingFactory, SeriesFactory
 
@@ -66,17 +63,20 @@ class CadenceTests(RoleTestCase):
 
 @override_settings(LANGUAGE_CODE="en")
 class MeetingServiceTests(RoleTestCase):
-    def data(self, **extra: object) -> dict[str, object]:
+    def data(self, **extra: Any) -> services.MeetingData:
         start = lima(2027, 5, 10, 10, 0)
-        return {
-            "title": "Reunión",
-            "starts_at": start,
-            "ends_at": start + timedelta(hours=2),
-            "modality": "in_person",
-            "place": "Lima",
-            "visibility": Visibility.PUBLIC,
-            **extra,
-        }
+        return typed_input(
+            services.MeetingData,
+            {
+                "title": "Reunión",
+                "starts_at": start,
+                "ends_at": start + timedelta(hours=2),
+                "modality": "in_person",
+                "place": "Lima",
+                "visibility": Visibility.PUBLIC,
+                **extra,
+            },
+        )
 
     def test_create_numbers_the_meeting_in_its_series_and_audits(self) -> None:
         series = SeriesFactory.create()

@@ -26,10 +26,9 @@ from minka.core.visibility import Visibility
 from minka.documents.models import Document
 from minka.meetings.minutes import diff, export_views, exports, pdf_store, services
 from minka.meetings.minutes.content import Intervention, MinutesContent
-from minka.meetings.models import Minutes
+from minka.meetings.minutes.models import Minutes
+from minka.meetings.minutes.tests.factories import minutes_in, minutes_with, sample_content
 from minka.meetings.tests.factories import AgendaItemFactory, MeetingFactory
-from minka.meetings.tests.factories_exports import minutes_with
-from minka.meetings.tests.minutes_factories import minutes_in, sample_content
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -1,1 +1,1 @@
-"""Views of the meetings app, one module per area; each module exports ``urlpatterns``."""
+"""Views of the meetings app, one module per area; the routes are in ``minka.meetings.urls``."""

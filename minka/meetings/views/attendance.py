@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -51,7 +51,6 @@ if TYPE_CHECKING:
     from uuid import UUID
 
     from django.http import HttpRequest
-    from django.urls import URLPattern
 
     from minka.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
     from minka.core.types import Actor
@@ -439,30 +438,3 @@ def meeting_attendees_csv(request: AuthenticatedHttpRequest, public_id: UUID) ->
     response["Content-Disposition"] = content_disposition(f"asistentes-{day}.csv", inline=False)
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-urlpatterns: list[URLPattern] = [
-    path("rsvp/<str:token>/", rsvp_link, name="rsvp-link"),
-    path("<uuid:public_id>/respuesta/", meeting_rsvp, name="meeting-rsvp"),
-    path("<uuid:public_id>/invitados/", meeting_invitees, name="meeting-invitees"),
-    path(
-        "<uuid:public_id>/invitados/<int:invitee_id>/quitar/",
-        invitee_remove,
-        name="invitee-remove",
-    ),
-    path(
-        "<uuid:public_id>/invitados/<int:invitee_id>/reenviar/",
-        invitee_resend,
-        name="invitee-resend",
-    ),
-    path("<uuid:public_id>/asistencia/", meeting_attendance, name="meeting-attendance"),
-    path(
-        "<uuid:public_id>/asistencia/sin-invitacion/",
-        attendance_walk_in,
-        name="attendance-walk-in",
-    ),
-    path("<uuid:public_id>/registro/", meeting_checkin, name="meeting-checkin"),
-    path("<uuid:public_id>/registro/codigo/", checkin_code, name="checkin-code"),
-    path("<uuid:public_id>/asistentes/", meeting_attendees, name="meeting-attendees"),
-    path("<uuid:public_id>/asistentes.csv", meeting_attendees_csv, name="meeting-attendees-csv"),
-]

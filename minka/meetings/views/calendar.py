@@ -24,7 +24,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,8 +42,6 @@ from minka.meetings.services import calendar as services
 
 if TYPE_CHECKING:
     from uuid import UUID
-
-    from django.urls import URLPattern
 
     from minka.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 
@@ -152,11 +150,3 @@ def calendar_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, _("Your personal calendar feed was revoked."))
             return redirect("meetings:calendar-feed")
     return _feed_page(request, status=400, form=form)
-
-
-urlpatterns: list[URLPattern] = [
-    path("calendario.ics", calendar_public, name="calendar-public"),
-    path("calendario/", calendar_feed, name="calendar-feed"),
-    path("calendario/<str:token>.ics", calendar_personal, name="calendar-personal"),
-    path("<uuid:public_id>/reunion.ics", meeting_ics, name="meeting-ics"),
-]

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 
     from django.core.files.uploadedfile import UploadedFile
     from django.http import HttpResponse
-    from django.urls import URLPattern
 
     from minka.core.http import AuthenticatedHttpRequest
 
@@ -108,6 +107,7 @@ def minutes_import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             initial = ImportForm.initial_for(parsed, source_name=upload.name, source_text=text)
             preview = ImportForm(initial=initial)
+            # Ignored type error: the preview form carries the parser's warnings for its template.
             preview.warnings = parsed.warnings  # type: ignore[attr-defined]
             return _preview(request, preview, status=200)
     return render(request, "meetings/minutes_import.html", {"form": form}, status=status)
@@ -136,9 +136,3 @@ def minutes_import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, _("The minutes were imported as a draft: review them."))
             return redirect(reverse("meetings:minutes-detail", args=[meeting.public_id]))
     return _preview(request, form, status=400)
-
-
-urlpatterns: list[URLPattern] = [
-    path("importar-acta/", minutes_import_upload, name="minutes-import"),
-    path("importar-acta/confirmar/", minutes_import_confirm, name="minutes-import-confirm"),
-]

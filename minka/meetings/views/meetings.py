@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from minka.core.decorators import permission_required
+from minka.core.inputs import typed_input
 from minka.core.uploads import oversize_files
 from minka.documents.views import upload_refused
 from minka.meetings import permissions, selectors
@@ -44,7 +44,6 @@ if TYPE_CHECKING:
 
     from django.forms import Form
     from django.http import HttpResponse
-    from django.urls import URLPattern
 
     from minka.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
     from minka.meetings.models import AgendaItem, Meeting
@@ -104,8 +103,10 @@ def meeting_detail(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
         **rsvp_panel(request, meeting),
         **minutes_panel(request, meeting),
         "meeting": meeting,
+        # Ignored type error: set by the selector's Prefetch(to_attr=...).
         "agenda": meeting.agenda,  # type: ignore[attr-defined]
         "organizations": list(meeting.organizations.all()),
+        # Ignored type error: set by the selector's Prefetch(to_attr=...).
         "following": next(iter(meeting.visible_following), None),  # type: ignore[attr-defined]
         "can_view_online_link": permissions.can_view_online_link(user, meeting),
         "can_manage": permissions.can_manage_meetings(user),
@@ -240,7 +241,11 @@ def agenda_item_create(request: AuthenticatedHttpRequest, public_id: UUID) -> Ht
     form = _bind(request, AgendaItemForm, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.agenda_item_create(actor=request.user, meeting=meeting, data=form.cleaned_data)
+            services.agenda_item_create(
+                actor=request.user,
+                meeting=meeting,
+                data=typed_input(services.AgendaItemData, form.cleaned_data),
+            )
         except ValidationError as error:
             _report(form, error)
         else:
@@ -260,7 +265,11 @@ def agenda_item_edit(
     form = _bind(request, AgendaItemForm, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.agenda_item_update(actor=request.user, item=item, data=form.cleaned_data)
+            services.agenda_item_update(
+                actor=request.user,
+                item=item,
+                data=typed_input(services.AgendaItemData, form.cleaned_data),
+            )
         except ValidationError as error:
             _report(form, error)
         else:
@@ -318,7 +327,10 @@ def agenda_item_upload(
     if request.method == "POST" and form.is_valid():
         try:
             outcome = services.agenda_item_upload(
-                actor=request.user, item=item, files=form.checked, data=form.cleaned_data
+                actor=request.user,
+                item=item,
+                files=form.checked,
+                data=typed_input(services.AgendaUploadData, form.cleaned_data),
             )
         except ValidationError as error:
             _report(form, error)
@@ -360,22 +372,3 @@ def agenda_item_link(
             return redirect(_agenda_url(item.meeting))
     context = {"form": form, "meeting": item.meeting, "item": item}
     return _form_page(request, "meetings/agenda_item_link.html", context)
-
-
-_ITEM = "<uuid:public_id>/agenda/<int:item_id>"
-
-urlpatterns: list[URLPattern] = [
-    path("", meeting_list, name="meeting-list"),
-    path("nueva/", meeting_create, name="meeting-create"),
-    path("<uuid:public_id>/", meeting_detail, name="meeting-detail"),
-    path("<uuid:public_id>/editar/", meeting_edit, name="meeting-edit"),
-    path("<uuid:public_id>/cancelar/", meeting_cancel, name="meeting-cancel"),
-    path("<uuid:public_id>/realizada/", meeting_held, name="meeting-held"),
-    path("<uuid:public_id>/siguiente/", meeting_next, name="meeting-next"),
-    path("<uuid:public_id>/agenda/nuevo/", agenda_item_create, name="agenda-item-create"),
-    path(f"{_ITEM}/editar/", agenda_item_edit, name="agenda-item-edit"),
-    path(f"{_ITEM}/eliminar/", agenda_item_delete, name="agenda-item-delete"),
-    path(f"{_ITEM}/mover/", agenda_item_move, name="agenda-item-move"),
-    path(f"{_ITEM}/subir/", agenda_item_upload, name="agenda-item-upload"),
-    path(f"{_ITEM}/vincular/", agenda_item_link, name="agenda-item-link"),
-]

@@ -33,7 +33,7 @@ from minka.meetings.minutes.exports.pdf import (
 )
 
 if TYPE_CHECKING:
-    from minka.meetings.models import Minutes, MinutesRevision
+    from minka.meetings.minutes.models import Minutes, MinutesRevision
 
 __all__ = [
     "CONTENT_TYPES",

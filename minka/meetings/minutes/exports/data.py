@@ -15,7 +15,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from minka.meetings.minutes.content import MinutesContent
-from minka.meetings.models import Minutes, MinutesRevision, Modality
+from minka.meetings.minutes.models import Minutes, MinutesRevision
+from minka.meetings.models import Modality
 
 if TYPE_CHECKING:
     from datetime import datetime

@@ -18,13 +18,13 @@ from minka.meetings.minutes.exports.data import (
     next_meeting_when,
     one_line,
 )
-from minka.meetings.models import Section
+from minka.meetings.minutes.models import Section
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
     from minka.meetings.minutes.exports.data import Erratum, ExportData
-    from minka.meetings.models import Minutes, MinutesRevision
+    from minka.meetings.minutes.models import Minutes, MinutesRevision
 
 
 @dataclass

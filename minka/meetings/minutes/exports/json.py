@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from minka.meetings.minutes.exports.data import Erratum, ExportData
-    from minka.meetings.models import Minutes, MinutesRevision
+    from minka.meetings.minutes.models import Minutes, MinutesRevision
 
 
 def _iso(value: datetime | None) -> str | None:

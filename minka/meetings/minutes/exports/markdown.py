@@ -15,11 +15,11 @@ from minka.meetings.minutes.exports.data import (
     next_meeting_when,
     one_line,
 )
-from minka.meetings.models import Section
+from minka.meetings.minutes.models import Section
 
 if TYPE_CHECKING:
     from minka.meetings.minutes.exports.data import Erratum, ExportData
-    from minka.meetings.models import Minutes, MinutesRevision
+    from minka.meetings.minutes.models import Minutes, MinutesRevision
 
 
 def _indent(text: str, prefix: str) -> str:

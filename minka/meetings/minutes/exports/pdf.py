@@ -16,13 +16,13 @@ from django.template.loader import render_to_string
 
 from minka.core import markdown
 from minka.meetings.minutes.exports.data import date_text, due_text, export_data, next_meeting_when
-from minka.meetings.models import Section
+from minka.meetings.minutes.models import Section
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from minka.meetings.minutes.exports.data import Erratum, ExportData
-    from minka.meetings.models import Minutes, MinutesRevision
+    from minka.meetings.minutes.models import Minutes, MinutesRevision
 
 
 # The packages WeasyPrint needs on Debian and Ubuntu (named on the "PDF unavailable" page).
@@ -91,7 +91,7 @@ def _html(data: ExportData) -> str:
 def _weasyprint() -> Any:
     """Import WeasyPrint, or raise :class:`PdfUnavailable` when its libraries are missing."""
     try:
-        import weasyprint  # type: ignore[import-untyped]  # Needs Pango: imported only when a PDF is asked for.
+        import weasyprint  # Needs Pango: imported only when a PDF is asked for.
     except (OSError, ImportError) as error:
         raise PdfUnavailable(str(error)) from error
     return weasyprint

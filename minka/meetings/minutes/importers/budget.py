@@ -4,7 +4,7 @@
 :func:`minka.meetings.minutes.importers.spanish.parse_minutes`, but the parser runs in a
 child process, so that text that is slow to read (a megabyte of short "Acuerdo:" lines costs
 seconds) cannot hold a web worker. The child is limited as the documents' extraction worker
-is (:mod:`minka.documents.extraction.sandbox`): CPU time (``IMPORT_PARSE_TIMEOUT`` seconds;
+is (:mod:`minka.files.extraction.sandbox`): CPU time (``IMPORT_PARSE_TIMEOUT`` seconds;
 it also stops a child whose parent died), address space (``EXTRACTION_MEMORY_MB``), open
 files, no core dumps, and no network or program launches. The parent waits at most twice
 the budget plus a second of wall time (a busy server slows the child down without it using
@@ -206,7 +206,7 @@ def _only_text(value: object) -> bool:
 
 def main(argv: list[str]) -> int:
     """Limit this process, read the text on standard input, parse it, print the JSON."""
-    from minka.documents.extraction.sandbox import apply_limits, install_guard
+    from minka.files.extraction.sandbox import apply_limits, install_guard
 
     job = json.loads(argv[1])
     apply_limits(memory_mb=int(job["memory_mb"]), cpu_seconds=int(job["cpu_seconds"]))

@@ -45,16 +45,9 @@ from minka.meetings.minutes.content import (
     Presentation,
 )
 from minka.meetings.minutes.importers.parsed import ParsedAttendee, ParsedMinutes
+from minka.meetings.minutes.models import Minutes, MinutesRevision
 from minka.meetings.minutes.services import _add_revision, content_clean
-from minka.meetings.models import (
-    AgendaItem,
-    Attendance,
-    Cadence,
-    Meeting,
-    Minutes,
-    MinutesRevision,
-    Series,
-)
+from minka.meetings.models import AgendaItem, Attendance, Cadence, Meeting, Series
 from minka.meetings.services.meetings import _next_number, _validate_meeting
 
 if TYPE_CHECKING:
@@ -438,6 +431,7 @@ def minutes_import(
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=minutes)
     # The revision keeps its author and audit actor, both nullable: None is the system.
     _add_revision(
+        # Ignored type error: None is the system, which _add_revision records as it records a user.
         actor=actor,  # type: ignore[arg-type]
         minutes=minutes,
         content=content,

@@ -2,10 +2,10 @@
 
 Each format is a module with one :class:`MinutesFormat` (its name, extensions, MIME types and
 ``extract_text``); :data:`FORMATS` is the registry and :func:`read_minutes` the entry point.
-The file's extension picks the format and :func:`minka.documents.filetypes.detect` checks the
+The file's extension picks the format and :func:`minka.files.filetypes.detect` checks the
 bytes against it (magic bytes, ZIP limits, text encoding, size) before anything parses it.
 Plain text is decoded here, size-capped; PDF, DOCX and ODT are read out of process by the
-documents sandbox (:func:`minka.documents.extraction.extract`), with its time and memory
+documents sandbox (:func:`minka.files.extraction.extract`), with its time and memory
 limits. Every failure is an :class:`UnreadableMinutes` with a translated message.
 
 The text keeps the document's line structure: one line per paragraph (DOCX, ODT), the lines
@@ -25,9 +25,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from minka.documents import filetypes
-from minka.documents.extraction import REASONS, extract
-from minka.documents.extraction.readers.base import MAX_CHARS, MAX_PAGES
+from minka.files import filetypes
+from minka.files.extraction import REASONS, extract
+from minka.files.extraction.readers.base import MAX_CHARS, MAX_PAGES
 from minka.meetings.minutes.importers.errors import UnreadableMinutes
 from minka.meetings.minutes.importers.formats.docx import DocxFormat
 from minka.meetings.minutes.importers.formats.odt import OdtFormat

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from minka.documents.filetypes import CONTENT_TYPES, FileType
+from minka.files.filetypes import CONTENT_TYPES, FileType
 
 if TYPE_CHECKING:
     from pathlib import Path

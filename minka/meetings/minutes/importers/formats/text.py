@@ -1,7 +1,7 @@
 """Plain-text and Markdown minutes (.txt, .md), decoded in process.
 
 A text file is read whole (at most ``MAX_BYTES``) and decoded as the upload check accepts
-it (:func:`minka.documents.extraction.sniff.text_encoding`): UTF-8 with or without a BOM,
+it (:func:`minka.files.extraction.sniff.text_encoding`): UTF-8 with or without a BOM,
 else Windows-1252, which also covers Latin-1 text (the two differ only in bytes that Latin-1
 uses for invisible control codes). Markdown keeps its lines and list markers; heading marks,
 emphasis marks, backslash escapes and horizontal rules are dropped, so that "## Acuerdos"
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from minka.documents.extraction import sniff
+from minka.files.extraction import sniff
 from minka.meetings.minutes.importers.errors import UnreadableMinutes
 
 

@@ -1,0 +1,1 @@
+"""The directory's forms, by area (as its views)."""
