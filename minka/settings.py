@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "minka.search",
     "minka.documents",
     "minka.meetings",
+    "minka.agreements",
     "minka.site",
     "minka.core.apps.MinkaAdminConfig",
     "django.contrib.auth",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("repositorio/", include("minka.documents.urls")),
     path("buscar/", include("minka.search.urls")),
     path("reuniones/", include("minka.meetings.urls")),
+    path("acuerdos/", include("minka.agreements.urls")),
     path("cuenta/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from minka import search
 from minka.accounts.admin import UserAdmin
 from minka.core.admin import AuditedModelAdmin
 from minka.core.roles import Role, role_of
-from minka.directory import services
+from minka.directory import search_index, services
 from minka.directory.models import (
     Affiliation,
     ConsentEvent,
@@ -34,7 +36,7 @@ from minka.directory.models import (
 )
 
 if TYPE_CHECKING:
-    from django.db.models import Model
+    from django.db.models import Model, QuerySet
     from django.forms import ModelForm
     from django.http import HttpRequest
 
@@ -64,6 +66,33 @@ class CoordinatorModelAdmin(AuditedModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _admin(request)
+
+    # The search index follows the admin's changes, as it follows the services'.
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm[Any], formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)  # topics, after the row
+        search_index.index_after_admin_change(form.instance)
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        with transaction.atomic():
+            related = search_index.related_entries(obj)
+            if isinstance(obj, Organization | Person):
+                search.remove_object(obj)
+            super().delete_model(request, obj)
+            for other in related:
+                search.index_object(other)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        with transaction.atomic():
+            related = [other for obj in queryset for other in search_index.related_entries(obj)]
+            for obj in queryset:
+                if isinstance(obj, Organization | Person):
+                    search.remove_object(obj)
+            super().delete_queryset(request, queryset)
+            for other in related:
+                search.index_object(other)
 
 
 @admin.register(Topic)

@@ -8,4 +8,9 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self) -> None:
-        from minka.directory import emails  # noqa: F401  (registers the directory's emails)
+        from minka.directory import (  # noqa: F401  (registrations)
+            emails,  # the directory's emails
+            search_index,
+        )
+
+        search_index.register()

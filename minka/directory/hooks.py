@@ -5,6 +5,10 @@ repository, meetings or commitments hold about that organization, as the viewer 
 A provider is ``(user, organization) -> OrganizationSection | None`` (``None``: nothing to
 show); register it once from the app's ``AppConfig.ready()``. Sections appear in
 registration order (the apps' layer order).
+
+When two organizations are merged, each registered merge callback moves what its app holds
+about the duplicate (e.g. the commitments it is responsible for) to the organization kept,
+inside the merge's transaction, before the duplicate is deleted.
 """
 
 from __future__ import annotations
@@ -45,3 +49,19 @@ def organization_sections(
     """The sections of ``organization``'s page for ``user``."""
     sections = (provider(user, organization) for provider in _providers)
     return [section for section in sections if section is not None]
+
+
+MergeCallback = Callable[["Organization", "Organization"], None]
+_merge_callbacks: list[MergeCallback] = []
+
+
+def register_organization_merge(callback: MergeCallback) -> MergeCallback:
+    """Call ``callback(keep, duplicate)`` when ``duplicate`` is merged into ``keep``."""
+    if callback not in _merge_callbacks:
+        _merge_callbacks.append(callback)
+    return callback
+
+
+def organization_merged(keep: Organization, duplicate: Organization) -> None:
+    for callback in list(_merge_callbacks):
+        callback(keep, duplicate)

@@ -30,10 +30,11 @@ if TYPE_CHECKING:
 
 
 def organizations_visible_to(user: Actor) -> QuerySet[Organization]:
-    """Current members for everyone; applicants and former members for members and above."""
+    """Current members and outside bodies for everyone; applicants and former members for
+    members and above."""
     if role_of(user) >= Role.MEMBER:
         return Organization.objects.all()
-    return Organization.objects.members()
+    return Organization.objects.public()
 
 
 def _current_affiliations(user: Actor) -> QuerySet[Affiliation]:
@@ -48,13 +49,23 @@ def _current_affiliations(user: Actor) -> QuerySet[Affiliation]:
 
 
 def organization_list(*, filters: Mapping[str, Any]) -> QuerySet[Organization]:
-    """The public list: member organizations, filtered by sector, region, topic and name.
+    """The public list: member organizations (or, with ``filters["kind"] == "external"``,
+    the outside bodies, or ``"bodies"``, the bodies with a mandate), filtered by sector,
+    region, topic and name.
 
     ``filters`` holds cleaned values (missing or empty ones are ignored). The name search
     ignores case and accents on the name and the acronym ("peru" finds "Perú"), through the
     folded ``search_key`` column, on SQLite and PostgreSQL alike.
     """
-    organizations = Organization.objects.members()
+    kind = filters.get("kind")
+    if kind == "bodies":
+        organizations = Organization.objects.public().bodies()
+    elif kind == "external":
+        organizations = Organization.objects.filter(
+            membership_status=Organization.MembershipStatus.EXTERNAL
+        )
+    else:
+        organizations = Organization.objects.members()
     if filters.get("sector"):
         organizations = organizations.filter(sector=filters["sector"])
     if filters.get("region"):
@@ -195,3 +206,20 @@ def invitation_get_by_token(token: str) -> Invitation | None:
         .filter(token_hash=hash_token(token))
         .first()
     )
+
+
+def organization_body(user: Actor, organization: Organization) -> dict[str, Any]:
+    """For a body with a mandate: its functions in order and its member organizations the
+    viewer may see; for any organization, the bodies it sits on (two queries at most)."""
+    visible = organizations_visible_to(user)
+    context: dict[str, Any] = {
+        "bodies": list(
+            visible.filter(is_body=True, body_members=organization).only("name", "slug", "acronym")
+        )
+    }
+    if organization.is_body:
+        context["functions"] = list(organization.functions.order_by("position", "pk"))
+        context["body_members"] = list(
+            visible.filter(bodies=organization).only("name", "slug", "acronym").order_by("name")
+        )
+    return context

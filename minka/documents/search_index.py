@@ -68,9 +68,11 @@ def register() -> None:
         body=_body,
         visibility=lambda d: d.visibility,
         facets=_facets,
+        type_name=lambda: _("Document"),
     )
-    # The facets the search page offers, in this order.
-    search.register_facet("kind", title=lambda: _("Kind"), labels=_kind_labels)
+    # The facets the search page offers, in this order (after "Type"). Meetings, minutes,
+    # organizations and people fill "topic", "organization" and "year" too.
+    search.register_facet("kind", title=lambda: _("Kind of document"), labels=_kind_labels)
     search.register_facet("topic", title=lambda: _("Topic"), labels=_topic_labels)
     search.register_facet(
         "organization", title=lambda: _("Organization"), labels=_organization_labels

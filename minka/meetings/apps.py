@@ -15,9 +15,12 @@ class MeetingsConfig(AppConfig):
         from minka.meetings import (  # noqa: F401  (registrations)
             emails,  # the invitees' emails
             portability,  # the meetings' part of a person's data export
+            search_index,
         )
         from minka.meetings.minutes import pdf_store
         from minka.meetings.models import Meeting
+
+        search_index.register()
 
         # Stored files are cleaned up on delete, as documents' are (not a workflow signal).
         post_delete.connect(

@@ -12,9 +12,11 @@ real person.
 The series then meets every month, as the minutes agreed ("within a month"): on the 16th,
 or the Monday after when the 16th falls on a weekend (:func:`demo_schedule`). Every meeting
 whose time has passed is held, with attendance and short published minutes taken from
-``demo_data/series_2026.toml``, whose open agreements are carried forward from one meeting's
-minutes to the next until one reports them done. The first meeting still ahead is scheduled
-with its agenda, the member organizations are invited (emails queued) and RSVP is open.
+``demo_data/series_2026.toml``. Each agreement has a stable key; a later meeting of the
+script reports some done (:func:`agreements_reported_done`), which the agreements app's demo
+turns into progress updates on the commitments the approved minutes created. The first
+meeting still ahead is scheduled with its agenda, the member organizations are invited
+(emails queued) and RSVP is open.
 (On a clock set before the end of 16 March 2026, that is the first meeting itself; its
 minutes are added once it is over.)
 
@@ -26,6 +28,7 @@ demo meeting, planned, over and without minutes, so whatever someone changed by 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -167,35 +170,49 @@ def _local_date(value: dt.datetime) -> dt.date:
     return timezone.localtime(value).date()
 
 
+def agreement_key(number: int, name: str) -> str:
+    """The key of the agreement ``name`` in the minutes of meeting ``number``: stable, so
+    that loading again (and the commitments made from the agreements) find it."""
+    return hashlib.sha256(f"demo:{number}:{name}".encode()).hexdigest()[:12]
+
+
 def meeting_agreements(number: int) -> list[Agreement]:
-    """The agreements the minutes of meeting ``number`` record: the open agreements of
-    earlier meetings that this one did not report done ("Continúa: …", with their first
-    due date), then its own. Computed from the script alone, so any day gives the same."""
-    open_: dict[str, Agreement] = {}
-    agreements: list[Agreement] = []
+    """The agreements the minutes of meeting ``number`` record (its own: what is still open
+    from earlier meetings is followed up live on the agenda, not copied)."""
+    day = _local_date(meeting_start(number))
+    return [
+        Agreement(
+            text=item.text,
+            responsible=item.responsible,
+            due_date=(day + dt.timedelta(days=item.due_days)).isoformat(),
+            key=agreement_key(number, item.key or str(index)),
+        )
+        for index, item in enumerate(meeting_entry(number).agreements)
+    ]
+
+
+def agreements_reported_done(number: int) -> list[str]:
+    """The keys of the earlier agreements that meeting ``number`` reports done (its
+    ``done`` list; ``"*"``: everything still open). Computed from the script alone."""
+    open_: dict[str, str] = {}  # "meeting:name" -> key, still open
+    reported: list[str] = []
     for current in range(2, number + 1):
         entry = meeting_entry(current)
-        if "*" in entry.done:
-            open_.clear()
-        for key in entry.done:
-            open_.pop(key, None)
-        day = _local_date(meeting_start(current))
-        carried = [
-            Agreement(text=f"Continúa: {a.text}", responsible=a.responsible, due_date=a.due_date)
-            for a in open_.values()
-        ]
-        own = []
-        for item in entry.agreements:
-            agreement = Agreement(
-                text=item.text,
-                responsible=item.responsible,
-                due_date=(day + dt.timedelta(days=item.due_days)).isoformat(),
-            )
-            own.append(agreement)
-            if item.key:
-                open_[item.key] = agreement
-        agreements = carried + own
-    return agreements
+        for name in _closed(entry.done, open_):
+            key = open_.pop(name)
+            if current == number:
+                reported.append(key)
+        for index, item in enumerate(entry.agreements):
+            name = item.key or str(index)
+            open_[f"{current}:{name}"] = agreement_key(current, name)
+    return reported
+
+
+def _closed(done: list[str], open_: dict[str, str]) -> list[str]:
+    """The entries of ``open_`` ("meeting:name") that a ``done`` list closes."""
+    if "*" in done:
+        return list(open_)
+    return [name for name in open_ if name.split(":", 1)[1] in done]
 
 
 # --- Loading ------------------------------------------------------------------------------

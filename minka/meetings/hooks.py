@@ -22,8 +22,8 @@ order; items are appended after each other in that order.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
@@ -32,6 +32,7 @@ from minka.meetings.minutes.models import Minutes
 from minka.meetings.models import AgendaItem
 
 if TYPE_CHECKING:
+    from minka.core.types import Actor
     from minka.meetings.models import Meeting
 
 
@@ -100,3 +101,94 @@ def follow_up_of_agreements(previous: Meeting) -> list[AgendaItemDraft]:
 
 
 register_next_meeting_items(follow_up_of_agreements)
+
+
+# --- After approval, and on the meeting's and the minutes' pages ------------------------------
+#
+# The agreements app turns approved minutes' agreements into tracked commitments and shows
+# them where meetings are followed up. Meetings cannot import it (it sits above); it
+# registers itself here instead.
+
+MinutesCallback = Callable[["Minutes"], None]
+_minutes_approved: list[MinutesCallback] = []
+
+
+def register_minutes_approved(callback: MinutesCallback) -> MinutesCallback:
+    """Call ``callback(minutes)`` inside the transaction that approves minutes or corrects
+    approved minutes with an erratum (it must be idempotent: both may happen many times)."""
+    if callback not in _minutes_approved:
+        _minutes_approved.append(callback)
+    return callback
+
+
+def minutes_approved(minutes: Minutes) -> None:
+    """Run every registered callback for ``minutes`` (the minutes services call this)."""
+    for callback in list(_minutes_approved):
+        callback(minutes)
+
+
+@dataclass(frozen=True)
+class PageSection:
+    """A template to include on a meeting's or minutes' page, with its own context."""
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+SectionProvider = Callable[["Actor", "Meeting"], PageSection | None]
+_follow_up_sections: list[SectionProvider] = []
+MinutesSectionProvider = Callable[["Actor", "Minutes"], PageSection | None]
+_minutes_sections: list[MinutesSectionProvider] = []
+
+
+def register_follow_up_section(provider: SectionProvider) -> SectionProvider:
+    """Show ``provider``'s section under the "follow-up of agreements" agenda item of a
+    meeting's page (what is pending, live)."""
+    if provider not in _follow_up_sections:
+        _follow_up_sections.append(provider)
+    return provider
+
+
+def follow_up_sections(user: Actor, meeting: Meeting) -> list[PageSection]:
+    sections = (provider(user, meeting) for provider in _follow_up_sections)
+    return [section for section in sections if section is not None]
+
+
+def register_minutes_section(provider: MinutesSectionProvider) -> MinutesSectionProvider:
+    """Show ``provider``'s section on the minutes' page (e.g. the commitments born from
+    their agreements, what approval will create, and what the coordinator still has to
+    assign)."""
+    if provider not in _minutes_sections:
+        _minutes_sections.append(provider)
+    return provider
+
+
+def minutes_sections(user: Actor, minutes: Minutes) -> list[PageSection]:
+    sections = (provider(user, minutes) for provider in _minutes_sections)
+    return [section for section in sections if section is not None]
+
+
+@dataclass(frozen=True)
+class AgreementLink:
+    """Where an agreement of the minutes is followed (e.g. its commitment), shown next to it."""
+
+    url: str
+    label: str
+
+
+AgreementLinksProvider = Callable[["Actor", "Minutes"], dict[str, AgreementLink]]
+_agreement_links: list[AgreementLinksProvider] = []
+
+
+def register_agreement_links(provider: AgreementLinksProvider) -> AgreementLinksProvider:
+    """``provider(user, minutes)`` maps agreement keys to a link shown with each agreement."""
+    if provider not in _agreement_links:
+        _agreement_links.append(provider)
+    return provider
+
+
+def agreement_links(user: Actor, minutes: Minutes) -> dict[str, AgreementLink]:
+    links: dict[str, AgreementLink] = {}
+    for provider in _agreement_links:
+        links.update(provider(user, minutes))
+    return links

@@ -17,12 +17,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from minka.core.roles import Role, role_of
-from minka.core.visibility import can_see
+from minka.core.visibility import can_see, visibilities_for
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from minka.core.types import Actor
     from minka.meetings.minutes.models import Minutes, MinutesRevision
     from minka.meetings.models import Meeting
@@ -103,6 +106,27 @@ def can_view_minutes(user: Actor, minutes: Minutes) -> bool:
     if minutes.status == status.PUBLISHED:
         return can_see(user, minutes.visibility) and can_view_meeting(user, minutes.meeting)
     return _reviewer(user, minutes)
+
+
+def minutes_visible_to(user: Actor) -> QuerySet[Minutes]:
+    """The minutes ``user`` may read, with their meeting: :func:`can_view_minutes` as a
+    queryset (one query)."""
+    from minka.meetings.minutes.models import Minutes
+    from minka.meetings.models import Attendance
+
+    minutes = Minutes.objects.select_related("meeting")
+    if is_coordinator(user):
+        return minutes
+    visibilities = visibilities_for(user)
+    published = Q(status=Minutes.Status.PUBLISHED, visibility__in=visibilities)
+    shared = Q(status__in=[Minutes.Status.REVIEW, Minutes.Status.APPROVED])
+    if not is_member(user):
+        if not user.is_authenticated or role_of(user) < Role.REGISTERED:
+            shared = Q(pk__in=[])
+        else:
+            attended = Attendance.objects.filter(meeting=OuterRef("meeting"), person__user=user)
+            shared &= Q(Exists(attended))
+    return minutes.filter(Q(meeting__visibility__in=visibilities) & (published | shared))
 
 
 def can_edit_minutes(user: Actor, minutes: Minutes) -> bool:

@@ -4,7 +4,8 @@ Callers import only this module::
 
     from minka import search
 
-    search.register(Document, title=..., body=..., visibility=..., facets=...)
+    search.register(Document, title=..., body=..., visibility=..., facets=...,
+                    type_name=lambda: _("Document"), visible_to=...)
     search.index_object(document)      # after create, update or visibility change
     search.remove_object(document)     # before or after delete
     results = search.search("políticas", user=request.user, filters={"kind": "acta"})
@@ -15,6 +16,12 @@ PostgreSQL a generated ``tsvector`` with a GIN index (``minka.search._postgres``
 folded, split and stemmed in Python for both (``minka.search._stem``), so the results contract
 is the same: every word must match in any form ("políticas" finds "política"), quoted phrases
 match in order, and results and facet counts include only what ``user`` may see.
+
+Each app registers its own models from ``AppConfig.ready()`` (``<app>/search_index.py``):
+documents, meetings and minutes, organizations and people so far. Every entry has the facet
+``type`` (its model label, named by the registration's ``type_name``), offered first; the
+search page shows a hit with ``search/results/<app>_<model>.html`` after checking it against
+the registration's ``visible_to(user)``.
 
 The implementation is private: registration of types and facets in ``_registry``, writing
 the index in ``_index``, queries in ``_query`` and highlighted snippets in ``_snippet``.

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, transaction
 
 from minka.core.visibility import Visibility
-from minka.search._registry import FacetValues, Searchable, adapter_for, model_label, registered
+from minka.search._registry import (
+    TYPE_FACET,
+    FacetValues,
+    Searchable,
+    adapter_for,
+    model_label,
+    registered,
+)
 from minka.search._stem import stemmed_text
 
 if TYPE_CHECKING:
@@ -55,10 +62,13 @@ def _entry_fields(adapter: Searchable, obj: Model) -> dict[str, Any] | None:
         return None
     if visibility not in Visibility.values:
         raise ValueError(f"Invalid visibility: {visibility!r}.")
+    facets = _clean_facets(adapter.facets(obj))
+    if TYPE_FACET in facets:
+        raise ValueError(f"The facet {TYPE_FACET!r} is filled by the index.")
     return {
         **_text_fields(adapter.title(obj), adapter.body(obj)),
         "visibility": visibility,
-        "facets": _clean_facets(adapter.facets(obj)),
+        "facets": {TYPE_FACET: [adapter.content_type], **facets},
     }
 
 

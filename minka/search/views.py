@@ -1,8 +1,9 @@
 """The search page (``/buscar/``): one box over everything the viewer may see.
 
 Hits come from :func:`minka.search.search`, which already filters by visibility; each hit is
-then loaded from its own model (through ``visible_to`` when the model has it, a second
-check), so a stale index entry can never show something the viewer may not see.
+then loaded from its own model through the objects the viewer may see (the registration's
+``visible_to``, or the model's), a second check, so a stale index entry can never show
+something the viewer may not see. Each hit is shown by ``search/results/<app>_<model>.html``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.apps import apps
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
@@ -19,10 +19,12 @@ from django.views.decorators.http import require_GET
 
 from minka import search
 from minka.core import ratelimit
+from minka.search._registry import adapter_for_label
 from minka.search.forms import SearchForm
 
 if TYPE_CHECKING:
-    from django.http import HttpResponse
+    from django.db.models import QuerySet
+    from django.http import HttpResponse, QueryDict
 
     from minka.core.http import HtmxHttpRequest
     from minka.core.types import Actor
@@ -41,6 +43,16 @@ class FacetValue:
     label: str
     count: int
     selected: bool
+    url: str  # the query string that adds this filter (or, when selected, removes it)
+
+
+def _visible(user: Actor, adapter: search.Searchable) -> QuerySet[Any]:
+    if adapter.visible_to is not None:
+        return adapter.visible_to(user)
+    queryset = adapter.model._default_manager.all()
+    if hasattr(queryset, "visible_to"):
+        queryset = queryset.visible_to(user)
+    return queryset
 
 
 def _items(user: Actor, hits: list[search.SearchHit]) -> list[ResultItem]:
@@ -49,14 +61,10 @@ def _items(user: Actor, hits: list[search.SearchHit]) -> list[ResultItem]:
         by_type.setdefault(hit.content_type, []).append(hit.object_id)
     objects: dict[tuple[str, str], Any] = {}
     for label, ids in by_type.items():
-        try:
-            model = apps.get_model(label)
-        except (LookupError, ValueError):
+        adapter = adapter_for_label(label)
+        if adapter is None:  # A type no longer registered: its entries are stale.
             continue
-        queryset = model._default_manager.all()
-        if hasattr(queryset, "visible_to"):
-            queryset = queryset.visible_to(user)
-        for obj in queryset.filter(pk__in=ids):
+        for obj in _visible(user, adapter).filter(pk__in=ids):
             objects[(label, str(obj.pk))] = obj
     items = []
     for hit in hits:
@@ -67,7 +75,20 @@ def _items(user: Actor, hits: list[search.SearchHit]) -> list[ResultItem]:
     return items
 
 
-def _facets(results: search.SearchResults, filters: dict[str, str]) -> list[dict[str, Any]]:
+def _facet_url(params: QueryDict, name: str, value: str | None) -> str:
+    """The query string of the page with the facet ``name`` set to ``value`` (or removed,
+    for ``None``), back on the first page."""
+    params = params.copy()
+    params.pop("page", None)
+    params.pop(name, None)
+    if value is not None:
+        params[name] = value
+    return "?" + params.urlencode()
+
+
+def _facets(
+    results: search.SearchResults, filters: dict[str, str], params: QueryDict
+) -> list[dict[str, Any]]:
     facets = []
     for facet in search.facets():
         name = facet.name
@@ -81,6 +102,7 @@ def _facets(results: search.SearchResults, filters: dict[str, str]) -> list[dict
                 label=labels.get(value, value),
                 count=count,
                 selected=filters.get(name) == value,
+                url=_facet_url(params, name, None if filters.get(name) == value else value),
             )
             for value, count in counts.items()
         ]
@@ -111,7 +133,7 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
         context.update(
             results=results,
             items=_items(request.user, results.hits),
-            facets=_facets(results, filters),
+            facets=_facets(results, filters, request.GET),
             page_number=number,
             pages=pages,
             has_previous=number > 1,

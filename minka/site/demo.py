@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 from allauth.account.models import EmailAddress
 from django.core.files.base import ContentFile
 
+from minka import search
 from minka.accounts.models import User
+from minka.agreements import demo as agreements_demo
 from minka.directory import services as directory_services
 from minka.directory.models import (
     ConsentEvent,
@@ -152,6 +154,37 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str], str]] = [
         ["conectividad"],
         "Telecentros rurales; dejó la red en 2025.",
     ),
+    (
+        "Comisión Multisectorial para el Desarrollo de la Sociedad de la Información (demo)",
+        "CODESI",
+        Sector.GOVERNMENT,
+        Region.NATIONAL,
+        Organization.MembershipStatus.EXTERNAL,
+        ["gobierno-digital", "gobernanza-de-internet"],
+        "Comisión del Estado que sigue la Agenda Digital Peruana; la red participa en ella "
+        "y le presenta propuestas. No es miembro de la red.",
+    ),
+]
+# The bodies with a mandate: acronym, mandate, functions, member organizations (acronyms).
+# Demo text, written for the demo from what the first meeting asked ("establecer las
+# funciones y compromisos de la CODESI").
+BODIES = [
+    (
+        "CODESI",
+        "Comisión multisectorial que coordina el seguimiento del plan para el desarrollo de "
+        "la sociedad de la información en el Perú (la Agenda Digital Peruana), con entidades "
+        "del Estado, el sector privado, la academia y la sociedad civil.",
+        [
+            "Hacer el seguimiento y la evaluación del plan de desarrollo de la sociedad de la "
+            "información (Agenda Digital Peruana).",
+            "Proponer políticas y normas para el desarrollo de la sociedad de la información.",
+            "Coordinar las acciones de las entidades públicas con el sector privado, la "
+            "academia y la sociedad civil.",
+            "Informar cada año sobre los avances de la Agenda Digital, con indicadores.",
+            "Recibir y responder las propuestas de la sociedad civil organizada.",
+        ],
+        ["IGIP", "ORGD", "CEDS", "UAT"],
+    ),
 ]
 
 _P = ConsentPurpose
@@ -230,15 +263,32 @@ def load(*, password: str) -> int:
                 "region": region,
                 "membership_status": status,
                 "description": description,
-                "member_since": datetime.date(2023, 3, 1) if status != "applicant" else None,
+                "member_since": datetime.date(2023, 3, 1)
+                if status in ("member", "former")
+                else None,
                 "member_until": datetime.date(2025, 6, 30) if status == "former" else None,
                 "is_demo": True,
             },
         )
         if new:
             organization.topics.set([topics[slug] for slug in topic_slugs])
+            search.index_object(organization)
         organizations[acronym] = organization
         created += new
+    coordinator = accounts["coordinacion@minka.test"]
+    for acronym, mandate, functions, members in BODIES:
+        body = organizations[acronym]
+        if not body.is_body:
+            directory_services.organization_update(
+                actor=coordinator,
+                organization=body,
+                data={
+                    "is_body": True,
+                    "mandate": mandate,
+                    "functions": functions,
+                    "body_members": [organizations[key] for key in members],
+                },
+            )
     member = accounts["miembro@minka.test"]
     _membership, new = Membership.objects.get_or_create(
         user=member, organization=organizations["RDA"], defaults={"title": "Representante"}
@@ -249,8 +299,9 @@ def load(*, password: str) -> int:
     created += documents_demo.load(
         coordinator=accounts["coordinacion@minka.test"], organizations=organizations, topics=topics
     )
-    created += meetings_demo.load(
-        coordinator=accounts["coordinacion@minka.test"], organizations=organizations
+    created += meetings_demo.load(coordinator=coordinator, organizations=organizations)
+    created += agreements_demo.load(
+        coordinator=coordinator, organizations=organizations, topics=topics
     )
     return created
 

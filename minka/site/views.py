@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from minka.agreements import charts
+from minka.agreements import selectors as agreements
 from minka.meetings import selectors as meetings
 
 if TYPE_CHECKING:
@@ -17,10 +19,17 @@ if TYPE_CHECKING:
 
 @require_GET
 def home(request: HtmxHttpRequest) -> HttpResponse:
-    """The home page, with the next meeting and the latest published minutes the viewer
-    may see (two queries)."""
+    """The home page, with what the viewer may see of: the next meeting, the commitments due
+    in the next 30 days and the overdue ones, the goals' progress, and the latest published
+    minutes."""
+    commitments = agreements.home_summary(request.user)
     context = {
         "next_meeting": meetings.meeting_next_for(request.user),
         "latest_minutes": meetings.minutes_latest_published(request.user),
+        "commitments": commitments,
+        "goal_bars": [
+            (progress, charts.progress_bar(progress.goal.title, progress.percent))
+            for progress in commitments["goals"]
+        ],
     }
     return render(request, "site/home.html", context)

@@ -46,6 +46,8 @@ COORDINATOR_RULES: dict[str, frozenset[str]] = {
     "meetings.series": EDIT,
     "meetings.meeting": READ,
     "meetings.minutes": READ,
+    "agreements.commitment": READ,
+    "agreements.goal": READ,
 }
 
 

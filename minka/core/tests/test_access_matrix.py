@@ -135,6 +135,8 @@ def _object_ids(case: type[RoleTestCase], objects: Objects) -> dict[str, str]:
         "meetings.series": manage.admin_series.pk,
         "meetings.meeting": manage.admin_meeting.pk,
         "meetings.minutes": manage.admin_minutes.pk,
+        "agreements.commitment": manage.ag_public.pk,
+        "agreements.goal": manage.ag_goal_public.pk,
     }
     return {label: str(pk) for label, pk in ids.items()}
 

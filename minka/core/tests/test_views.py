@@ -53,17 +53,18 @@ class HomeTests(RoleTestCase):
         self.assertContains(response, "Iniciar sesión")
 
     def test_fixed_number_of_queries(self) -> None:
-        """The next meeting and the latest minutes: two queries, plus session and user."""
+        """The goals, the commitments due soon and overdue, the next meeting and the latest
+        minutes: five queries, plus session and user."""
         anon = self.as_("anon")
-        with self.assertNumQueries(2):
+        with self.assertNumQueries(5):
             anon.get(self.url)
         client = self.as_("mem_a")
         client.get(self.url)  # the first request stamps the session clock (one write)
-        with self.assertNumQueries(4):  # session, user, next meeting, latest minutes
+        with self.assertNumQueries(7):  # plus session and user
             client.get(self.url)
         client = self.as_("coord")
         client.get(self.url)
-        with self.assertNumQueries(5):  # plus the second-factor check
+        with self.assertNumQueries(8):  # plus the second-factor check
             client.get(self.url)
 
 

@@ -46,14 +46,28 @@ class OrganizationForm(forms.ModelForm[Organization]):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    functions = forms.CharField(
+        label=_("Functions of the body"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One function per line, in the order of its mandate."),
+    )
+    body_members = forms.ModelMultipleChoiceField(
+        label=_("Member organizations of the body"),
+        queryset=Organization.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     class Meta:
         model = Organization
-        # The fields the service writes, plus the topics it sets.
-        fields = [*ORGANIZATION_FIELDS, "topics"]
+        # The fields the service writes, plus the topics, functions and members it sets.
+        fields = [*ORGANIZATION_FIELDS, "topics", "body_members"]
         widgets = {
             "member_since": DateInput(),
             "member_until": DateInput(),
             "description": forms.Textarea(attrs={"rows": 5}),
+            "mandate": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {
             "public_email": _("The organization's own address, shown to everyone."),
@@ -62,6 +76,20 @@ class OrganizationForm(forms.ModelForm[Organization]):
                 "or political, religious, health or union information."
             ),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["body_members"].queryset = Organization.objects.exclude(  # type: ignore[attr-defined]
+                pk=self.instance.pk
+            ).order_by("name")
+            self.initial.setdefault(
+                "functions", "\n".join(f.text for f in self.instance.functions.all())
+            )
+
+    def clean_functions(self) -> list[str]:
+        lines = (line.strip() for line in self.cleaned_data.get("functions", "").splitlines())
+        return [line for line in lines if line]
 
     def clean_logo(self) -> Any:
         logo = self.cleaned_data.get("logo")

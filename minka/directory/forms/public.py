@@ -27,6 +27,15 @@ class _FilterForm(forms.Form):
 
 
 class OrganizationFilterForm(_FilterForm):
+    kind = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("", _("Member organizations")),
+            ("bodies", _("Bodies with a mandate (e.g. the CODESI)")),
+            ("external", _("Outside bodies (ministries, regulators, commissions)")),
+        ],
+    )
     sector = forms.ChoiceField(
         label=_("Sector"), required=False, choices=[("", _("All sectors")), *Sector.choices]
     )

@@ -21,6 +21,7 @@ from minka.directory.models.invitations import (
     hash_token,
 )
 from minka.directory.models.organizations import (
+    BodyFunction,
     Organization,
     OrganizationQuerySet,
     Region,
@@ -38,6 +39,7 @@ from minka.directory.models.requests import (
 
 __all__ = [
     "Affiliation",
+    "BodyFunction",
     "ConsentEvent",
     "ConsentPurpose",
     "DataRequest",

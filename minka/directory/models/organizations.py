@@ -74,12 +74,26 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
         """Current member organizations: what the public directory lists."""
         return self.filter(membership_status=Organization.MembershipStatus.MEMBER)
 
+    def public(self) -> OrganizationQuerySet:
+        """What anyone may see: current members and outside bodies (the CODESI, a ministry,
+        a regulator) recorded because they hold commitments or take part."""
+        return self.filter(membership_status__in=Organization.PUBLIC_STATUSES)
+
+    def bodies(self) -> OrganizationQuerySet:
+        """Bodies with a mandate (commissions, the network's coordination)."""
+        return self.filter(is_body=True)
+
 
 class Organization(TimeStampedModel):
     class MembershipStatus(models.TextChoices):
         APPLICANT = "applicant", _("Applicant")
         MEMBER = "member", _("Member")
         FORMER = "former", _("Former member")
+        # Not a member of the network: an outside body (the CODESI, a ministry, a regulator)
+        # recorded in the directory as an organization of its kind; public.
+        EXTERNAL = "external", _("Outside body")
+
+    PUBLIC_STATUSES = (MembershipStatus.MEMBER, MembershipStatus.EXTERNAL)
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
@@ -107,6 +121,17 @@ class Organization(TimeStampedModel):
     )
     member_since = models.DateField(_("member since"), null=True, blank=True)
     member_until = models.DateField(_("member until"), null=True, blank=True)
+    # A body with a mandate (a commission such as the CODESI, the network's own coordination,
+    # a ministry's committee): its page lists its functions, members and commitments.
+    is_body = models.BooleanField(_("body with a mandate"), default=False)
+    mandate = models.TextField(_("mandate"), max_length=4000, blank=True)
+    body_members = models.ManyToManyField(
+        "self",
+        verbose_name=_("member organizations of the body"),
+        symmetrical=False,
+        blank=True,
+        related_name="bodies",
+    )
     # Name and acronym without case or accents, kept by save(), for the name search.
     search_key = models.CharField(max_length=240, blank=True, editable=False, db_index=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
@@ -129,3 +154,34 @@ class Organization(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("directory:organization-detail", args=[self.slug])
+
+    @property
+    def is_public(self) -> bool:
+        """Anyone may see it (a current member or an outside body)."""
+        return self.membership_status in self.PUBLIC_STATUSES
+
+
+class BodyFunction(models.Model):
+    """One function of a body, as its mandate lists them (in order)."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("body"),
+        on_delete=models.CASCADE,
+        related_name="functions",
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    text = models.CharField(_("function"), max_length=500)
+
+    class Meta:
+        verbose_name = _("function of a body")
+        verbose_name_plural = _("functions of bodies")
+        ordering = ["organization", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "position"], name="body_function_unique_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -18,6 +18,7 @@ from minka.directory.models import (
     Person,
 )
 from minka.directory.permissions import can_manage_directory
+from minka.directory.search_index import index_person
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -68,6 +69,7 @@ def consent_record_in_person(*, actor: User, person: Person, purpose: str) -> bo
         target=person,
         changes={purpose: [False, True]},
     )
+    index_person(person)
     return True
 
 
@@ -127,4 +129,5 @@ def person_set_consents(
             target=person,
             changes={e.purpose: [not e.granted, e.granted] for e in events},
         )
+    index_person(person)  # A listing consent given or withdrawn takes effect at once.
     return events

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minka import search
 from minka.accounts import services as account_services
 from minka.core.models import AuditEntry
 from minka.core.permissions import require
@@ -66,6 +67,7 @@ def person_anonymize(*, actor: User, person: Person) -> Person:
     user = person.user
     person.user = None
     person.save()
+    search.remove_object(person)
     evidence = ConsentEvent.objects.filter(person=person).exclude(evidence="")
     evidence_names = list(evidence.values_list("evidence", flat=True))
     evidence.update(evidence="")

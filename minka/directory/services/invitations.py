@@ -17,6 +17,7 @@ from minka.directory.models import (
     Organization,
     Person,
 )
+from minka.directory.search_index import index_person
 
 if TYPE_CHECKING:
     from minka.accounts.models import User
@@ -154,6 +155,7 @@ def _person_claim(*, person_id: int, user: User) -> None:
     person.status = Person.Status.ACTIVE
     person.save(update_fields=["user", "status", "updated_at"])
     audit_record(actor=user, action=AuditEntry.Action.UPDATE, target=person, changes=changes)
+    index_person(person)
 
 
 @transaction.atomic

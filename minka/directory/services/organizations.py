@@ -1,4 +1,4 @@
-"""Organizations: create, change and merge."""
+"""Organizations: create, change and merge (each keeping the search index in step)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from minka import search
 from minka.core.models import AuditEntry
 from minka.core.permissions import require
 from minka.core.services import audit_changes, audit_record, model_snapshot
+from minka.directory import hooks, search_index
 from minka.directory.models import (
     Affiliation,
+    BodyFunction,
     Organization,
 )
 from minka.directory.permissions import can_manage_directory
@@ -40,7 +43,29 @@ ORGANIZATION_FIELDS = (
     "membership_status",
     "member_since",
     "member_until",
+    "is_body",
+    "mandate",
 )
+MAX_FUNCTIONS = 30
+
+
+def _set_body(organization: Organization, data: OrganizationData) -> None:
+    """A body's functions (replaced, in the order given) and member organizations."""
+    if "functions" in data:
+        lines = [" ".join(line.split()) for line in data["functions"]]
+        lines = [line for line in lines if line]
+        if len(lines) > MAX_FUNCTIONS:
+            raise ValidationError(_("List at most %(count)d functions.") % {"count": MAX_FUNCTIONS})
+        if any(len(line) > 500 for line in lines):
+            raise ValidationError(_("Each function can have at most 500 characters."))
+        organization.functions.all().delete()
+        BodyFunction.objects.bulk_create(
+            BodyFunction(organization=organization, position=n, text=line)
+            for n, line in enumerate(lines, start=1)
+        )
+    if "body_members" in data:
+        members = [m for m in data["body_members"] if m.pk != organization.pk]
+        organization.body_members.set(members)
 
 
 class OrganizationData(TypedDict, total=False):
@@ -59,6 +84,12 @@ class OrganizationData(TypedDict, total=False):
     member_until: date | None
     topics: Iterable[Topic]
     logo: UploadedFile[Any] | None
+    # A body with a mandate (the CODESI, the network's coordination): its mandate, its
+    # functions in order (one line each) and its member organizations.
+    is_body: bool
+    mandate: str
+    functions: list[str]
+    body_members: Iterable[Organization]
 
 
 LOGO_SIZE = (400, 400)
@@ -91,7 +122,9 @@ def organization_create(*, actor: User, data: OrganizationData) -> Organization:
     organization.save()
     if "topics" in data:
         organization.topics.set(data["topics"])
+    _set_body(organization, data)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=organization)
+    search_index.index_organization(organization, with_people=False)
     return organization
 
 
@@ -111,12 +144,16 @@ def organization_update(
     organization.save()
     if "topics" in data:
         organization.topics.set(data["topics"])
+    _set_body(organization, data)
     audit_record(
         actor=actor,
         action=AuditEntry.Action.UPDATE,
         target=organization,
         changes=audit_changes(before, model_snapshot(organization)),
     )
+    # Its people's entries name it (and drop it from public entries when it stops being
+    # a member).
+    search_index.index_organization(organization)
     return organization
 
 
@@ -149,6 +186,14 @@ def organization_merge(*, actor: User, keep: Organization, duplicate: Organizati
             membership.save(update_fields=["organization", "updated_at"])
     Invitation.objects.filter(organization=duplicate).update(organization=keep)
     keep.topics.add(*duplicate.topics.all())
+    keep.body_members.add(*duplicate.body_members.exclude(pk=keep.pk))
+    for body in duplicate.bodies.exclude(pk=keep.pk):
+        body.body_members.add(keep)
+    if duplicate.is_body and not keep.is_body:
+        keep.is_body, keep.mandate = True, duplicate.mandate
+        if not keep.functions.exists():
+            duplicate.functions.update(organization=keep)
+    hooks.organization_merged(keep, duplicate)  # what the apps above hold about it
     for field in ("acronym", "description", "website", "public_email"):
         if not getattr(keep, field) and getattr(duplicate, field):
             setattr(keep, field, getattr(duplicate, field))
@@ -159,5 +204,7 @@ def organization_merge(*, actor: User, keep: Organization, duplicate: Organizati
         target=duplicate,
         changes={"merged_into": ["", str(keep.pk)]},
     )
+    search.remove_object(duplicate)
     duplicate.delete()
+    search_index.index_organization(keep)  # With the people who moved over.
     return keep

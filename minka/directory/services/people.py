@@ -1,4 +1,5 @@
-"""People and their affiliations to organizations."""
+"""People and their affiliations to organizations (each change keeping the person's search
+entry in step: :mod:`minka.directory.search_index`)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from minka.directory.models import (
     Person,
 )
 from minka.directory.permissions import can_edit_person, can_manage_directory
+from minka.directory.search_index import index_person
 from minka.directory.services.images import image_resize
 
 if TYPE_CHECKING:
@@ -75,6 +77,7 @@ def person_create(
     if organization is not None:
         Affiliation.objects.create(person=person, organization=organization, title=title)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=person)
+    index_person(person)  # Pending: kept out until they consent.
     return person
 
 
@@ -100,6 +103,7 @@ def person_for_user(*, user: User) -> Person:
             end_date=None,
             defaults={"title": membership.title},
         )
+    index_person(person)
     return person
 
 
@@ -127,6 +131,7 @@ def person_update(*, actor: User, person: Person, data: PersonData) -> Person:
         target=person,
         changes=audit_changes(before, model_snapshot(person), redact=True),
     )
+    index_person(person)
     return person
 
 
@@ -169,6 +174,7 @@ def affiliation_create(
         is_focal_point=is_focal_point,
     )
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=affiliation)
+    index_person(person)
     return affiliation
 
 
@@ -189,4 +195,5 @@ def affiliation_end(*, actor: User, affiliation: Affiliation) -> Affiliation:
         target=affiliation,
         changes={"end_date": ["***", "***"]},
     )
+    index_person(affiliation.person)
     return affiliation

@@ -15,6 +15,8 @@ from django.db import models
 from django.test import override_settings
 from django.urls import reverse
 
+from minka.agreements.models import CommitmentUpdate
+from minka.agreements.tests.factories import CommitmentFactory
 from minka.core.models import AuditEntry
 from minka.core.tests.base import RoleTestCase, add_totp
 from minka.directory import portability, services
@@ -119,7 +121,19 @@ class ExportContentTests(RoleTestCase):
         document.people.add(self.person)
         add_version(document, uploaded_by=self.user, name="exportado.txt")
         self._meeting_records()
+        self._agreement_records()
         self.addCleanup(self._delete_files)
+
+    def _agreement_records(self) -> None:
+        commitment = CommitmentFactory.create(title="Compromiso exportado", created_by=self.user)
+        commitment.responsible_people.add(self.person)
+        CommitmentUpdate.objects.create(
+            commitment=commitment,
+            author=self.user,
+            text="Avance exportado",
+            reviewed_by=self.user,
+            review=CommitmentUpdate.Review.VALIDATED,
+        )
 
     def _meeting_records(self) -> None:
         meeting = MeetingFactory.create(created_by=self.user)
@@ -225,7 +239,7 @@ class ExportContentTests(RoleTestCase):
         client = self.as_("mem_a")
         url = reverse("directory:mydata-export-json")
         client.get(url)  # warm the session
-        with self.assertNumQueries(27) as first:
+        with self.assertNumQueries(30) as first:
             client.get(url)
         services.data_request_create(
             actor=self.user, person=self.person, kind=DataRequest.Kind.OPPOSITION

@@ -60,7 +60,8 @@ def organization_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 def organization_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    """An organization, its focal points and the people the viewer may see."""
+    """An organization, its focal points and the people the viewer may see; a body's
+    mandate, functions and members; what other apps add (its commitments)."""
     organization = selectors.organization_get(user=request.user, slug=slug)
     rows = selectors.organization_people(request.user, organization)
     return render(
@@ -71,6 +72,7 @@ def organization_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "focal_points": [r for r in rows if r.affiliations[0].is_focal_point],
             "others": [r for r in rows if not r.affiliations[0].is_focal_point],
             "sections": organization_sections(request.user, organization),
+            **selectors.organization_body(request.user, organization),
         },
     )
 

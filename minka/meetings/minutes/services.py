@@ -5,6 +5,8 @@ The cycle is draft → review → approved → published; review may go back to 
 current state, and refuses anything else with a ``ValidationError`` (wrong state, stale
 edit, bad input) or ``PermissionDenied`` (wrong role). A save adds a revision only when the
 content changed; approved content changes only through an erratum, which needs a reason.
+Every new revision and change of state updates the minutes' search entry in the same
+transaction (its text and who may find it: :mod:`minka.meetings.search_index`).
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minka import search
 from minka.core.models import AuditEntry
 from minka.core.permissions import require
 from minka.core.services import audit_record
 from minka.core.visibility import Visibility
 from minka.documents.permissions import can_view_document
-from minka.meetings import permissions
+from minka.meetings import hooks, permissions
 from minka.meetings.minutes.content import (
     MAX_ITEMS,
     MAX_LINE,
@@ -80,8 +83,11 @@ def _set_status(minutes: Minutes, actor: User, status: str, **values: Any) -> No
         target=minutes,
         changes={"status": [old, status]},
     )
+    search.index_object(minutes)
     if status in (Minutes.Status.APPROVED, Minutes.Status.PUBLISHED):
         _prepare_pdf(minutes)
+        # The agreements app turns the agreements into commitments (once; see hooks).
+        hooks.minutes_approved(minutes)
 
 
 def _prepare_pdf(minutes: Minutes) -> None:
@@ -208,6 +214,7 @@ def _add_revision(
         target=revision,
         target_repr=f"{minutes.meeting} (r{revision.number}, {kind})",
     )
+    search.index_object(minutes)
     return revision
 
 
@@ -290,6 +297,7 @@ def minutes_erratum(
         reason=reason,
     )
     _prepare_pdf(minutes)
+    hooks.minutes_approved(minutes)  # an agreement the erratum adds becomes a commitment
     return revision
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from minka.core import ratelimit
 from minka.core.decorators import permission_required
 from minka.core.permissions import is_signed_in
-from minka.meetings import permissions
+from minka.meetings import hooks, permissions
 from minka.meetings import selectors as meeting_selectors
 from minka.meetings.minutes import diff, forms, selectors, services
 from minka.meetings.minutes.content import MinutesContent
@@ -74,6 +74,9 @@ def _detail_context(request: HttpRequest, minutes: Minutes, **forms_: Any) -> di
         "publish_form": forms_.get("publish_form") or forms.PublishForm(),
         "observation_form": forms_.get("observation_form") or forms.ObservationForm(),
         "cycle_error": _cycle_error(minutes, forms_),
+        # What other apps add (agreements: the commitments born from these minutes).
+        "minutes_sections": hooks.minutes_sections(user, minutes),
+        "agreement_links": hooks.agreement_links(user, minutes),
     }
 
 

@@ -23,6 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minka import search
 from minka.core.models import AuditEntry
 from minka.core.permissions import require
 from minka.core.services import audit_changes, audit_record, model_snapshot
@@ -32,6 +33,7 @@ from minka.meetings import hooks, permissions
 from minka.meetings.minutes.content import MinutesContent
 from minka.meetings.minutes.models import Minutes
 from minka.meetings.models import AgendaItem, Cadence, Meeting, Series
+from minka.meetings.search_index import index_meeting
 from minka.meetings.services import invitations
 
 if TYPE_CHECKING:
@@ -170,6 +172,7 @@ def meeting_create(*, actor: User, data: MeetingData) -> Meeting:
     meeting.save()
     meeting.organizations.set(data.get("organizations") or [])
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=meeting)
+    search.index_object(meeting)
     return meeting
 
 
@@ -200,6 +203,7 @@ def meeting_update(*, actor: User, meeting: Meeting, data: MeetingData) -> Meeti
         target=meeting,
         changes=audit_changes(before, model_snapshot(meeting)),
     )
+    index_meeting(meeting)  # The minutes take the meeting's title and visibility.
     if moved:
         invitations.invitees_notify(meeting=meeting, change="updated")
     return meeting
@@ -222,6 +226,7 @@ def meeting_cancel(*, actor: User, meeting: Meeting) -> Meeting:
         target=meeting,
         changes={"status": [Meeting.Status.PLANNED, Meeting.Status.CANCELLED]},
     )
+    search.index_object(meeting)  # Still findable, shown as cancelled.
     invitations.invitees_notify(meeting=meeting, change="cancelled")
     return meeting
 
@@ -331,6 +336,7 @@ def meeting_schedule_next(
         target=following,
         changes={"previous": [None, str(meeting.public_id)]},
     )
+    search.index_object(following)
     return following
 
 
@@ -358,6 +364,7 @@ def agenda_item_create(*, actor: User, meeting: Meeting, data: AgendaItemData) -
     _validate_item(item)
     item.save()
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=item)
+    search.index_object(meeting)
     return item
 
 
@@ -378,6 +385,7 @@ def agenda_item_update(*, actor: User, item: AgendaItem, data: AgendaItemData) -
         target=item,
         changes=audit_changes(before, model_snapshot(item)),
     )
+    search.index_object(item.meeting)
     return item
 
 
@@ -410,6 +418,7 @@ def agenda_item_delete(*, actor: User, item: AgendaItem) -> None:
     meeting = item.meeting
     item.delete()
     _renumber(_locked_agenda(meeting))
+    search.index_object(meeting)
 
 
 @transaction.atomic
@@ -432,6 +441,7 @@ def agenda_item_move(*, actor: User, item: AgendaItem, direction: str) -> Agenda
         target=item,
         changes={"position": [index + 1, item.position]},
     )
+    search.index_object(item.meeting)  # The agenda is indexed in its order.
     return item
 
 

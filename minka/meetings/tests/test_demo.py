@@ -97,24 +97,38 @@ class DemoScheduleTests(SimpleTestCase):
         last_held = demo.meeting_start(schedule.held[-1]) + demo.DURATION
         self.assertLessEqual(last_held, moment)
 
-    def test_open_agreements_are_carried_forward_until_a_meeting_reports_them_done(self) -> None:
-        texts = [a.text for a in demo.meeting_agreements(4)]
-        # Meeting 3 agreed on the CODESI proposal; meeting 4 did not report it done.
-        self.assertIn(
-            "Continúa: Elaborar una propuesta de funciones y compromisos de la CODESI "
-            "para presentarla al viceministerio.",
-            texts,
+    def test_minutes_record_their_own_agreements_with_stable_keys(self) -> None:
+        agreements = demo.meeting_agreements(4)
+        self.assertEqual(
+            [a.text for a in agreements],
+            ["Aprobar el plan de trabajo 2026 con metas, responsables y plazos."],
         )
-        # Meeting 3 reported the repository done, and meeting 4 the CODESI contact.
-        self.assertFalse(any("repositorio virtual" in text for text in texts))
-        self.assertFalse(any("secretaría técnica de la CODESI" in text for text in texts))
-        self.assertIn("Aprobar el plan de trabajo 2026 con metas, responsables y plazos.", texts)
-        carried = next(a for a in demo.meeting_agreements(4) if "CODESI" in a.text)
-        self.assertEqual(carried.due_date, "2026-07-02")  # its first due date, kept
-        later = [a.text for a in demo.meeting_agreements(5)]
-        self.assertFalse(any("CODESI" in text for text in later))
-        # The script's rotation closes whatever is open.
-        self.assertFalse(any(a.text.startswith("Continúa") for a in demo.meeting_agreements(20)))
+        # Nothing is carried forward as text: the agenda follows up what is open, live.
+        self.assertFalse(any("CODESI" in a.text for a in agreements))
+        self.assertEqual(agreements[0].key, demo.agreement_key(4, "plan"))
+        self.assertRegex(agreements[0].key, r"^[0-9a-f]{12}$")
+        self.assertEqual(demo.meeting_agreements(4)[0].key, agreements[0].key)
+        self.assertNotEqual(demo.agreement_key(3, "plan"), demo.agreement_key(4, "plan"))
+
+    def test_later_meetings_report_earlier_agreements_done(self) -> None:
+        # Meeting 3 reports the repository (agreed at meeting 2) done; meeting 4 the fichas
+        # (meeting 2) and the CODESI contact (meeting 3); meeting 5 the plan and the
+        # CODESI proposal.
+        self.assertEqual(demo.agreements_reported_done(3), [demo.agreement_key(2, "repositorio")])
+        self.assertEqual(
+            sorted(demo.agreements_reported_done(4)),
+            sorted([demo.agreement_key(2, "fichas"), demo.agreement_key(3, "contacto-codesi")]),
+        )
+        self.assertEqual(
+            sorted(demo.agreements_reported_done(5)),
+            sorted([demo.agreement_key(4, "plan"), demo.agreement_key(3, "codesi")]),
+        )
+        self.assertEqual(demo.agreements_reported_done(2), [])
+        # The rotation's "*" closes everything still open, its own unnamed agreements too.
+        story = len(demo._script()[0])
+        first_rotation = story + 2
+        closed = demo.agreements_reported_done(first_rotation + 1)
+        self.assertIn(demo.agreement_key(first_rotation, "0"), closed)
 
 
 @IN_MEMORY_STORAGE

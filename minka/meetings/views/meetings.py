@@ -26,7 +26,7 @@ from minka.core.decorators import permission_required
 from minka.core.inputs import typed_input
 from minka.core.uploads import oversize_files
 from minka.documents.views import upload_refused
-from minka.meetings import permissions, selectors
+from minka.meetings import hooks, permissions, selectors
 from minka.meetings.forms import (
     AgendaItemForm,
     AgendaLinkForm,
@@ -36,6 +36,7 @@ from minka.meetings.forms import (
     NextMeetingForm,
 )
 from minka.meetings.minutes.views import minutes_panel
+from minka.meetings.models import AgendaItem
 from minka.meetings.services import meetings as services
 from minka.meetings.views.attendance import rsvp_panel
 
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
     from django.http import HttpResponse
 
     from minka.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
-    from minka.meetings.models import AgendaItem, Meeting
+    from minka.meetings.models import Meeting
 
 GET_POST = ["GET", "POST"]
 
@@ -111,6 +112,12 @@ def meeting_detail(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
         "can_view_online_link": permissions.can_view_online_link(user, meeting),
         "can_manage": permissions.can_manage_meetings(user),
         "can_schedule_next": _schedulable(meeting),
+        # What other apps show under the "follow-up of agreements" item (agreements: the
+        # pending commitments, live), only when the agenda has one.
+        "follow_up_sections": hooks.follow_up_sections(user, meeting)
+        # Ignored type error: set by the selector's Prefetch(to_attr=...).
+        if any(item.kind == AgendaItem.Kind.FOLLOW_UP for item in meeting.agenda)  # type: ignore[attr-defined]
+        else [],
     }
     return render(request, "meetings/meeting_detail.html", context)
 

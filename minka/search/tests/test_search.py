@@ -7,19 +7,23 @@ is members-only (coordinators-only with the acronym COORD).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from unittest import mock
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.utils.translation import gettext
 
 from minka import search
 from minka.accounts.tests.factories import UserFactory
 from minka.directory.models import Organization
 from minka.directory.tests.factories import OrganizationFactory
+from minka.search import _registry
 from minka.search.models import SearchEntry
+
+if TYPE_CHECKING:
+    from minka.core.types import Actor
 
 ANONYMOUS = AnonymousUser()
 
@@ -48,6 +52,8 @@ class SearchTestCase(TestCase):
         cls.coordinator = UserFactory.create(role="coordinator")
 
     def setUp(self) -> None:
+        # The directory's own registration comes back after the test.
+        self.enterContext(mock.patch.dict(_registry._registry))
         search.register(
             Organization,
             title=lambda org: org.name,
@@ -55,14 +61,13 @@ class SearchTestCase(TestCase):
             visibility=_visibility,
             facets=_facets,
         )
-        self.addCleanup(search.unregister, Organization)
 
     def org(self, name: str, description: str = "", **fields: Any) -> Organization:
         org: Organization = OrganizationFactory.create(name=name, description=description, **fields)
         search.index_object(org)
         return org
 
-    def titles(self, query: str, user: Any = ANONYMOUS, **kwargs: Any) -> list[str]:
+    def titles(self, query: str, user: Actor = ANONYMOUS, **kwargs: Any) -> list[str]:
         return [hit.title for hit in search.search(query, user=user, **kwargs).hits]
 
 
@@ -430,7 +435,9 @@ class IndexSyncTests(SearchTestCase):
         results = search.search("telefonia", user=ANONYMOUS)
         hit = results.hits[0]
         self.assertEqual((hit.title, hit.snippet), ("Uno", "<mark>Telefonía</mark> móvil."))
-        self.assertEqual(results.facets, {"sector": {"academia": 1}})
+        self.assertEqual(
+            results.facets, {"sector": {"academia": 1}, "type": {"directory.organization": 1}}
+        )
 
     def test_remove(self) -> None:
         """A removed object is no longer found; removing twice is harmless."""
@@ -497,3 +504,46 @@ class CandidateCapTests(SearchTestCase):
         self.assertCountEqual([h.title for h in rare.hits], ["Vieja", "Nueva"])
         self.assertEqual((frequent.exact, frequent.total), (False, 2))
         self.assertCountEqual([h.title for h in frequent.hits], ["Org 19", "Nueva"])
+
+
+@override_settings(LANGUAGE_CODE="en")
+class TypeFacetTests(SearchTestCase):
+    """Every entry has the facet "type" (its model), offered first and named by its
+    registration."""
+
+    def test_every_entry_has_its_type_and_filters_by_it(self) -> None:
+        self.org("Uno", "Datos abiertos.")
+        results = search.search("datos", user=ANONYMOUS)
+        self.assertEqual(results.facets["type"], {"directory.organization": 1})
+        self.assertEqual(self.titles("datos", filters={"type": "directory.organization"}), ["Uno"])
+        self.assertEqual(self.titles("datos", filters={"type": "documents.document"}), [])
+
+    def test_the_type_facet_comes_first_and_names_each_type(self) -> None:
+        """Registered before any app's facets, labelled by ``type_name`` (by default, the
+        model's verbose name)."""
+        self.assertEqual(search.facets()[0].name, "type")
+        labels = search.facets()[0].labels(["directory.organization", "gone.model"])
+        self.assertEqual(labels, {"directory.organization": "Organization"})
+        search.register(
+            Organization,
+            title=lambda org: org.name,
+            body=lambda org: "",
+            visibility=_visibility,
+            facets=_facets,
+            type_name=lambda: "Colectivo",
+        )
+        self.assertEqual(
+            search.facets()[0].labels(["directory.organization"]),
+            {"directory.organization": "Colectivo"},
+        )
+
+    def test_an_adapter_cannot_fill_the_type_facet(self) -> None:
+        search.register(
+            Organization,
+            title=lambda org: org.name,
+            body=lambda org: "",
+            visibility=_visibility,
+            facets=lambda org: {"type": "acta"},
+        )
+        with self.assertRaisesMessage(ValueError, "The facet 'type' is filled by the index."):
+            self.org("Uno")

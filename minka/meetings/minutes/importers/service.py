@@ -29,6 +29,7 @@ from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from minka import search
 from minka.core.models import AuditEntry
 from minka.core.permissions import require
 from minka.core.services import audit_record
@@ -437,6 +438,7 @@ def minutes_import(
         content=content,
         kind=MinutesRevision.Kind.IMPORT,
     )
+    search.index_object(meeting)  # With its agenda (the minutes were indexed with the revision).
     return meeting
 
 

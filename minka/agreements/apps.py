@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AgreementsConfig(AppConfig):
+    name = "minka.agreements"
+    label = "agreements"
+    verbose_name = _("Agreements")
+
+    def ready(self) -> None:
+        from minka.agreements import (  # noqa: F401  (registrations)
+            hooks,  # its sections and providers in the apps below
+            portability,  # its sections of a person's data export
+            search_index,
+        )
+
+        search_index.register()
