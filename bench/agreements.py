@@ -120,6 +120,10 @@ SCENARIOS: list[tuple[str, str]] = [
     ("member", "/acuerdos/?overdue=1"),
     ("anonymous", "/"),
     ("member", "/"),
+    # The figures recomputed on every request (the cache emptied before each): what the
+    # first request after a change costs.
+    ("anonymous", "/acuerdos/ cold"),
+    ("member", "/acuerdos/ cold"),
 ]
 
 
@@ -396,23 +400,36 @@ _SVG = re.compile(rb"<svg\b.*?</svg>", re.DOTALL)
 
 
 def measure(client: Client, who: str, path: str, runs: int, warmup: int) -> Result:
-    """``warmup`` requests, one with its queries captured, then ``runs`` timed ones."""
+    """``warmup`` requests, one with its queries captured, then ``runs`` timed ones. A path
+    ending in " cold" is requested with the cache emptied before each request."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    label = path
+    cold = path.endswith(" cold")
+    path = path.removesuffix(" cold")
+
     for _ in range(warmup):
         client.get(path)
+    if cold:
+        cache.clear()
+    # The log is a bounded deque: once full (creating the data fills it), its length no
+    # longer grows and the capture would see no query.
+    connection.queries_log.clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
     body = response.content
     timings = []
     for _ in range(runs):
+        if cold:
+            cache.clear()
         started = time.perf_counter()
         client.get(path)
         timings.append((time.perf_counter() - started) * 1000)
     return Result(
         who=who,
-        path=path,
+        path=label,
         status=response.status_code,
         timings=timings,
         queries=len(captured.captured_queries),
@@ -495,12 +512,18 @@ def breakdown(client: Client, path: str, runs: int) -> tuple[dict[str, list[floa
         mock.patch.object(charts, "progress_bar", clock.wrap("charts (SVG)", charts.progress_bar)),
         mock.patch("minka.agreements.views.render", clock.wrap("render (template)", render)),
     ]
+    from django.core.cache import cache
+
+    cold = path.endswith(" cold")
+    path = path.removesuffix(" cold")
     with contextlib.ExitStack() as stack, connection.execute_wrapper(clock):
         for patch in patches:
             stack.enter_context(patch)
         client.get(path)  # warm-up
         clock.steps.clear()
         for _ in range(runs):
+            if cold:
+                cache.clear()
             with clock.step("request"):
                 client.get(path)
     return dict(clock.steps), runs

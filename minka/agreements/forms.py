@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from minka.agreements.models import Commitment, Goal, Status
 from minka.agreements.services import CommitmentData, GoalData, UpdateData
 from minka.core.inputs import typed_input
-from minka.core.visibility import Visibility
+from minka.core.visibility import Visibility, visibilities_for
 from minka.directory.models import Organization, Person, Topic
 from minka.directory.selectors import organizations_visible_to
 from minka.documents.models import Document
@@ -228,10 +229,12 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.topic_choices = list(Topic.objects.order_by("name").values_list("slug", "name"))
         # The organizations the viewer may see that hold a commitment the viewer may see.
+        holds = Commitment.responsible_organizations.through.objects.filter(
+            organization_id=OuterRef("pk"), commitment__visibility__in=visibilities_for(user)
+        )
         self.organization_choices = list(
             organizations_visible_to(user)
-            .filter(commitments__in=Commitment.objects.visible_to(user))
-            .distinct()
+            .filter(Exists(holds))
             .order_by("name")
             .values_list("slug", "name")
         )

@@ -130,7 +130,12 @@ class Commitment(TimeStampedModel):
             ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="commitment_progress"),
         ]
-        indexes = [models.Index(fields=["status", "due_date"], name="commitment_open_due")]
+        indexes = [
+            # The dashboard's counts read only this index (the row id is in it).
+            models.Index(fields=["visibility", "status", "due_date"], name="commitment_open_due"),
+            # Lists ordered by deadline.
+            models.Index(fields=["due_date"], name="commitment_due"),
+        ]
 
     def __str__(self) -> str:
         return self.title

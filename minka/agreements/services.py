@@ -396,6 +396,8 @@ def goal_commitments_set(
             goal=goal, commitment=commitment, defaults={"weight": weight}
         )
         links.append(link)
+    # The goal's progress changed: its time stamp tells the dashboard's cached figures.
+    goal.save(update_fields=["updated_at"])
     audit_record(
         actor=actor,
         action=AuditEntry.Action.UPDATE,

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -31,29 +32,19 @@ if TYPE_CHECKING:
 
     from minka.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 
 
 def _report(form: Any, error: ValidationError) -> None:
     form.add_error(None, error)
 
 
-@require_GET
-def dashboard(request: HtmxHttpRequest) -> HttpResponse:
-    """``/acuerdos/``: totals by status, what is overdue and due soon, goal progress,
-    breakdowns by topic and responsible organization, deadlines by month, and the list;
-    filtered; each chart with its data table."""
-    form = forms.FilterForm(request.GET, user=request.user)
-    filters = form.filters()
-    board = selectors.dashboard(user=request.user, filters=filters)
-    page = Paginator(selectors.commitment_list(user=request.user, filters=filters), PAGE_SIZE)
+def _figures(user: Any, filters: dict[str, str]) -> dict[str, Any]:
+    """The dashboard's figures and their charts (what the page caches)."""
+    board = selectors.dashboard(user=user, filters=filters)
     status_labels = dict(Status.choices)
-    context = {
-        "form": form,
-        "filters": filters,
-        "query": request.GET.urlencode(),
+    return {
         "board": board,
-        "page": page.get_page(request.GET.get("page")),
         "status_rows": [(status_labels[s], n) for s, n in board.by_status.items()],
         "status_chart": charts.bar_chart(
             _("Commitments by status"),
@@ -74,7 +65,33 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
             (progress, charts.progress_bar(progress.goal.title, progress.percent))
             for progress in board.goals
         ],
-        "can_manage": permissions.can_manage_commitments(request.user),
+    }
+
+
+@require_GET
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
+    """``/acuerdos/``: totals by status, what is overdue and due soon, goal progress,
+    breakdowns by topic and responsible organization, deadlines by month, and the list;
+    filtered; each chart with its data table.
+
+    Each part is rendered once per viewer level, filters (and page), day, language and
+    state of the data (``selectors.figures_key``) and kept in the cache: what it shows is
+    read (lazily) only when its cached fragment is missing."""
+    user = request.user
+    form = forms.FilterForm(request.GET, user=user)
+    filters = form.filters()
+    listed = selectors.commitment_list(user=user, filters=filters).only(*selectors.LIST_FIELDS)
+    number = request.GET.get("page")
+    context = {
+        "form": form,
+        "filters": filters,
+        "query": request.GET.urlencode(),
+        "figures_key": selectors.figures_key(user=user, filters=filters),
+        # Read only when the cached fragment that shows them is missing.
+        "lists": SimpleLazyObject(lambda: selectors.dashboard_lists(user=user, filters=filters)),
+        "figures": SimpleLazyObject(lambda: _figures(user, filters)),
+        "page": SimpleLazyObject(lambda: Paginator(listed, PAGE_SIZE).get_page(number)),
+        "can_manage": permissions.can_manage_commitments(user),
     }
     return render(request, "agreements/dashboard.html", context)
 
@@ -226,7 +243,7 @@ def export(request: HtmxHttpRequest, fmt: str) -> HttpResponse:
     if refused is not None:
         return refused
     filters = forms.FilterForm(request.GET, user=request.user).filters()
-    rows = selectors.commitment_list(user=request.user, filters=filters)
+    rows = selectors.commitment_list(user=request.user, filters=filters).select_related("meeting")
     return exports.response(rows, fmt, request.user)
 
 

@@ -65,6 +65,12 @@ def many_commitments(count: int, organizations: list, topics: list[Topic]) -> No
     )
 
 
+def figures_html(response: object) -> str:
+    """The cached parts of the dashboard: from the totals to the end of the list."""
+    page: str = response.content.decode()  # type: ignore[attr-defined]
+    return page[page.index('id="totals-heading"') : page.index("</main>")]
+
+
 def count_queries(client: object, url: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)  # type: ignore[attr-defined]
@@ -101,19 +107,43 @@ class DashboardTests(RoleTestCase):
         for (persona, url), expected in counts.items():
             with self.subTest(persona=persona, url=url):
                 self.assertEqual(count_queries(self.as_(persona), url), expected)
-        # Pinned: the anonymous dashboard, whatever it holds.
-        # Filter choices 2; figures by status, topic, organization and month 4; goals 2; the
-        # page's count 1; three lists (overdue, due soon, the page: rows, their topics,
-        # organizations and people) 12.
-        self.assertEqual(counts[("anon", urls[0])], 21)
+        # Pinned: the anonymous dashboard, whatever it holds. Filter choices 2; the lists
+        # of overdue and due soon (rows, their topics, organizations and people) and their
+        # counts 10; the data's fingerprint 1; the page (count, rows, topics, organizations,
+        # people) 5; and, when they are not cached, the figures (commitments, topic and
+        # organization links, topics, organizations, goals and their commitments) 7.
+        self.assertEqual(counts[("anon", urls[0])], 25)
+
+    def test_the_figures_are_cached_until_the_data_changes(self) -> None:
+        many_commitments(60, [self.org_a, self.org_b], self.topics)
+        url = reverse("agreements:dashboard")
+        anon = self.as_("anon")
+        first = figures_html(anon.get(url))
+        self.assertEqual(count_queries(anon, url), 3)  # filter choices 2, fingerprint 1
+        self.assertEqual(figures_html(anon.get(url)), first)
+        # A commitment saved, its owners changed, or a goal's weights: computed again.
+        changed = Commitment.objects.filter(visibility=Visibility.PUBLIC).first()
+        assert changed is not None
+        changed.status = Status.CANCELLED
+        changed.save()
+        self.assertEqual(count_queries(anon, url), 25)
+        self.assertNotEqual(figures_html(anon.get(url)), first)
+        changed.responsible_organizations.clear()
+        self.assertEqual(count_queries(anon, url), 25)
+        GoalCommitment.objects.filter(commitment=changed).update(weight=7)
+        self.assertEqual(count_queries(anon, url), 25)  # a weight changes a goal's progress
+        # Another viewer level or other filters: figures of their own.
+        self.assertEqual(count_queries(self.as_("mem_a"), url), 25 + 5)  # and the session checks
+        # (Nothing done is overdue or due soon: those two lists have no owners to fetch.)
+        self.assertEqual(count_queries(anon, url + "?status=done"), 25 - 6)
 
     def test_figures_follow_the_viewer(self) -> None:
         CommitmentFactory.create(status=Status.DONE, owners=[self.org_a])
         CommitmentFactory.create(status=Status.PENDING, visibility=Visibility.MEMBERS)
-        board = self.as_("anon").get(reverse("agreements:dashboard")).context["board"]
+        board = self.as_("anon").get(reverse("agreements:dashboard")).context["figures"]["board"]
         self.assertEqual(board.total, 1)
         self.assertEqual(board.by_status["done"], 1)
-        board = self.as_("mem_b").get(reverse("agreements:dashboard")).context["board"]
+        board = self.as_("mem_b").get(reverse("agreements:dashboard")).context["figures"]["board"]
         self.assertEqual(board.total, 2)
 
     def test_the_charts_are_valid_svg_with_titles_and_a_data_table(self) -> None:
@@ -181,14 +211,14 @@ class OverdueTests(RoleTestCase):
             commitment.refresh_from_db()
             self.assertFalse(commitment.is_overdue)
             self.assertFalse(Commitment.objects.overdue().exists())
-            board = self.as_("anon").get(reverse("agreements:dashboard")).context["board"]
-            self.assertEqual(board.overdue, [])
+            lists = self.as_("anon").get(reverse("agreements:dashboard")).context["lists"]
+            self.assertEqual(lists.overdue, [])
         with time_machine.travel(dt.datetime(2026, 12, 5, 0, 30, tzinfo=LIMA), tick=False):
             self.assertTrue(commitment.is_overdue)
             self.assertEqual(list(Commitment.objects.overdue()), [commitment])
             self.assertFalse(done.is_overdue)
-            board = self.as_("anon").get(reverse("agreements:dashboard")).context["board"]
-            self.assertEqual(board.overdue, [commitment])
+            lists = self.as_("anon").get(reverse("agreements:dashboard")).context["lists"]
+            self.assertEqual(lists.overdue, [commitment])
 
 
 @override_settings(LANGUAGE_CODE="en")

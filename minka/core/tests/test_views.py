@@ -53,14 +53,15 @@ class HomeTests(RoleTestCase):
         self.assertContains(response, "Iniciar sesión")
 
     def test_fixed_number_of_queries(self) -> None:
-        """The goals, the commitments due soon and overdue, the next meeting and the latest
-        minutes: five queries, plus session and user."""
+        """The data's fingerprint and the goals (cached per viewer level until the data
+        changes), the commitments due soon and overdue, the next meeting and the latest
+        minutes: six queries, plus session and user."""
         anon = self.as_("anon")
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(6):
             anon.get(self.url)
         client = self.as_("mem_a")
         client.get(self.url)  # the first request stamps the session clock (one write)
-        with self.assertNumQueries(7):  # plus session and user
+        with self.assertNumQueries(7):  # goals cached; plus session and user
             client.get(self.url)
         client = self.as_("coord")
         client.get(self.url)

@@ -83,12 +83,13 @@ class HomeTests(RoleTestCase):
         self.assertNotContains(response, "Reunión de miembros pronto")
 
     def test_query_count_is_fixed(self) -> None:
-        # The next meeting and the latest minutes (2), and the commitments: goals, due soon,
-        # overdue (3; see minka/agreements/tests for the counts with commitments and goals).
+        # The next meeting and the latest minutes (2), and the commitments: the data's
+        # fingerprint, goals (cached by viewer level until the data changes), due soon,
+        # overdue (4; see minka/agreements/tests for the counts with commitments and goals).
         client = self.as_("anon")
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(6):
             client.get(reverse("site:home"))
         client = self.as_("mem_a")
         client.get(reverse("site:home"))
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(7):  # goals cached; plus session and user
             client.get(reverse("site:home"))
