@@ -414,11 +414,10 @@ def measure(client: Client, who: str, path: str, runs: int, warmup: int) -> Resu
         client.get(path)
     if cold:
         cache.clear()
-    # The log is a bounded deque: once full (creating the data fills it), its length no
-    # longer grows and the capture would see no query.
-    connection.queries_log.clear()
-    with CaptureQueriesContext(connection) as captured:
+    with CaptureQueriesContext(connection) as capture:
         response = client.get(path)
+    # Read now: each later request empties the connection's log (``reset_queries``).
+    captured = list(capture.captured_queries)
     body = response.content
     timings = []
     for _ in range(runs):
@@ -432,12 +431,12 @@ def measure(client: Client, who: str, path: str, runs: int, warmup: int) -> Resu
         path=label,
         status=response.status_code,
         timings=timings,
-        queries=len(captured.captured_queries),
-        sql_ms=sum(float(query["time"]) for query in captured.captured_queries) * 1000,
+        queries=len(captured),
+        sql_ms=sum(float(query["time"]) for query in captured) * 1000,
         size=len(body),
         gzip_size=len(gzip.compress(body, compresslevel=6, mtime=0)),
         svg_size=sum(len(match) for match in _SVG.findall(body)),
-        captured=list(captured.captured_queries),
+        captured=captured,
     )
 
 
