@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minka.agreements import charts, exports, forms, permissions, selectors, services
-from minka.agreements.models import CommitmentUpdate, Status
+from minka.agreements.models import Commitment, CommitmentUpdate, Goal, Status
 from minka.core import ratelimit
 from minka.core.decorators import permission_required
 from minka.core.visibility import can_see
@@ -26,6 +26,7 @@ from minka.meetings import permissions as meeting_permissions
 from minka.meetings import selectors as meeting_selectors
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from uuid import UUID
 
     from django.http import HttpResponse
@@ -190,45 +191,61 @@ def update_review(request: AuthenticatedHttpRequest, public_id: UUID, pk: int) -
     return _detail(request, commitment, status=400)
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required(permissions.can_manage_commitments)
-def commitment_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = forms.CommitmentForm(request.POST if request.method == "POST" else None)
+def _form_page(
+    request: AuthenticatedHttpRequest,
+    form: forms.CommitmentForm | forms.GoalForm,
+    save: Callable[[Any], Commitment | Goal],
+    done: str,
+    template: str,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A create or edit page: GET shows ``form``; a valid POST passes its data to ``save``
+    (a service), says ``done`` and goes to the saved object's page; invalid input, or a
+    service's refusal, shows the form again with its messages (400) and changes nothing."""
     if request.method == "POST" and form.is_valid():
         try:
-            commitment = services.commitment_create(
-                actor=request.user, data=form.data_for_service()
-            )
+            saved = save(form.data_for_service())
         except ValidationError as error:
             _report(form, error)
         else:
-            messages.success(request, _("The commitment was created."))
-            return redirect(commitment.get_absolute_url())
+            messages.success(request, done)
+            return redirect(saved.get_absolute_url())
     status = 400 if request.method == "POST" else 200
-    return render(request, "agreements/commitment_form.html", {"form": form}, status=status)
+    return render(request, template, {"form": form, **(context or {})}, status=status)
+
+
+def _posted(request: AuthenticatedHttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(permissions.can_manage_commitments)
+def commitment_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _form_page(
+        request,
+        forms.CommitmentForm(_posted(request)),
+        lambda data: services.commitment_create(actor=request.user, data=data),
+        _("The commitment was created."),
+        "agreements/commitment_form.html",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required(permissions.can_manage_commitments)
 def commitment_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     commitment = selectors.commitment_get(user=request.user, public_id=public_id)
-    form = forms.CommitmentForm(
-        request.POST if request.method == "POST" else None,
-        initial=forms.CommitmentForm.initial_for(commitment),
+    return _form_page(
+        request,
+        forms.CommitmentForm(
+            _posted(request), initial=forms.CommitmentForm.initial_for(commitment)
+        ),
+        lambda data: services.commitment_update(
+            actor=request.user, commitment=commitment, data=data
+        ),
+        _("The commitment was updated."),
+        "agreements/commitment_form.html",
+        {"commitment": commitment},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.commitment_update(
-                actor=request.user, commitment=commitment, data=form.data_for_service()
-            )
-        except ValidationError as error:
-            _report(form, error)
-        else:
-            messages.success(request, _("The commitment was updated."))
-            return redirect(commitment.get_absolute_url())
-    status = 400 if request.method == "POST" else 200
-    context = {"form": form, "commitment": commitment}
-    return render(request, "agreements/commitment_form.html", context, status=status)
 
 
 @require_GET
@@ -280,36 +297,27 @@ def goal_detail(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required(permissions.can_manage_goals)
 def goal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = forms.GoalForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            goal = services.goal_create(actor=request.user, data=form.data_for_service())
-        except ValidationError as error:
-            _report(form, error)
-        else:
-            messages.success(request, _("The goal was created."))
-            return redirect(goal.get_absolute_url())
-    status = 400 if request.method == "POST" else 200
-    return render(request, "agreements/goal_form.html", {"form": form}, status=status)
+    return _form_page(
+        request,
+        forms.GoalForm(_posted(request)),
+        lambda data: services.goal_create(actor=request.user, data=data),
+        _("The goal was created."),
+        "agreements/goal_form.html",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required(permissions.can_manage_goals)
 def goal_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     goal = selectors.goal_get(user=request.user, public_id=public_id)
-    form = forms.GoalForm(
-        request.POST if request.method == "POST" else None, initial=forms.GoalForm.initial_for(goal)
+    return _form_page(
+        request,
+        forms.GoalForm(_posted(request), initial=forms.GoalForm.initial_for(goal)),
+        lambda data: services.goal_update(actor=request.user, goal=goal, data=data),
+        _("The goal was updated."),
+        "agreements/goal_form.html",
+        {"goal": goal},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.goal_update(actor=request.user, goal=goal, data=form.data_for_service())
-        except ValidationError as error:
-            _report(form, error)
-        else:
-            messages.success(request, _("The goal was updated."))
-            return redirect(goal.get_absolute_url())
-    status = 400 if request.method == "POST" else 200
-    return render(request, "agreements/goal_form.html", {"form": form, "goal": goal}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
