@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input
 
-.PHONY: run test pytest-fast system-deps lint typecheck pytest lock messages bench check-deploy clean help
+.PHONY: run test pytest-fast system-deps lint typecheck pytest lock messages bench check-deploy clean help screenshots
 
 help:
 	@echo "make run    - install, migrate, load the demo and serve on http://127.0.0.1:$(PORT)"
@@ -14,6 +14,7 @@ help:
 	@echo "make lock   - re-pin requirements/*.lock with hashes"
 	@echo "make messages - update and compile the es/en translation catalogs"
 	@echo "make bench  - run the benchmarks in bench/"
+	@echo "make screenshots - take the README's phone screenshots (browser tests)"
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -80,3 +81,7 @@ bench: $(VENV)/.dev-installed
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+
+# The README's phone screenshots, taken by a browser test on the demo.
+screenshots: $(VENV)/.dev-installed
+	MINKA_SCREENSHOTS=docs/screenshots $(BIN)/pytest -p no:randomly minka/browser_tests/test_screenshots.py

@@ -131,3 +131,25 @@ def test_axe_reports_a_planted_violation(axe_page: Page) -> None:
     with pytest.raises(AssertionError, match=r"label \(critical\)") as error:
         check_page(axe_page, "home with planted violations")
     assert "image-alt (critical)" in str(error.value)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("site_page", SITE_PAGES, ids=lambda site_page: site_page.name)
+def test_small_screen_page_has_no_serious_accessibility_violation(
+    site_page: SitePage, new_context: Callable[..., BrowserContext], live_server: LiveServer
+) -> None:
+    """The same pages on a 360 px phone, with the "Menú" and any "Filtrar" panel opened (the
+    states only small screens show), pass axe without serious violations."""
+    if site_page.setup is not None:
+        site_page.setup()
+    context = new_context(bypass_csp=True, viewport={"width": 360, "height": 740})
+    sign_in_as(context, live_server, site_page.role)
+    page = context.new_page()
+    response = page.goto(site_page.path)
+    assert response is not None
+    assert response.status == 200, f"{site_page.path} answered {response.status}"
+    for panel in page.locator("details.filter-panel:not([open]) > summary").all():
+        panel.click()  # before the menu, which folds out over the page
+    page.locator("details.menu-toggle > summary").click()
+    expect(page.locator("details.menu-toggle nav")).to_be_visible()
+    check_page(page, f"{site_page.name} at 360 px, menu open")

@@ -58,9 +58,12 @@ def fits_the_screen(page: Page) -> bool:
 
 
 def filter_by(page: Page, *, sector: str = "", region: str = "") -> None:
+    panel = page.locator(".filter-panel")
+    if panel.get_attribute("open") is None:  # folded under "Filtrar" (no JavaScript needed)
+        panel.locator("summary").click()
     page.locator("#id_sector").select_option(sector)
     page.locator("#id_region").select_option(region)
-    page.locator("form.directory-filters button[type=submit]").click()
+    page.locator("form.list-filters button[type=submit]").click()
 
 
 @pytest.mark.browser
@@ -73,6 +76,10 @@ def test_a_phone_filters_the_directory_by_sector_and_region(
     page.goto("/directorio/")
     expect_listed(page, sorted(name for name, _s, _r in ORGANIZATIONS))
     assert fits_the_screen(page)
+    # The filters are folded: the first result shows on the first screen, under the header.
+    first = page.locator(".organization-row").first.bounding_box()
+    assert first is not None
+    assert first["y"] + first["height"] <= PHONE["height"], first
     page.evaluate("window.minkaSamePage = true")  # lost if the page reloaded
 
     filter_by(page, sector=Sector.CIVIL_SOCIETY)
@@ -105,6 +112,8 @@ def test_the_filters_work_without_javascript(
     expect(page).to_have_url(re.compile(r"sector=private_sector&region=cusco"))
     expect_listed(page, ["Empresa Digital Cusco"])
     expect(page.locator("#id_region")).to_have_value(Region.CUSCO)
+    # Folded again after the reload, the panel says that two filters apply.
+    expect(page.locator(".filter-panel summary .filter-count")).to_contain_text("2")
     with page.expect_navigation():
         filter_by(page, region=Region.CUSCO)
     expect_listed(page, ["Colectivo Andino Cusco", "Empresa Digital Cusco"])
