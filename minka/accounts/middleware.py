@@ -64,7 +64,8 @@ class UserLanguageMiddleware:
 
 
 class RequireTwoFactorMiddleware:
-    """Send coordinators and admins without a TOTP authenticator to set one up first."""
+    """Send coordinators and admins without a TOTP authenticator to set one up first,
+    remembering the page they asked for (the recovery codes' "Continue" leads back to it)."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -83,7 +84,7 @@ class RequireTwoFactorMiddleware:
             return None
         if Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
             return None
-        if request.method == "GET":
+        if request.method == "GET" and "HX-Request" not in request.headers:
             request.session[TWO_FACTOR_NEXT_SESSION_KEY] = request.get_full_path()
         messages.warning(
             request, _("Your role requires two-factor authentication. Set it up to continue.")
