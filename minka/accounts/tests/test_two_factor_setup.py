@@ -139,6 +139,16 @@ class TwoFactorSetupTests(TestCase):
         with later(settings.ACCOUNT_REAUTHENTICATION_TIMEOUT // 60 + 1):
             self._assert_sent_to_reauthenticate(client.get(reverse("mfa_deactivate_totp")))
 
+    def test_visitor_is_sent_to_sign_in_and_nothing_is_remembered(self) -> None:
+        """Anonymous: the set-up page asks to sign in first; no page to return to is kept."""
+        client = Client()
+        for method in ("get", "post"):
+            with self.subTest(method):
+                response = getattr(client, method)(reverse("mfa_activate_totp"))
+                self.assertEqual(response.status_code, 302)
+                self.assertTrue(response["Location"].startswith(reverse("account_login")))
+        self.assertNotIn(TWO_FACTOR_NEXT_SESSION_KEY, client.session)
+
     def test_continue_never_leaves_the_site(self) -> None:
         """A foreign address in the session is ignored: "Continue" goes to the account."""
         member = UserFactory.create(email="miembro@example.org", role=User.Role.MEMBER)
