@@ -7,6 +7,7 @@ lists every variable.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -267,6 +268,9 @@ ACCOUNT_SESSION_REMEMBER = False
 # email address, the password or the second factor.
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
+# A proof lasts this long: a sign-in counts as one too (minka.accounts.adapters), so setting up
+# the second factor right after signing in asks for no password again; an older session does.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("MINKA_REAUTHENTICATION_MINUTES", 10, minimum=1) * 60
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Minka] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG or TESTING else "https"
 # Failed sign-ins per address (allauth's rate syntax, e.g. "10/m/ip"). Per account, allauth's
@@ -449,6 +453,22 @@ CONTROLLER = {
     "data_banks": env_str("MINKA_DATA_BANKS"),
 }
 NETWORK_NAME = env_str("MINKA_NETWORK_NAME", "Minka")
+# How an organization asks to join, named on the home page until membership applications
+# exist: an email address or an http(s) address; empty names the coordination without one.
+NETWORK_CONTACT = env_str("MINKA_NETWORK_CONTACT").strip()
+if NETWORK_CONTACT and not (
+    re.fullmatch(r"[^@\s/:]+@[^@\s/:]+\.[^@\s/:]+", NETWORK_CONTACT)
+    or re.fullmatch(r"https?://[^\s<>\"']+", NETWORK_CONTACT)
+):
+    raise ConfigurationError(
+        "MINKA_NETWORK_CONTACT takes an email address (coordinacion@example.org) or an http(s) "
+        f"address (https://example.org/contacto), got {NETWORK_CONTACT!r}."
+    )
+NETWORK_CONTACT_URL = (
+    f"mailto:{NETWORK_CONTACT}"
+    if NETWORK_CONTACT and "://" not in NETWORK_CONTACT
+    else NETWORK_CONTACT
+)
 
 # --- Security -------------------------------------------------------------------------------
 

@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from minka.accounts import views as accounts_views
+
 urlpatterns = [
     path("", include("minka.site.urls")),
     path("", include("minka.core.urls")),
@@ -12,6 +14,10 @@ urlpatterns = [
     path("buscar/", include("minka.search.urls")),
     path("reuniones/", include("minka.meetings.urls")),
     path("acuerdos/", include("minka.agreements.urls")),
+    # allauth's recovery-codes page with a "Continue" link; the rest of allauth as it is.
+    path(
+        "cuenta/2fa/recovery-codes/", accounts_views.recovery_codes, name="mfa_view_recovery_codes"
+    ),
     path("cuenta/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import (
+    AUTHENTICATION_METHODS_SESSION_KEY,
+    get_authentication_records,
+)
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -77,9 +82,11 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any
     ) -> HttpResponse:
         """After a completed sign-in (second factor included), mark this browser as a known
-        device of the account: it is then spared the slowdown a stranger's guesses cause."""
+        device of the account (it is then spared the slowdown a stranger's guesses cause), and
+        let the password or code just given count as a re-authentication."""
         response: HttpResponse = super().post_login(request, user, **kwargs)
         throttling.device_cookie_set(response, user)
+        _sign_in_counts_as_recent_proof(request, user)
         return response
 
     def get_reset_password_from_key_url(self, key: str) -> str:
@@ -100,3 +107,19 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         if commit:
             user.save()
         return user
+
+
+def _sign_in_counts_as_recent_proof(request: HttpRequest, user: AbstractBaseUser) -> None:
+    """Mark the last step of the sign-in just completed as a re-authentication.
+
+    allauth asks for the password again before sensitive changes (setting up a second factor,
+    changing the email address) unless the session holds a re-authentication younger than
+    ``ACCOUNT_REAUTHENTICATION_TIMEOUT``, and it does not count the sign-in itself. A person
+    who has just typed the password (and the code) has proved as much: the step keeps its own
+    time, so once the timeout has passed the prompt comes back. A sign-in whose last step was
+    not a password or a code (an emailed confirmation link) proves nothing and is left alone.
+    """
+    records = list(get_authentication_records(request, user))
+    if records and records[-1].get("method") in settings.ACCOUNT_REAUTHENTICATION_METHODS:
+        records[-1] = {**records[-1], "reauthenticated": True}
+        request.session[AUTHENTICATION_METHODS_SESSION_KEY] = records

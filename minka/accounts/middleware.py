@@ -11,11 +11,15 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from minka.accounts.permissions import requires_two_factor
 
 Handler = Callable[[HttpRequest], HttpResponse]
+
+# The page a coordinator was on when sent to set up the second factor.
+TWO_FACTOR_NEXT_SESSION_KEY = "minka_two_factor_next"
 
 # Views a coordinator without a second factor may still use: setting one up, and leaving.
 _TWO_FACTOR_EXEMPT = {
@@ -60,7 +64,8 @@ class UserLanguageMiddleware:
 
 
 class RequireTwoFactorMiddleware:
-    """Send coordinators and admins without a TOTP authenticator to set one up first."""
+    """Send coordinators and admins without a TOTP authenticator to set one up first,
+    remembering the page they asked for (the recovery codes' "Continue" leads back to it)."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -79,11 +84,21 @@ class RequireTwoFactorMiddleware:
             return None
         if Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
             return None
+        if request.method == "GET" and "HX-Request" not in request.headers:
+            request.session[TWO_FACTOR_NEXT_SESSION_KEY] = request.get_full_path()
         messages.warning(
-            request,
-            _(
-                "Your role requires two-factor authentication. Set it up to continue: "
-                "you will be asked for your password once more."
-            ),
+            request, _("Your role requires two-factor authentication. Set it up to continue.")
         )
         return HttpResponseRedirect(reverse("mfa_activate_totp"))
+
+
+def two_factor_next_pop(request: HttpRequest) -> str:
+    """Where to go once the second factor is set up: the page the person was sent away from
+    by :class:`RequireTwoFactorMiddleware` (asked once: it is forgotten here), or their
+    account page."""
+    destination = request.session.pop(TWO_FACTOR_NEXT_SESSION_KEY, "")
+    if isinstance(destination, str) and url_has_allowed_host_and_scheme(
+        destination, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return destination
+    return reverse("accounts:preferences")

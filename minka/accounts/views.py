@@ -1,9 +1,11 @@
-"""Views of the accounts app: preferences, the access review and the language switch."""
+"""Views of the accounts app: preferences, the access review, the language switch and
+allauth's recovery-codes page with a way on."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from allauth.mfa.recovery_codes.views import ViewRecoveryCodesView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseRedirect
@@ -15,7 +17,7 @@ from django.views.i18n import set_language as django_set_language
 
 from minka.accounts import permissions, selectors, services
 from minka.accounts.forms import PreferencesForm
-from minka.accounts.middleware import set_language_cookie
+from minka.accounts.middleware import set_language_cookie, two_factor_next_pop
 from minka.core.decorators import permission_required
 from minka.core.inputs import typed_input
 
@@ -70,3 +72,17 @@ def set_language(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         services.user_update_preferences(user=request.user, data={"language": language})
     return django_set_language(request)
+
+
+# Ignored type error: allauth publishes no types: its base class is Any.
+class RecoveryCodesView(ViewRecoveryCodesView):  # type: ignore[misc]
+    """allauth's recovery-codes page (sign-in required, codes shown to their owner only), with a
+    "Continue" link to where the person was going before the set-up, or to their account."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)
+        context["continue_url"] = two_factor_next_pop(self.request)
+        return context
+
+
+recovery_codes = RecoveryCodesView.as_view()

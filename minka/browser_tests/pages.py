@@ -86,6 +86,7 @@ SITE_PAGES = [
     SitePage("accessibility", "/accesibilidad/"),
     SitePage("home (member)", "/", User.Role.MEMBER),
     SitePage("preferences", "/cuenta/preferencias/", User.Role.MEMBER),
+    SitePage("sessions", "/cuenta/sessions/", User.Role.MEMBER),
     SitePage("invitations", "/invitaciones/", User.Role.COORDINATOR),
     SitePage("audit log", "/auditoria/", User.Role.ADMIN),
     SitePage("directory", "/directorio/"),

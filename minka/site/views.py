@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -21,12 +22,14 @@ if TYPE_CHECKING:
 def home(request: HtmxHttpRequest) -> HttpResponse:
     """The home page, with what the viewer may see of: the next meeting, the commitments due
     in the next 30 days and the overdue ones, the goals' progress, and the latest published
-    minutes."""
+    minutes; for those who are not members, how an organization asks to join."""
     commitments = agreements.home_summary(request.user)
     context = {
         "next_meeting": meetings.meeting_next_for(request.user),
         "latest_minutes": meetings.minutes_latest_published(request.user),
         "commitments": commitments,
+        "network_contact": settings.NETWORK_CONTACT,
+        "network_contact_url": settings.NETWORK_CONTACT_URL,
         "goal_bars": [
             (progress, charts.progress_bar(progress.goal.title, progress.percent))
             for progress in commitments["goals"]
