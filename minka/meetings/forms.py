@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.validators import URLValidator
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from minka.core.inputs import typed_input
@@ -148,7 +148,29 @@ class MeetingForm(_WhenMixin):
 
 
 class NextMeetingForm(_WhenMixin):
-    """The date of the next meeting, prefilled with the cadence's (or the minutes') date."""
+    """The date of the next meeting, prefilled with the cadence's (or the minutes') date.
+
+    A date already past is not scheduled silently: the form comes back with a warning and
+    a "Yes, the date is in the past" box (hidden until then), which must be ticked."""
+
+    confirm_past = forms.BooleanField(
+        label=_("Yes, the date is in the past"), required=False, widget=forms.HiddenInput
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start = cleaned.get("starts_at")
+        if start is not None and start <= timezone.now() and not cleaned.get("confirm_past"):
+            self.fields["confirm_past"].widget = forms.CheckboxInput()
+            self.add_error(
+                "confirm_past",
+                _(
+                    "%(date)s is in the past. Choose a later date, or tick “Yes, the date is "
+                    "in the past” to schedule it anyway."
+                )
+                % {"date": formats.date_format(timezone.localtime(start), "DATETIME_FORMAT")},
+            )
+        return cleaned
 
 
 class AgendaItemForm(forms.Form):
