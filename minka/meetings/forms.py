@@ -123,6 +123,11 @@ class MeetingForm(_WhenMixin):
     visibility = forms.ChoiceField(
         label=_("Who can see it"), choices=Visibility.choices, initial=Visibility.PUBLIC
     )
+    allow_public_rsvp = forms.BooleanField(
+        label=_("Anyone with an account may answer “Will you attend?” (public meetings)"),
+        required=False,
+        help_text=_("Members may always answer. Visitors are asked to sign in first."),
+    )
     organizations = forms.ModelMultipleChoiceField(
         label=_("Convening organizations"),
         required=False,
@@ -138,6 +143,7 @@ class MeetingForm(_WhenMixin):
             **{name: getattr(meeting, name) for name in fields},
             "online_url": meeting.online_url,
             "visibility": meeting.visibility,
+            "allow_public_rsvp": meeting.allow_public_rsvp,
             "organizations": list(meeting.organizations.all()),
             **cls.when_initial(meeting.starts_at, meeting.ends_at),
         }

@@ -55,6 +55,7 @@ MEETING_FIELDS = (
     "place",
     "online_url",
     "visibility",
+    "allow_public_rsvp",
 )
 # A change to any of these reaches the invitees' calendars (new SEQUENCE, a notice).
 CALENDAR_FIELDS = ("starts_at", "ends_at", "place", "modality", "online_url")
@@ -74,6 +75,7 @@ class MeetingData(TypedDict, total=False):
     place: str
     online_url: str
     visibility: str
+    allow_public_rsvp: bool
     organizations: Iterable[Organization]
 
 
@@ -284,6 +286,7 @@ def meeting_schedule_next(
         place=meeting.place,
         online_url=meeting.online_url,
         visibility=meeting.visibility,
+        allow_public_rsvp=meeting.allow_public_rsvp,
         previous=meeting,
         created_by=actor,
         is_demo=meeting.is_demo,
