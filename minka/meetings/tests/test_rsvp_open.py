@@ -5,19 +5,22 @@ coordinator allowed it, and visitors only after signing in."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from minka.accounts.models import User
 from minka.core.models import AuditEntry
 from minka.core.tests.base import RoleTestCase
 from minka.core.visibility import Visibility
 from minka.meetings.models import Invitee, Meeting, Rsvp
 from minka.meetings.services import meetings as meeting_services
 from minka.meetings.tests.factories import MeetingFactory
+
+if TYPE_CHECKING:
+    from minka.accounts.models import User
 
 
 def rsvp_url(meeting: Meeting) -> str:
