@@ -114,6 +114,13 @@ SITE_PAGES = [
         sample_meeting,
     ),
     SitePage("calendar feed", "/reuniones/calendario/", User.Role.MEMBER),
+    SitePage("calendar (visitor)", "/reuniones/calendario/"),
+    SitePage(
+        "approve minutes",
+        f"/reuniones/{SAMPLE_MEETING}/acta/aprobar/",
+        User.Role.COORDINATOR,
+        sample_meeting,
+    ),
 ]
 
 

@@ -279,8 +279,15 @@ def test_a_coordinator_runs_the_monthly_cycle_from_the_browser(
         .values_list("number", "kind", "author")
     ) == [(n, MinutesRevision.Kind.EDIT, minutes.current_revision.author_id) for n in (1, 2, 3)]
 
-    # 11. Approve, then publish for everyone.
-    _send(page, _url("minutes-approve", meeting))
+    # 11. Approve after confirming on the approval page, then publish for everyone.
+    approve_url = _url("minutes-approve", meeting)
+    page.locator(f"main a[href='{approve_url}']").click()
+    # The observation was answered by revision 3: counted as earlier, linked, not pending.
+    expect(page.locator("#pending-observations a[href$='#observations']")).to_have_count(1)
+    confirm = _form(page, approve_url).locator("input[name=confirm]")
+    expect(confirm).to_have_attribute("required", "")  # the server refuses it too (400)
+    confirm.check()
+    _send(page, approve_url)
     minutes.refresh_from_db()
     assert minutes.status == Minutes.Status.APPROVED
     assert minutes.approved_by is not None

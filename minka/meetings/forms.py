@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.validators import URLValidator
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from minka.core.inputs import typed_input
@@ -123,6 +123,11 @@ class MeetingForm(_WhenMixin):
     visibility = forms.ChoiceField(
         label=_("Who can see it"), choices=Visibility.choices, initial=Visibility.PUBLIC
     )
+    allow_public_rsvp = forms.BooleanField(
+        label=_("Anyone with an account may answer “Will you attend?” (public meetings)"),
+        required=False,
+        help_text=_("Members may always answer. Visitors are asked to sign in first."),
+    )
     organizations = forms.ModelMultipleChoiceField(
         label=_("Convening organizations"),
         required=False,
@@ -138,6 +143,7 @@ class MeetingForm(_WhenMixin):
             **{name: getattr(meeting, name) for name in fields},
             "online_url": meeting.online_url,
             "visibility": meeting.visibility,
+            "allow_public_rsvp": meeting.allow_public_rsvp,
             "organizations": list(meeting.organizations.all()),
             **cls.when_initial(meeting.starts_at, meeting.ends_at),
         }
@@ -148,7 +154,29 @@ class MeetingForm(_WhenMixin):
 
 
 class NextMeetingForm(_WhenMixin):
-    """The date of the next meeting, prefilled with the cadence's (or the minutes') date."""
+    """The date of the next meeting, prefilled with the cadence's (or the minutes') date.
+
+    A date already past is not scheduled silently: the form comes back with a warning and
+    a "Yes, the date is in the past" box (hidden until then), which must be ticked."""
+
+    confirm_past = forms.BooleanField(
+        label=_("Yes, the date is in the past"), required=False, widget=forms.HiddenInput
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start = cleaned.get("starts_at")
+        if start is not None and start <= timezone.now() and not cleaned.get("confirm_past"):
+            self.fields["confirm_past"].widget = forms.CheckboxInput()
+            self.add_error(
+                "confirm_past",
+                _(
+                    "%(date)s is in the past. Choose a later date, or tick “Yes, the date is "
+                    "in the past” to schedule it anyway."
+                )
+                % {"date": formats.date_format(timezone.localtime(start), "DATETIME_FORMAT")},
+            )
+        return cleaned
 
 
 class AgendaItemForm(forms.Form):

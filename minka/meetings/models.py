@@ -130,6 +130,11 @@ class Meeting(TimeStampedModel):
         blank=True,
         related_name="following",
     )
+    # Whether signed-in people who are not members (registered accounts) may answer
+    # "¿Asistirá?" on a public meeting's page; members always may.
+    allow_public_rsvp = models.BooleanField(
+        _("anyone with an account may answer whether they will attend"), default=False
+    )
     # Self check-in: the code shown in the room (empty until a coordinator opens it).
     checkin_code = models.CharField(_("check-in code"), max_length=12, blank=True)
     # RFC 5545 SEQUENCE: raised at every change sent to invitees' calendars.

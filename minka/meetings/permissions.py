@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from minka.core.roles import Role, role_of
-from minka.core.visibility import can_see, visibilities_for
+from minka.core.visibility import Visibility, can_see, visibilities_for
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -77,6 +77,21 @@ def can_check_in(user: Actor, meeting: Meeting) -> bool:
         and can_view_meeting(user, meeting)
         and bool(meeting.checkin_code)
         and not meeting.is_cancelled
+    )
+
+
+def can_rsvp(user: Actor, meeting: Meeting) -> bool:
+    """Answer "¿Asistirá?" on the meeting page without an invitation: any member who may
+    see the meeting; a registered (non-member) account only on a public meeting whose
+    coordinator allowed it (``allow_public_rsvp``). Visitors sign in first: an answer is
+    tied to an account, never to a name and address typed by anyone. (An invitee may
+    always answer their own invitation.)"""
+    if is_member(user):
+        return can_view_meeting(user, meeting)
+    return (
+        role_of(user) >= Role.REGISTERED
+        and meeting.allow_public_rsvp
+        and meeting.visibility == Visibility.PUBLIC
     )
 
 

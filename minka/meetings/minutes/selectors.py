@@ -13,6 +13,8 @@ from minka.meetings.minutes.content import MinutesContent, Presentation
 from minka.meetings.minutes.models import Minutes, MinutesRevision, Observation, Section
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from minka.core.types import Actor
     from minka.meetings.models import Meeting
 
@@ -84,6 +86,36 @@ def minutes_page(*, user: Actor, minutes: Minutes) -> MinutesPage:
         errata=list(minutes.revisions.filter(kind=MinutesRevision.Kind.ERRATUM).order_by("number")),
         observations=observations,
         observation_count=count,
+    )
+
+
+@dataclass
+class ApprovalSummary:
+    """What the coordinator confirms before approving (see ``minutes_approve``).
+
+    Observations carry no "resolved" mark: one written on the current revision is
+    *pending* (the minutes were not edited since it arrived); one written on an earlier
+    revision may have been taken into account by a later edit."""
+
+    pending: list[Observation]
+    earlier: int
+    review_open: bool
+    deadline: datetime | None
+
+
+def approval_summary(minutes: Minutes) -> ApprovalSummary:
+    """Two queries: the observations with their authors (the revision is already loaded)."""
+    revision = minutes.current_revision
+    current = revision.number if revision is not None else 0
+    observations = list(
+        minutes.observations.select_related("author").order_by("section", "created_at", "pk")
+    )
+    pending = [o for o in observations if o.revision_number >= current]
+    return ApprovalSummary(
+        pending=pending,
+        earlier=len(observations) - len(pending),
+        review_open=permissions.review_open(minutes),
+        deadline=minutes.review_deadline,
     )
 
 

@@ -29,6 +29,7 @@ from minka.core.services import audit_record
 from minka.core.visibility import Visibility
 from minka.documents.permissions import can_view_document
 from minka.meetings import hooks, permissions
+from minka.meetings.minutes import notices
 from minka.meetings.minutes.content import (
     MAX_ITEMS,
     MAX_LINE,
@@ -306,7 +307,8 @@ def minutes_erratum(
 
 @transaction.atomic
 def minutes_open_review(*, actor: User, minutes: Minutes, deadline: datetime) -> Minutes:
-    """Draft → review: members and attendees read them and observe until ``deadline``."""
+    """Draft → review: members and attendees read them and observe until ``deadline``;
+    each reviewer is emailed the deadline and a link (:mod:`.notices`), after commit."""
     minutes = _lock(minutes)
     require(permissions.can_run_cycle(actor, minutes))
     _expect(minutes, Minutes.Status.DRAFT)
@@ -316,6 +318,7 @@ def minutes_open_review(*, actor: User, minutes: Minutes, deadline: datetime) ->
     _set_status(
         minutes, actor, Minutes.Status.REVIEW, review_deadline=deadline, shared_from=shared_from
     )
+    notices.review_requested(minutes=minutes, actor=actor)
     return minutes
 
 
@@ -343,7 +346,8 @@ def minutes_approve(*, actor: User, minutes: Minutes) -> Minutes:
 
 @transaction.atomic
 def minutes_publish(*, actor: User, minutes: Minutes, visibility: str) -> Minutes:
-    """Approved → published, for everyone (public) or for members."""
+    """Approved → published, for everyone (public) or for members; the meeting's invitees
+    who may read them are emailed a link (:mod:`.notices`), after commit."""
     minutes = _lock(minutes)
     require(permissions.can_run_cycle(actor, minutes))
     _expect(minutes, Minutes.Status.APPROVED)
@@ -356,6 +360,7 @@ def minutes_publish(*, actor: User, minutes: Minutes, visibility: str) -> Minute
         visibility=visibility,
         published_at=timezone.now(),
     )
+    notices.published(minutes=minutes)
     return minutes
 
 

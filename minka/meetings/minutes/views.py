@@ -24,6 +24,7 @@ from minka.meetings import hooks, permissions
 from minka.meetings import selectors as meeting_selectors
 from minka.meetings.minutes import diff, forms, selectors, services
 from minka.meetings.minutes.content import MinutesContent
+from minka.meetings.minutes.forms_approval import ApproveForm
 from minka.meetings.minutes.models import Minutes
 
 if TYPE_CHECKING:
@@ -251,11 +252,10 @@ def minutes_publish(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpR
 
 
 def _transition(request: AuthenticatedHttpRequest, public_id: UUID, name: str) -> HttpResponse:
-    """A transition without input (withdraw, approve): one button, one service."""
+    """A transition without input (withdraw): one button, one service."""
     minutes = _coordinator_minutes(request, public_id)
     service, done = {
         "withdraw": (services.minutes_withdraw, _("The minutes are back to draft.")),
-        "approve": (services.minutes_approve, _("The minutes were approved.")),
     }[name]
     try:
         service(actor=request.user, minutes=minutes)
@@ -271,10 +271,29 @@ def minutes_withdraw(request: AuthenticatedHttpRequest, public_id: UUID) -> Http
     return _transition(request, public_id, "withdraw")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @permission_required(permissions.can_manage_meetings)
 def minutes_approve(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    return _transition(request, public_id, "approve")
+    """A confirmation page (the pending observations, whether observations are still
+    accepted); the minutes are approved only by its POST with the box ticked. Minutes not
+    in review, or a POST without the box, are refused (400) and nothing changes."""
+    minutes = _coordinator_minutes(request, public_id)
+    if minutes.status != Minutes.Status.REVIEW:
+        error = _("Only minutes in review can be approved.")
+        return _refused(request, minutes, cycle_error=error)
+    form = ApproveForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.minutes_approve(actor=request.user, minutes=minutes)
+        except ValidationError as error:
+            form.add_error(None, ValidationError(error.messages))
+        else:
+            messages.success(request, _("The minutes were approved."))
+            return redirect(minutes.get_absolute_url())
+    context = {"minutes": minutes, "meeting": minutes.meeting, "form": form}
+    context["summary"] = selectors.approval_summary(minutes)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "meetings/minutes_approve.html", context, status=status)
 
 
 @require_POST

@@ -31,6 +31,7 @@ from minka.core.permissions import require
 from minka.core.services import audit_record
 from minka.core.urls_util import absolute_url
 from minka.directory.models import Affiliation, Person
+from minka.directory.services import person_for_user
 from minka.meetings import permissions
 from minka.meetings.models import Invitee, Meeting, Rsvp
 
@@ -254,6 +255,38 @@ def rsvp_set(*, invitee: Invitee, answer: str, actor: User | AnonymousUser | Non
         changes={"rsvp": [before, answer]},
     )
     return invitee
+
+
+@transaction.atomic
+def rsvp_answer(*, actor: User, meeting: Meeting, answer: str) -> Invitee:
+    """A signed-in person answers "¿Asistirá?" on the meeting page.
+
+    Their own invitation is updated; without one, a person who may answer
+    (:func:`~minka.meetings.permissions.can_rsvp`) gets an invitee row of their own
+    (their directory record is created if new, with nothing shared), so that the answer
+    is counted and they hear of changes and a cancellation like the invited.
+    """
+    if answer not in ANSWERS:
+        raise ValidationError(_("Choose yes, no or maybe."))
+    invitee = Invitee.objects.filter(meeting=meeting, person__user=actor).first()
+    if invitee is None:
+        require(permissions.can_rsvp(actor, meeting))
+        try:
+            _check_answerable(meeting)
+        except RsvpLinkError as error:
+            raise ValidationError(error.message) from None
+        person = person_for_user(user=actor)
+        invitee, created = Invitee.objects.get_or_create(
+            meeting=meeting, person=person, defaults={"invited_by": actor}
+        )
+        if created:
+            audit_record(
+                actor=actor,
+                action=AuditEntry.Action.CREATE,
+                target=invitee,
+                target_repr=f"invitee {invitee.pk} ({meeting.title}, own answer)",
+            )
+    return rsvp_set(invitee=invitee, answer=answer, actor=actor)
 
 
 def invitees_notify(*, meeting: Meeting, change: Literal["updated", "cancelled"]) -> int:

@@ -11,10 +11,9 @@ saving); Django stores them in UTC. Cadence arithmetic is done on local wall-clo
 
 from __future__ import annotations
 
-import calendar
 import re
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime  # noqa: TC003 (MeetingData annotations)
 from typing import TYPE_CHECKING, TypedDict
 
 from django.core.exceptions import ValidationError
@@ -30,11 +29,13 @@ from minka.core.services import audit_changes, audit_record, model_snapshot
 from minka.documents import services as document_services
 from minka.documents.models import Document, Kind
 from minka.meetings import hooks, permissions
-from minka.meetings.minutes.content import MinutesContent
-from minka.meetings.minutes.models import Minutes
-from minka.meetings.models import AgendaItem, Cadence, Meeting, Series
+from minka.meetings.models import AgendaItem, Meeting, Series
 from minka.meetings.search_index import index_meeting
 from minka.meetings.services import invitations
+from minka.meetings.services.cadence import add_months as add_months
+from minka.meetings.services.cadence import cadence_after as cadence_after
+from minka.meetings.services.cadence import cadence_next as cadence_next
+from minka.meetings.services.cadence import next_meeting_start as next_meeting_start
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -54,6 +55,7 @@ MEETING_FIELDS = (
     "place",
     "online_url",
     "visibility",
+    "allow_public_rsvp",
 )
 # A change to any of these reaches the invitees' calendars (new SEQUENCE, a notice).
 CALENDAR_FIELDS = ("starts_at", "ends_at", "place", "modality", "online_url")
@@ -73,6 +75,7 @@ class MeetingData(TypedDict, total=False):
     place: str
     online_url: str
     visibility: str
+    allow_public_rsvp: bool
     organizations: Iterable[Organization]
 
 
@@ -96,45 +99,6 @@ class AgendaUploadData(TypedDict, total=False):
 def _require_editable(meeting: Meeting) -> None:
     if meeting.is_cancelled:
         raise ValidationError(_("This meeting was cancelled; it can no longer be changed."))
-
-
-# --- Dates ----------------------------------------------------------------------------
-
-
-def add_months(value: datetime, months: int) -> datetime:
-    """``value`` moved by ``months`` calendar months at the same local time; a day that
-    the target month lacks is clamped to its last day (31 January → 28 February)."""
-    local = timezone.localtime(value).replace(tzinfo=None)
-    index = local.month - 1 + months
-    year, month = local.year + index // 12, index % 12 + 1
-    day = min(local.day, calendar.monthrange(year, month)[1])
-    return timezone.make_aware(local.replace(year=year, month=month, day=day))
-
-
-def cadence_next(series: Series | None, starts_at: datetime) -> datetime:
-    """The start that follows ``starts_at`` at the series' cadence: monthly (and no fixed
-    cadence, or no series) one calendar month later; every N weeks, N weeks later. Always
-    at the same local time."""
-    if series is not None and series.cadence == Cadence.WEEKS:
-        local = timezone.localtime(starts_at).replace(tzinfo=None)
-        return timezone.make_aware(local + timedelta(weeks=series.interval_weeks))
-    return add_months(starts_at, 1)
-
-
-def _minutes_next_start(meeting: Meeting) -> datetime | None:
-    minutes = Minutes.objects.filter(meeting=meeting).select_related("current_revision").first()
-    if minutes is None or minutes.current_revision is None:
-        return None
-    when = MinutesContent.from_json(minutes.current_revision.content).next_meeting.when
-    if when is None:
-        return None
-    return when if timezone.is_aware(when) else timezone.make_aware(when)
-
-
-def next_meeting_start(meeting: Meeting) -> datetime:
-    """When the meeting after ``meeting`` should start: the date its minutes agreed on, if
-    they state one; otherwise the series' cadence (a read; nothing is saved)."""
-    return _minutes_next_start(meeting) or cadence_next(meeting.series, meeting.starts_at)
 
 
 # --- Meetings -------------------------------------------------------------------------
@@ -322,6 +286,7 @@ def meeting_schedule_next(
         place=meeting.place,
         online_url=meeting.online_url,
         visibility=meeting.visibility,
+        allow_public_rsvp=meeting.allow_public_rsvp,
         previous=meeting,
         created_by=actor,
         is_demo=meeting.is_demo,

@@ -1,7 +1,8 @@
 """Access-matrix entries of invitations, RSVP, attendance, check-in and the attendees
 directory.
 
-Objects: a public planned meeting with check-in open, ``mem_a`` invited (their directory
+Objects: a public planned meeting with check-in open (and one where registered accounts
+may answer "¿Asistirá?"), ``mem_a`` invited (their directory
 record is linked to their account) and a person invited through organization B whose
 signed link is used; a members-only meeting; a cancelled meeting whose signed link is gone.
 Empty POSTs: forms refuse them (400); the attendance checklist accepts an empty set (302).
@@ -26,8 +27,9 @@ COORDINATOR_PAGE = row(302, 403, 403, 403, 200, 200)
 COORDINATOR_EMPTY_POST = row(302, 403, 403, 403, 400, 400)
 COORDINATOR_ACTION = row(302, 403, 403, 403, 302, 302)
 MEMBERS_PAGE = row(302, 403, 200, 200, 200, 200)
-# Only the invitee (mem_a) may answer from the meeting page; an empty answer is refused.
-RSVP_POST = row(302, 403, 400, 403, 403, 403)
+# Members answer from the meeting page, invited or not (an empty answer is refused, 400);
+# a registered account only where the coordinator allowed it; visitors sign in first.
+RSVP_POST = row(302, 403, 400, 400, 400, 400)
 
 MATRIX: dict[str, Access] = {
     "meetings:meeting-invitees": Access(
@@ -41,7 +43,10 @@ MATRIX: dict[str, Access] = {
     "meetings:invitee-resend": Access({"POST": COORDINATOR_ACTION}, kwargs="att_invitee"),
     "meetings:meeting-rsvp": Access({"POST": RSVP_POST}, kwargs="att_meeting"),
     "meetings:meeting-rsvp[members]": Access(
-        {"POST": row(302, 404, 400, 403, 403, 403)}, kwargs="att_members_meeting"
+        {"POST": row(302, 404, 400, 400, 400, 400)}, kwargs="att_members_meeting"
+    ),
+    "meetings:meeting-rsvp[public-rsvp]": Access(
+        {"POST": row(302, 400, 400, 400, 400, 400)}, kwargs="att_public_rsvp_meeting"
     ),
     # The signed link: anyone holding it sees the buttons; an empty POST is refused.
     "meetings:rsvp-link": Access({"GET": everyone(200), "POST": everyone(400)}, kwargs="att_token"),
@@ -95,6 +100,7 @@ KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "att_meeting": _meeting("att_meeting"),
     "att_members_meeting": _meeting("att_members_meeting"),
     "att_coordinators_meeting": _meeting("att_coordinators_meeting"),
+    "att_public_rsvp_meeting": _meeting("att_public_rsvp_meeting"),
     "att_invitee": _invitee("att_invitee"),
     "att_invitee_other": _invitee("att_invitee_other"),
     "att_token": lambda o: {"token": rsvp_token(o.att_invitee)},
@@ -113,6 +119,9 @@ def setup_objects(case: Any, objects: Any) -> None:
     )
     cancelled = MeetingFactory.create(
         title="Matriz asistencia cancelada", status=Meeting.Status.CANCELLED
+    )
+    objects.att_public_rsvp_meeting = MeetingFactory.create(
+        title="Matriz asistencia respuesta abierta", allow_public_rsvp=True
     )
     mem_a_person = person_for_user(user=case.mem_a)
     guest = PersonFactory.create(full_name="Invitada Matriz")

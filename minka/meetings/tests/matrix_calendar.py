@@ -32,15 +32,16 @@ MATRIX: dict[str, Access] = {
     "meetings:calendar-personal": Access({"GET": everyone(200)}, kwargs="feed_token"),
     "meetings:calendar-personal[revoked]": Access({"GET": everyone(404)}, kwargs="feed_revoked"),
     "meetings:calendar-personal[unknown]": Access({"GET": everyone(404)}, kwargs="feed_unknown"),
-    # The user's own feed page; an empty POST names no action (400).
-    "meetings:calendar-feed": Access(form_view(signed_in(302, 200), signed_in(302, 400))),
+    # How to subscribe: everyone reads it (the public feed); visitors who POST are sent to
+    # sign in. The user's own feed: an empty POST names no action (400).
+    "meetings:calendar-feed": Access(form_view(everyone(200), signed_in(302, 400))),
     # "Create" answers with the new address shown once (200), for any signed-in user.
     "meetings:calendar-feed[create]": Access(
-        form_view(signed_in(302, 200), signed_in(302, 200)), data={"action": "create"}
+        form_view(everyone(200), signed_in(302, 200)), data={"action": "create"}
     ),
     # "Revoke" with no feed of one's own: refused (400). ``reg``'s feed is revoked (302).
     "meetings:calendar-feed[revoke]": Access(
-        form_view(signed_in(302, 200), row(302, 302, 400, 400, 400, 400)),
+        form_view(everyone(200), row(302, 302, 400, 400, 400, 400)),
         data={"action": "revoke"},
     ),
 }

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from minka.accounts.models import User
 from minka.core.models import AuditEntry
@@ -277,11 +278,33 @@ class PersonalFeedTests(CalendarTestCase):
 class FeedPageTests(CalendarTestCase):
     url = reverse("meetings:calendar-feed")
 
-    def test_visitors_are_sent_to_sign_in(self) -> None:
-        for method in ("get", "post"):
-            response = getattr(self.as_("anon"), method)(self.url)
-            self.assertEqual(response.status_code, 302)
-            self.assertIn("/cuenta/", response["Location"])
+    def test_visitors_read_the_page_with_the_public_feed(self) -> None:
+        """Anyone may subscribe: no sign-in; https and webcal addresses, steps for phones."""
+        response = self.as_("anon").get(self.url)
+        self.assertEqual(response.status_code, 200)
+        https = f"{settings.BASE_URL}/reuniones/calendario.ics"
+        self.assertContains(response, f'href="{https}"')
+        webcal = "webcal://" + https.split("://", 1)[1]
+        self.assertContains(response, f'href="{webcal}"')
+        self.assertContains(response, gettext("iPhone or iPad"))
+        self.assertContains(response, gettext("Android phone (Google Calendar)"))
+        self.assertContains(response, gettext("Sign in to create your personal feed"))
+        self.assertNotContains(response, gettext("Create my personal feed"))
+
+    def test_visitors_who_post_are_sent_to_sign_in(self) -> None:
+        response = self.as_("anon").post(self.url, {"action": "create"})
+        self.assertEqual(response.status_code, 302)
+        self.assertIn("/cuenta/", response["Location"])
+        self.assertFalse(CalendarFeed.objects.exists())
+
+    def test_webcal_keeps_host_and_path(self) -> None:
+        self.assertEqual(
+            views.webcal("https://minka.example.org/reuniones/calendario.ics"),
+            "webcal://minka.example.org/reuniones/calendario.ics",
+        )
+        self.assertEqual(
+            views.webcal("http://localhost:8000/x.ics"), "webcal://localhost:8000/x.ics"
+        )
 
     def test_every_signed_in_persona_sees_the_page(self) -> None:
         for persona in ("reg", "mem_a", "mem_b", "coord", "admin"):
@@ -289,6 +312,7 @@ class FeedPageTests(CalendarTestCase):
             self.assertEqual(response.status_code, 200, persona)
             self.assertContains(response, "You have no personal feed.")
             self.assertContains(response, f"{settings.BASE_URL}/reuniones/calendario.ics")
+            self.assertNotContains(response, gettext("Sign in to create your personal feed"))
             self.assertIn("no-store", response["Cache-Control"])
 
     def test_create_shows_the_address_once(self) -> None:
@@ -366,7 +390,7 @@ class FeedPageTests(CalendarTestCase):
 
 @override_settings(LANGUAGE_CODE="en")
 class MeetingCalendarPartialTests(CalendarTestCase):
-    def test_visitors_get_the_ics_link_only(self) -> None:
+    def test_visitors_get_the_ics_and_the_subscription_links(self) -> None:
         from django.contrib.auth.models import AnonymousUser
 
         html = render_to_string(
@@ -376,7 +400,8 @@ class MeetingCalendarPartialTests(CalendarTestCase):
         ics = reverse("meetings:meeting-ics", kwargs={"public_id": self.public.public_id})
         self.assertIn(f'href="{ics}"', html)
         self.assertIn("Add to my calendar (.ics)", html)
-        self.assertNotIn(reverse("meetings:calendar-feed"), html)
+        self.assertIn(f'href="{reverse("meetings:calendar-feed")}"', html)
+        self.assertIn("Subscribe to the public meetings in my calendar", html)
 
     def test_signed_in_users_also_get_the_feed_page(self) -> None:
         html = render_to_string(

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 from unittest import mock
 
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -258,6 +259,7 @@ class ScheduleNextTests(RoleTestCase):
         meeting.organizations.add(self.org_a, self.org_b)
         return meeting
 
+    @time_machine.travel(datetime.datetime(2026, 2, 2, 12, 0, tzinfo=datetime.UTC), tick=False)
     def test_creates_the_next_meeting_one_month_later_with_the_same_settings(self) -> None:
         meeting = self.held()
         following = services.meeting_schedule_next(actor=self.coord, meeting=meeting)
@@ -291,6 +293,7 @@ class ScheduleNextTests(RoleTestCase):
         self.assertIn("Compartir las presentaciones en un repositorio.", item.description)
         self.assertIn("Reunirse dentro de un mes. (Coordinación)", item.description)
 
+    @time_machine.travel(datetime.datetime(2026, 2, 2, 12, 0, tzinfo=datetime.UTC), tick=False)
     def test_the_minutes_date_for_the_next_meeting_wins(self) -> None:
         meeting = self.held()
         minutes = Minutes.objects.create(meeting=meeting)

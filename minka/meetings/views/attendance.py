@@ -88,11 +88,14 @@ def rsvp_panel(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
             **{answer: Count("pk", filter=Q(rsvp=answer)) for answer in Rsvp.values},
         )
     answerable = not meeting.is_over and not meeting.is_cancelled
+    may_answer = invitee is not None or permissions.can_rsvp(user, meeting)
     return {
         "rsvp_invitee": invitee,
-        "rsvp_form": RsvpForm(initial={"answer": invitee.rsvp})
-        if invitee is not None and answerable
+        "rsvp_form": RsvpForm(initial={"answer": invitee.rsvp if invitee else None})
+        if may_answer and answerable
         else None,
+        # Visitors: sign in to answer, where an account may answer.
+        "rsvp_sign_in": answerable and not user.is_authenticated and meeting.allow_public_rsvp,
         "rsvp_counts": counts,
         "attendance_count": attendance["total"],
         "checked_in": bool(attendance.get("mine")),
@@ -106,19 +109,23 @@ def _panel(request: HtmxHttpRequest, meeting: Meeting, **extra: Any) -> dict[str
     return {"meeting": meeting, "user": request.user, **rsvp_panel(request, meeting), **extra}
 
 
+def _invited(request: AuthenticatedHttpRequest, meeting: Meeting) -> bool:
+    return Invitee.objects.filter(meeting=meeting, person__user=request.user).exists()
+
+
 @require_POST
 @permission_required(is_signed_in)
 def meeting_rsvp(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    """The signed-in invitee answers from the meeting page (htmx swaps the panel)."""
+    """A signed-in person answers from the meeting page (htmx swaps the panel): an invitee,
+    any member, or an account where the coordinator allowed it (``permissions.can_rsvp``)."""
     meeting = meeting_get(user=request.user, public_id=public_id)
-    invitee = Invitee.objects.filter(meeting=meeting, person__user=request.user).first()
-    if invitee is None:
+    if not permissions.can_rsvp(request.user, meeting) and not _invited(request, meeting):
         raise PermissionDenied
     form = RsvpForm(request.POST)
     if form.is_valid():
         try:
-            services.rsvp_set(
-                invitee=invitee, answer=form.cleaned_data["answer"], actor=request.user
+            services.rsvp_answer(
+                actor=request.user, meeting=meeting, answer=form.cleaned_data["answer"]
             )
         except ValidationError as error:
             form.add_error(None, _bad(error))

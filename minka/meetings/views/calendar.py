@@ -10,13 +10,15 @@
   answer 404. It lists what the feed's owner may see at the time of each request. Its only
   write is :func:`~minka.meetings.services.calendar.calendar_feed_touch` (``last_used_at``,
   at most once an hour). Rate-limited per client address and per token.
-- ``calendario/``: a signed-in user's page to create, replace or revoke their own feed; the
-  URL is shown once, in the response to "create", and never again.
+- ``calendario/``: the page that says how to subscribe (https and ``webcal://`` addresses,
+  steps for phones). Everyone reads it and gets the public feed; a signed-in user also
+  creates, replaces or revokes their own feed there (POST, signed in only): its URL is
+  shown once, in the response to "create", and never again.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -117,12 +119,21 @@ class FeedActionForm(forms.Form):
     )
 
 
-def _feed_page(
-    request: AuthenticatedHttpRequest, *, status: int = 200, **extra: Any
-) -> HttpResponse:
+def webcal(url: str) -> str:
+    """The ``webcal://`` form of an http(s) address: phones and desktop calendars open it
+    as a subscription rather than a download."""
+    return "webcal://" + url.split("://", 1)[-1]
+
+
+def _feed_page(request: HtmxHttpRequest, *, status: int = 200, **extra: Any) -> HttpResponse:
+    public_url = absolute_url(reverse("meetings:calendar-public"))
+    feed_url = extra.get("feed_url")
+    user = request.user
     context = {
-        "feed": CalendarFeed.objects.filter(user=request.user).first(),
-        "public_url": absolute_url(reverse("meetings:calendar-public")),
+        "feed": CalendarFeed.objects.filter(user=user).first() if user.is_authenticated else None,
+        "public_url": public_url,
+        "public_webcal": webcal(public_url),
+        "feed_webcal": webcal(feed_url) if feed_url else "",
         **extra,
     }
     response = render(request, "meetings/calendar_feed.html", context, status=status)
@@ -131,11 +142,16 @@ def _feed_page(
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required(is_signed_in)
-def calendar_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The user's own personal feed: what it is, create or replace it, revoke it."""
+def calendar_feed(request: HtmxHttpRequest) -> HttpResponse:
+    """How to subscribe: the public feed for everyone; a signed-in user's own personal feed
+    (what it is, create or replace it, revoke it)."""
     if request.method == "GET":
         return _feed_page(request)
+    return _feed_action(cast("AuthenticatedHttpRequest", request))  # its decorator checks
+
+
+@permission_required(is_signed_in)
+def _feed_action(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = FeedActionForm(request.POST)
     if form.is_valid():
         try:

@@ -46,7 +46,8 @@ READ = {
     "published": (EVERYONE, row(400, 400, 400, 400, 400, 400)),
     "published-members": (MEMBERS, COMPARE_MEMBERS),
 }
-# Per state: edit (GET, POST), erratum (GET, POST), review, withdraw, approve, publish.
+# Per state: edit (GET, POST), erratum (GET, POST), review, withdraw, (approve: see APPROVE),
+# publish.
 LOCKED = (COORD_302, COORD_400, COORD_200, COORD_400, COORD_400, COORD_400, COORD_400, COORD_400)
 ACTIONS = {
     "draft": (
@@ -59,6 +60,15 @@ ACTIONS = {
     "published": LOCKED,
     "published-members": LOCKED,
 }  # fmt: skip
+# Approval: in review, GET shows the confirmation page; an empty POST lacks the confirmation
+# box and is refused (400, nothing changes). In other states both are refused (400).
+APPROVE = {
+    "draft": form_view(COORD_400, COORD_400),
+    "review": form_view(COORD_200, COORD_400),
+    "approved": form_view(COORD_400, COORD_400),
+    "published": form_view(COORD_400, COORD_400),
+    "published-members": form_view(COORD_400, COORD_400),
+}
 # Observations (an empty POST): readers who may see observations are refused for missing
 # input; a registered reader of published minutes may not see them (403).
 OBSERVE = {
@@ -84,7 +94,7 @@ def _entries() -> dict[str, Access]:
     }
     for state, kwargs in STATES.items():
         read, compare = READ[state]
-        edit_get, edit_post, erratum_get, erratum_post, review, withdraw, approve, publish = (
+        edit_get, edit_post, erratum_get, erratum_post, review, withdraw, _approve, publish = (
             ACTIONS[state]
         )
         entries = {
@@ -95,7 +105,7 @@ def _entries() -> dict[str, Access]:
             "minutes-erratum": form_view(erratum_get, erratum_post),
             "minutes-review": {"POST": review},
             "minutes-withdraw": {"POST": withdraw},
-            "minutes-approve": {"POST": approve},
+            "minutes-approve": APPROVE[state],
             "minutes-publish": {"POST": publish},
             "minutes-observation-add": {"POST": OBSERVE[state]},
         }

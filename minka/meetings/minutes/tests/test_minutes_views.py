@@ -308,7 +308,7 @@ class CycleViewTests(RoleTestCase):
         self.assertRedirects(
             response, url("minutes-detail", minutes), fetch_redirect_response=False
         )
-        response = client.post(url("minutes-approve", minutes))
+        response = client.post(url("minutes-approve", minutes), {"confirm": "on"})
         self.assertEqual(response.status_code, 302)
         response = client.post(url("minutes-publish", minutes), {"visibility": "members"})
         self.assertEqual(response.status_code, 302)
@@ -326,7 +326,7 @@ class CycleViewTests(RoleTestCase):
         draft = minutes_in("draft", actor=self.coord)
         client = self.as_("coord")
         for name, data in (
-            ("minutes-approve", {}),
+            ("minutes-approve", {"confirm": "on"}),
             ("minutes-withdraw", {}),
             ("minutes-publish", {"visibility": "public"}),
             ("minutes-review", {"deadline": self.deadline(-1)}),
