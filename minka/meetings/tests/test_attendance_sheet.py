@@ -9,6 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from minka.core.tests.base import RoleTestCase
 from minka.directory.models import ConsentEvent, ConsentPurpose, Person
 from minka.directory.tests.factories import AffiliationFactory, PersonFactory
 from minka.meetings.models import Attendance, Invitee, Meeting
+from minka.meetings.services import attendance as services
 from minka.meetings.tests.factories import MeetingFactory
 
 if TYPE_CHECKING:
@@ -362,3 +364,55 @@ class SuggestionTests(SheetTestCase):
         response = self.post(**walk_in_rows({"full_name": "Josefina Paredes"}))
         self.assertEqual(response.status_code, 302)
         self.assertTrue(Person.objects.filter(full_name="Josefina Paredes").exists())
+
+
+class RecordManyServiceTests(SheetTestCase):
+    """The service on its own: the API and other callers get the same rules."""
+
+    def test_only_coordinators_and_admins_may_record(self) -> None:
+        invited = self.invite()
+        for user in (self.reg, self.mem_a):
+            with self.subTest(user.email), self.assertRaises(PermissionDenied):
+                services.attendance_record_many(
+                    actor=user, meeting=self.meeting, present=[invited.pk]
+                )
+        services.attendance_record_many(
+            actor=self.admin, meeting=self.meeting, present=[invited.pk]
+        )
+        self.assertEqual(self.attendees(), {invited.pk})
+
+    def test_without_listed_the_whole_sheet_is_set(self) -> None:
+        first, second = self.invite(), self.convening()
+        services.attendance_record_many(
+            actor=self.coord, meeting=self.meeting, present=[first.pk, second.pk]
+        )
+        change = services.attendance_record_many(
+            actor=self.coord, meeting=self.meeting, present=[second.pk]
+        )
+        self.assertEqual((change.added, change.removed), (0, 1))
+        self.assertEqual(self.attendees(), {second.pk})
+
+    def test_a_walk_in_already_present_is_not_added_twice(self) -> None:
+        invited = self.invite()
+        change = services.attendance_record_many(
+            actor=self.coord,
+            meeting=self.meeting,
+            present=[invited.pk],
+            walk_ins=[services.WalkIn(full_name=invited.full_name, person=invited)],
+        )
+        self.assertEqual((change.added, change.created), (1, 0))
+        self.assertEqual(
+            Attendance.objects.get(meeting=self.meeting).source, Attendance.Source.RECORDED
+        )
+
+    def test_an_anonymized_person_is_refused_and_nothing_changes(self) -> None:
+        invited = self.invite()
+        gone = PersonFactory.create(status=Person.Status.ANONYMIZED)
+        with self.assertRaises(ValidationError):
+            services.attendance_record_many(
+                actor=self.coord,
+                meeting=self.meeting,
+                present=[invited.pk],
+                walk_ins=[services.WalkIn(full_name="x", person=gone)],
+            )
+        self.assertEqual(self.attendees(), set())
