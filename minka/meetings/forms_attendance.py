@@ -1,17 +1,15 @@
-"""Forms of invitations, RSVP, attendance (checklist and walk-ins) and self check-in."""
+"""Forms of invitations, RSVP and self check-in (the attendance sheet's forms are in
+:mod:`minka.meetings.forms_attendance_sheet`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from minka.directory.models import Organization, Person
 from minka.meetings.models import Rsvp
-
-if TYPE_CHECKING:
-    from minka.meetings.models import Invitee
 
 ANSWER_CHOICES = [
     (Rsvp.YES.value, _("Yes")),
@@ -46,41 +44,6 @@ class InviteForm(forms.Form):
 class RsvpForm(forms.Form):
     answer = forms.ChoiceField(
         label=_("Will you attend?"), choices=ANSWER_CHOICES, widget=forms.RadioSelect
-    )
-
-
-class AttendanceForm(forms.Form):
-    """The checklist of invitees: the checked ones attended."""
-
-    attended = forms.TypedMultipleChoiceField(
-        label=_("Invitees who attended"),
-        required=False,
-        coerce=int,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    def __init__(self, *args: Any, invitees: list[Invitee], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["attended"]
-        field.choices = [(i.person_id, i.person.full_name) for i in invitees]
-
-
-class WalkInForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
-    email = forms.EmailField(label=_("Email (optional)"), max_length=254, required=False)
-    organization = forms.ModelChoiceField(
-        label=_("Organization (optional)"),
-        required=False,
-        queryset=Organization.objects.order_by("name"),
-    )
-    consent = forms.BooleanField(
-        label=_("The person agreed to appear in the attendees list shared with the members."),
-        error_messages={
-            "required": _(
-                "Confirm that the person agreed to appear in the attendees list shared "
-                "with the members."
-            )
-        },
     )
 
 

@@ -289,7 +289,7 @@ class Invitee(models.Model):
 class Attendance(models.Model):
     class Source(models.TextChoices):
         RECORDED = "recorded", _("Recorded by a coordinator")
-        WALK_IN = "walk_in", _("Walk-in, added with their consent")
+        WALK_IN = "walk_in", _("Came without an invitation")
         CHECK_IN = "check_in", _("Checked in with the meeting code")
 
     meeting = models.ForeignKey(

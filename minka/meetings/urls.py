@@ -11,7 +11,7 @@ from django.urls import path
 
 from minka.meetings.minutes import export_views as minutes_exports
 from minka.meetings.minutes import views as minutes
-from minka.meetings.views import attendance, calendar, importer, meetings
+from minka.meetings.views import attendance, attendance_sheet, calendar, importer, meetings
 
 app_name = "meetings"
 
@@ -64,13 +64,8 @@ urlpatterns = [
     ),
     path(
         "<uuid:public_id>/asistencia/",
-        attendance.meeting_attendance,
+        attendance_sheet.meeting_attendance,
         name="meeting-attendance",
-    ),
-    path(
-        "<uuid:public_id>/asistencia/sin-invitacion/",
-        attendance.attendance_walk_in,
-        name="attendance-walk-in",
     ),
     path("<uuid:public_id>/registro/", attendance.meeting_checkin, name="meeting-checkin"),
     path("<uuid:public_id>/registro/codigo/", attendance.checkin_code, name="checkin-code"),

@@ -1,8 +1,9 @@
 """Services: attendance, walk-ins and self check-in.
 
-Coordinators record who attended from the invitees' checklist and add walk-ins (people who
-came without an invitation) with their consent to appear in the attendees list shared with
-members; signed-in people check themselves in with the code shown in the room.
+Coordinators record who attended on one sheet: the invitees, the people of the convening
+organizations and walk-ins (people who came without an invitation), presence needing no
+consent; a walk-in's consent to appear in the attendees list shared with members is
+recorded when given. Signed-in people check themselves in with the code shown in the room.
 """
 
 from __future__ import annotations
@@ -23,9 +24,12 @@ from minka.core.services import audit_record
 from minka.directory import services as directory_services
 from minka.directory.models import Affiliation, ConsentPurpose, Person
 from minka.meetings import permissions
+from minka.meetings.attendance_sheet import sheet_rows
 from minka.meetings.models import Attendance, Meeting
 
 if TYPE_CHECKING:
+    from collections.abc import Collection, Sequence
+
     from minka.accounts.models import User
     from minka.directory.models import Organization
 
@@ -53,42 +57,118 @@ def _current_organization(person: Person) -> Organization | None:
     return affiliation.organization if affiliation is not None else None
 
 
+@dataclass(frozen=True)
+class WalkIn:
+    """Someone on the sheet's blank rows: a new person, or ``person`` when the coordinator
+    chose an existing one. ``consent``: the person agreed, in the room, to appear in the
+    attendees list shared with members (optional: presence is recorded either way)."""
+
+    full_name: str
+    organization: Organization | None = None
+    email: str = ""
+    person: Person | None = None
+    consent: bool = False
+
+
 @dataclass
 class AttendanceChange:
     added: int
     removed: int
+    created: int = 0  # new directory records (walk-ins)
+
+
+def _walk_in_person(*, actor: User, meeting: Meeting, walk_in: WalkIn) -> tuple[Person, bool]:
+    """The directory record of a walk-in and whether it is new: the chosen person, else the
+    one with that email, else a new *pending* record (source: the attendance list)."""
+    person = walk_in.person
+    if person is None and walk_in.email:
+        person = (
+            Person.objects.filter(email__iexact=walk_in.email)
+            .exclude(status=Person.Status.ANONYMIZED)
+            .order_by("pk")
+            .first()
+        )
+    if person is not None:
+        if person.status == Person.Status.ANONYMIZED:
+            raise ValidationError(_("This record was anonymized and can no longer be changed."))
+        return person, False
+    full_name = " ".join(walk_in.full_name.split())
+    if not full_name:
+        raise ValidationError(_("Write the person's name."))
+    person = directory_services.person_create(
+        actor=actor,
+        data={"full_name": full_name, "email": walk_in.email},
+        source=Person.Source.ATTENDANCE,
+        source_detail=meeting.title[:300],
+        organization=walk_in.organization,
+    )
+    return person, True
 
 
 @transaction.atomic
-def attendance_record(*, actor: User, meeting: Meeting, person_ids: set[int]) -> AttendanceChange:
-    """Set which invitees attended: ``person_ids`` is the checked set of the checklist.
+def attendance_record_many(
+    *,
+    actor: User,
+    meeting: Meeting,
+    present: Collection[int],
+    listed: Collection[int] | None = None,
+    walk_ins: Sequence[WalkIn] = (),
+) -> AttendanceChange:
+    """Record the whole attendance sheet in one transaction.
 
-    Invitees checked gain an attendance (recorded by ``actor``); invitees unchecked lose
-    theirs, whatever its source. Walk-ins, who were not invited, are not touched. An id
-    that is not an invitee of the meeting is refused.
+    ``present``: the ticked people of the sheet (:func:`sheet_rows`: invitees, people of
+    the convening organizations, anyone already present); ``listed``: the people the sheet
+    showed (default: all its rows). A listed person who is not ticked loses their
+    attendance; people the sheet did not show (someone who checked in meanwhile) are not
+    touched. A ticked id that is not on the sheet is refused, and nothing changes.
+    ``walk_ins`` are added as present, new people starting *pending* (hidden from
+    members' lists) unless their consent to be listed was given.
+
+    Presence needs no consent (Ley 29733 asks it only for what is shared): the consent is
+    recorded, through the directory, only for walk-ins who gave it. The ticked people cost
+    a fixed number of queries (one bulk insert, one delete); each walk-in costs a few.
     """
     require(permissions.can_manage_meetings(actor))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_cancelled:
         raise ValidationError(_("This meeting was cancelled."))
-    invitees = {i.person_id: i for i in meeting.invitees.all()}
-    unknown = person_ids - set(invitees)
-    if unknown:
-        raise ValidationError(_("Some of the people checked are not invited to this meeting."))
-    present = set(meeting.attendances.values_list("person_id", flat=True))
-    to_add = [
-        Attendance(
+    rows = {row.person_id: row for row in sheet_rows(meeting)}
+    ticked = set(present)
+    if ticked - set(rows):
+        raise ValidationError(_("Some of the people ticked are not on this meeting's list."))
+    shown = set(rows) if listed is None else set(listed) & set(rows)
+    attending = {pid for pid, row in rows.items() if row.present}
+    to_add = {
+        pid: Attendance(
             meeting=meeting,
-            person_id=person_id,
-            organization=invitees[person_id].organization,
+            person_id=pid,
+            organization=rows[pid].organization,
             source=Attendance.Source.RECORDED,
             recorded_by=actor,
         )
-        for person_id in sorted(person_ids - present)
-    ]
-    Attendance.objects.bulk_create(to_add)
-    to_remove = (set(invitees) - person_ids) & present
-    removed, _detail = meeting.attendances.filter(person_id__in=to_remove).delete()
+        for pid in sorted(ticked - attending)
+    }
+    to_remove = (shown - ticked) & attending
+    created = 0
+    for walk_in in walk_ins:
+        person, is_new = _walk_in_person(actor=actor, meeting=meeting, walk_in=walk_in)
+        created += is_new
+        if walk_in.consent:
+            _grant_attendee_listing(actor=actor, person=person)
+        to_remove.discard(person.pk)
+        if person.pk in attending or person.pk in to_add:
+            continue
+        to_add[person.pk] = Attendance(
+            meeting=meeting,
+            person=person,
+            organization=walk_in.organization or _current_organization(person),
+            source=Attendance.Source.WALK_IN,
+            recorded_by=actor,
+        )
+    Attendance.objects.bulk_create(to_add.values())
+    removed = 0
+    if to_remove:
+        removed, _detail = meeting.attendances.filter(person_id__in=to_remove).delete()
     if to_add or removed:
         audit_record(
             actor=actor,
@@ -96,7 +176,7 @@ def attendance_record(*, actor: User, meeting: Meeting, person_ids: set[int]) ->
             target=meeting,
             changes={"attendances": [f"+{len(to_add)}", f"-{removed}"]},
         )
-    return AttendanceChange(added=len(to_add), removed=removed)
+    return AttendanceChange(added=len(to_add), removed=removed, created=created)
 
 
 def _grant_attendee_listing(*, actor: User, person: Person) -> None:
@@ -108,70 +188,6 @@ def _grant_attendee_listing(*, actor: User, person: Person) -> None:
     directory_services.consent_record_in_person(
         actor=actor, person=person, purpose=ConsentPurpose.MEMBERS_LISTING
     )
-
-
-@transaction.atomic
-def attendance_add_walk_in(
-    *,
-    actor: User,
-    meeting: Meeting,
-    full_name: str,
-    email: str = "",
-    organization: Organization | None = None,
-    consent: bool,
-) -> Attendance:
-    """Add someone who came without an invitation, with their consent to be listed.
-
-    A known email reuses that person's record; otherwise a new directory record is made
-    (source: the meeting's attendance list). The consent is recorded as a ConsentEvent.
-    """
-    require(permissions.can_manage_meetings(actor))
-    if not consent:
-        raise ValidationError(
-            _("Confirm that the person agreed to appear in the attendees list shared with members.")
-        )
-    if meeting.is_cancelled:
-        raise ValidationError(_("This meeting was cancelled."))
-    full_name = " ".join(full_name.split())
-    if not full_name:
-        raise ValidationError(_("Write the person's name."))
-    person = None
-    if email:
-        person = (
-            Person.objects.filter(email__iexact=email)
-            .exclude(status=Person.Status.ANONYMIZED)
-            .order_by("pk")
-            .first()
-        )
-    if person is None:
-        person = directory_services.person_create(
-            actor=actor,
-            data={"full_name": full_name, "email": email},
-            source=Person.Source.ATTENDANCE,
-            source_detail=meeting.title[:300],
-            organization=organization,
-        )
-    _grant_attendee_listing(actor=actor, person=person)
-    attendance, created = Attendance.objects.get_or_create(
-        meeting=meeting,
-        person=person,
-        defaults={
-            "organization": organization,
-            "source": Attendance.Source.WALK_IN,
-            "recorded_by": actor,
-        },
-    )
-    if not created:
-        raise ValidationError(
-            _("%(name)s is already in the attendance list.") % {"name": person.full_name}
-        )
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.CREATE,
-        target=attendance,
-        target_repr=f"attendance {attendance.pk} ({meeting.title})",
-    )
-    return attendance
 
 
 # --- Self check-in ----------------------------------------------------------------------

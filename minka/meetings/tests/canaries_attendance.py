@@ -1,7 +1,8 @@
 """Canaries of invitations and attendance, for coordinators' eyes only: the email of an
 invitee who shares it with nobody (the invitations page), the name of an attendee who did
 not consent to be listed (counted, never named, in the attendees directory and its CSV),
-and the check-in code shown in the room (the code page and its QR code).
+a pending person of a convening organization (named only on the attendance sheet), and the
+check-in code shown in the room (the code page and its QR code).
 
 Members-only canaries (an attendee's consented email, which members may see) are crawled
 as ``anon`` and ``reg`` in ``test_attendance_canaries``.
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.urls import reverse
 
 from minka.directory.models import Person
-from minka.directory.tests.factories import PersonFactory
+from minka.directory.tests.factories import AffiliationFactory, PersonFactory
 from minka.meetings.models import Attendance, Invitee
 from minka.meetings.tests.factories import MeetingFactory
 
@@ -27,7 +28,8 @@ INVITEE_EMAIL = f"canary-invitee-{_TAG}@example.org"
 HIDDEN_NAME = f"Asistente Reservada {_TAG}"
 CHECKIN_CODE = "ZQ" + "".join("ABCDEFGHJK"[int(c, 16) % 10] for c in _TAG[:8])
 
-CANARIES = [INVITEE_EMAIL, HIDDEN_NAME, CHECKIN_CODE]
+SHEET_NAME = f"Convocante Pendiente {_TAG}"
+CANARIES = [INVITEE_EMAIL, HIDDEN_NAME, SHEET_NAME, CHECKIN_CODE]
 
 
 def plant(case: Any) -> None:
@@ -39,10 +41,15 @@ def plant(case: Any) -> None:
         full_name=HIDDEN_NAME, email=f"reservada-{_TAG}@example.org", status=Person.Status.ACTIVE
     )
     Attendance.objects.create(meeting=meeting, person=hidden, source=Attendance.Source.RECORDED)
+    meeting.organizations.add(case.org_b)
+    AffiliationFactory.create(
+        organization=case.org_b, person__full_name=SHEET_NAME, person__status=Person.Status.PENDING
+    )
 
 
 def check_shown(test: RoleTestCase) -> None:
-    """Coordinators see the invitee's email, the unlisted attendee and the code."""
+    """Coordinators see the invitee's email, the unlisted attendee, the pending person on
+    the sheet and the code."""
     coord = test.as_("coord")
     meeting = test.canary_attendance_meeting  # type: ignore[attr-defined]
     kwargs = {"public_id": meeting.public_id}
@@ -53,3 +60,6 @@ def check_shown(test: RoleTestCase) -> None:
         coord.get(reverse("meetings:meeting-attendees", kwargs=kwargs)), HIDDEN_NAME
     )
     test.assertContains(coord.get(reverse("meetings:checkin-code", kwargs=kwargs)), CHECKIN_CODE)
+    test.assertContains(
+        coord.get(reverse("meetings:meeting-attendance", kwargs=kwargs)), SHEET_NAME
+    )

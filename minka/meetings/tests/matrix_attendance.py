@@ -5,7 +5,8 @@ Objects: a public planned meeting with check-in open (and one where registered a
 may answer "¿Asistirá?"), ``mem_a`` invited (their directory
 record is linked to their account) and a person invited through organization B whose
 signed link is used; a members-only meeting; a cancelled meeting whose signed link is gone.
-Empty POSTs: forms refuse them (400); the attendance checklist accepts an empty set (302).
+Empty POSTs: forms refuse them (400); the attendance sheet accepts an empty set and changes
+nothing (302).
 """
 
 from __future__ import annotations
@@ -59,7 +60,10 @@ MATRIX: dict[str, Access] = {
     "meetings:meeting-attendance": Access(
         form_view(COORDINATOR_PAGE, COORDINATOR_ACTION), kwargs="att_meeting"
     ),
-    "meetings:attendance-walk-in": Access({"POST": COORDINATOR_EMPTY_POST}, kwargs="att_meeting"),
+    # The attendance sheet of a members-only meeting: still coordinators only.
+    "meetings:meeting-attendance[members]": Access(
+        form_view(COORDINATOR_PAGE, COORDINATOR_ACTION), kwargs="att_members_meeting"
+    ),
     "meetings:checkin-code": Access(
         form_view(COORDINATOR_PAGE, COORDINATOR_EMPTY_POST), kwargs="att_meeting"
     ),

@@ -1,11 +1,11 @@
-"""Attendance: the coordinators' checklist, walk-ins with consent, self check-in with a
-code and its QR, and the attendees directory with its CSV export."""
+"""Attendance: self check-in with a code and its QR, and the attendees directory with its
+CSV export (the coordinators' attendance sheet: ``test_attendance_sheet``)."""
 
 from __future__ import annotations
 
 import csv
 import io
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.cache import cache
 from django.test import override_settings
@@ -13,15 +13,12 @@ from django.urls import reverse
 
 from minka.core.models import AuditEntry
 from minka.core.tests.base import RoleTestCase
-from minka.directory.models import ConsentEvent, ConsentPurpose, Person
+from minka.directory.models import Person
 from minka.directory.services import person_for_user
 from minka.directory.tests.factories import PersonFactory
 from minka.meetings.models import Attendance, Invitee, Meeting
 from minka.meetings.services import attendance as services
 from minka.meetings.tests.factories import MeetingFactory
-
-if TYPE_CHECKING:
-    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 
 @override_settings(LANGUAGE_CODE="en")
@@ -38,133 +35,6 @@ class AttendanceTestCase(RoleTestCase):
 
     def url(self, name: str) -> str:
         return reverse(f"meetings:{name}", args=[self.meeting.public_id])
-
-
-class ChecklistTests(AttendanceTestCase):
-    invitees: list[Invitee]
-
-    def setUp(self) -> None:
-        super().setUp()
-        self.invitees = [
-            Invitee.objects.create(
-                meeting=self.meeting, person=PersonFactory.create(), organization=self.org_a
-            )
-            for _n in range(3)
-        ]
-
-    def post(self, persona: str, ids: list[int]) -> Response:
-        response: Response = self.as_(persona).post(
-            self.url("meeting-attendance"), {"attended": ids}
-        )
-        return response
-
-    def test_coordinator_records_the_checked_invitees(self) -> None:
-        first, second, _third = (i.person_id for i in self.invitees)
-        response = self.post("coord", [first, second])
-        self.assertRedirects(response, self.url("meeting-attendance"))
-        attendances = Attendance.objects.filter(meeting=self.meeting)
-        self.assertEqual({a.person_id for a in attendances}, {first, second})
-        self.assertEqual({a.source for a in attendances}, {Attendance.Source.RECORDED})
-        self.assertEqual({a.organization for a in attendances}, {self.org_a})
-
-    def test_unchecking_removes_an_invitee_but_not_a_walk_in(self) -> None:
-        first = self.invitees[0].person_id
-        walk_in = PersonFactory.create()
-        Attendance.objects.create(
-            meeting=self.meeting, person=walk_in, source=Attendance.Source.WALK_IN
-        )
-        self.post("coord", [first])
-        self.post("coord", [])
-        self.assertEqual(list(Attendance.objects.values_list("person_id", flat=True)), [walk_in.pk])
-
-    def test_someone_not_invited_is_refused_and_nothing_changes(self) -> None:
-        stranger = PersonFactory.create()
-        response = self.post("coord", [self.invitees[0].person_id, stranger.pk])
-        self.assertEqual(response.status_code, 400)
-        self.assertFalse(Attendance.objects.exists())
-        response = self.post("coord", ["not-a-number"])  # type: ignore[list-item]
-        self.assertEqual(response.status_code, 400)
-
-    def test_the_checklist_shows_who_attended(self) -> None:
-        self.post("coord", [self.invitees[1].person_id])
-        client = self.as_("coord")
-        with self.assertNumQueries(10):
-            page = client.get(self.url("meeting-attendance"))
-        self.assertRegex(
-            page.content.decode(), rf'value="{self.invitees[1].person_id}"[^>]* checked'
-        )
-
-    def test_only_coordinators_record_attendance(self) -> None:
-        for persona, status in [("anon", 302), ("reg", 403), ("mem_a", 403), ("mem_b", 403)]:
-            with self.subTest(persona):
-                self.assertEqual(
-                    self.post(persona, [self.invitees[0].person_id]).status_code, status
-                )
-                self.assertEqual(
-                    self.as_(persona).get(self.url("meeting-attendance")).status_code, status
-                )
-        self.assertFalse(Attendance.objects.exists())
-
-
-class WalkInTests(AttendanceTestCase):
-    def post(self, persona: str = "coord", **data: Any) -> Response:
-        response: Response = self.as_(persona).post(self.url("attendance-walk-in"), data)
-        return response
-
-    def test_a_walk_in_with_consent_is_added_and_the_consent_evidenced(self) -> None:
-        response = self.post(
-            full_name="  Hilda   Condori ",
-            email="hilda@example.org",
-            organization=self.org_b.pk,
-            consent="on",
-        )
-        self.assertRedirects(response, self.url("meeting-attendance"))
-        person = Person.objects.get(email="hilda@example.org")
-        self.assertEqual(person.full_name, "Hilda Condori")
-        self.assertEqual(person.source, Person.Source.ATTENDANCE)
-        self.assertEqual(person.status, Person.Status.ACTIVE)
-        self.assertIs(person.members_listing, True)
-        self.assertIs(person.public_listing, False)
-        self.assertIs(person.email_members, False)
-        event = ConsentEvent.objects.get(person=person)
-        self.assertEqual(
-            (event.purpose, event.granted, event.actor),
-            (ConsentPurpose.MEMBERS_LISTING, True, self.coord),
-        )
-        attendance = Attendance.objects.get(meeting=self.meeting, person=person)
-        self.assertEqual(attendance.source, Attendance.Source.WALK_IN)
-        self.assertEqual(attendance.organization, self.org_b)
-        self.assertTrue(person.affiliations.filter(organization=self.org_b).exists())
-
-    def test_without_consent_nobody_is_added(self) -> None:
-        response = self.post(full_name="Iris Poma", email="iris@example.org")
-        self.assertContains(response, "Confirm that the person agreed", status_code=400)
-        self.assertFalse(Person.objects.filter(full_name="Iris Poma").exists())
-        self.assertFalse(Attendance.objects.exists())
-
-    def test_a_name_is_required_and_bounded(self) -> None:
-        self.assertEqual(self.post(full_name="", consent="on").status_code, 400)
-        self.assertEqual(self.post(full_name="x" * 151, consent="on").status_code, 400)
-        self.assertEqual(
-            self.post(full_name="Ok", email="no-es-correo", consent="on").status_code, 400
-        )
-        self.assertFalse(Attendance.objects.exists())
-
-    def test_a_known_email_reuses_the_person_and_a_second_time_is_refused(self) -> None:
-        known = PersonFactory.create(email="juan@example.org", user=self.mem_b)
-        self.post(full_name="Juan", email="JUAN@example.org", consent="on")
-        self.assertEqual(Attendance.objects.get().person, known)
-        known.refresh_from_db()
-        self.assertIs(known.members_listing, False)  # their own record: their own choices
-        response = self.post(full_name="Juan", email="juan@example.org", consent="on")
-        self.assertContains(response, "already in the attendance list", status_code=400)
-
-    def test_only_coordinators_add_walk_ins(self) -> None:
-        for persona, status in [("anon", 302), ("reg", 403), ("mem_a", 403)]:
-            with self.subTest(persona):
-                response = self.post(persona, full_name="Kelly", consent="on")
-                self.assertEqual(response.status_code, status)
-        self.assertFalse(Person.objects.filter(full_name="Kelly").exists())
 
 
 class CheckinTests(AttendanceTestCase):

@@ -1,5 +1,6 @@
 """Views: invitations, RSVP (on the meeting page and by signed link), attendance, self
-check-in with a code and its QR, and the attendees directory with its CSV export.
+check-in with a code and its QR, and the attendees directory with its CSV export. The
+attendance sheet is in :mod:`minka.meetings.views.attendance_sheet`.
 
 Invisible meetings answer 404 (``meeting_get``); coordinators' pages answer 403 to other
 signed-in users. Writes go through :mod:`minka.meetings.services.invitations` and
@@ -34,12 +35,10 @@ from minka.core.urls_util import absolute_url
 from minka.meetings import permissions
 from minka.meetings.attendees import attendee_list, attendees_csv
 from minka.meetings.forms_attendance import (
-    AttendanceForm,
     CheckinCodeForm,
     CheckinForm,
     InviteForm,
     RsvpForm,
-    WalkInForm,
 )
 from minka.meetings.models import Invitee, Rsvp
 from minka.meetings.qr import qr_drawing
@@ -250,85 +249,6 @@ def invitee_resend(
             _("The invitation was sent again to %(name)s.") % {"name": invitee.person.full_name},
         )
     return redirect("meetings:meeting-invitees", public_id=public_id)
-
-
-# --- Attendance (coordinators) ----------------------------------------------------------
-
-
-def _attendance_page(
-    request: AuthenticatedHttpRequest,
-    meeting: Meeting,
-    *,
-    form: AttendanceForm | None = None,
-    walk_in: WalkInForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    invitees = list(meeting.invitees.select_related("person", "organization"))
-    attendances = list(meeting.attendances.select_related("person", "organization"))
-    present = {a.person_id for a in attendances}
-    invited = {i.person_id for i in invitees}
-    if form is None:
-        form = AttendanceForm(
-            invitees=invitees, initial={"attended": [p for p in invited if p in present]}
-        )
-    context = {
-        "meeting": meeting,
-        "form": form,
-        "walk_in": walk_in or WalkInForm(),
-        "invitees": invitees,
-        "others": [a for a in attendances if a.person_id not in invited],
-        "attendance_count": len(attendances),
-    }
-    return render(request, "meetings/attendance_form.html", context, status=status)
-
-
-@require_http_methods(["GET", "POST"])
-@permission_required(permissions.can_manage_meetings)
-def meeting_attendance(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    """The checklist of invitees: POST the checked set."""
-    meeting = _managed(request, public_id)
-    if request.method == "GET":
-        return _attendance_page(request, meeting)
-    invitees = list(meeting.invitees.select_related("person"))
-    form = AttendanceForm(request.POST, invitees=invitees)
-    if form.is_valid():
-        try:
-            change = attendance_services.attendance_record(
-                actor=request.user, meeting=meeting, person_ids=set(form.cleaned_data["attended"])
-            )
-        except ValidationError as error:
-            form.add_error(None, _bad(error))
-        else:
-            messages.success(
-                request,
-                _("Attendance saved: %(added)d added, %(removed)d removed.")
-                % {"added": change.added, "removed": change.removed},
-            )
-            return redirect("meetings:meeting-attendance", public_id=meeting.public_id)
-    return _attendance_page(request, meeting, form=form, status=400)
-
-
-@require_POST
-@permission_required(permissions.can_manage_meetings)
-def attendance_walk_in(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    """Add someone who came without an invitation, with their consent to be listed."""
-    meeting = _managed(request, public_id)
-    form = WalkInForm(request.POST)
-    if form.is_valid():
-        try:
-            attendance = attendance_services.attendance_add_walk_in(
-                actor=request.user, meeting=meeting, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_error(None, _bad(error))
-        else:
-            messages.success(
-                request,
-                _("%(name)s was added to the attendance list.")
-                % {"name": attendance.person.full_name},
-            )
-            return redirect("meetings:meeting-attendance", public_id=meeting.public_id)
-    return _attendance_page(request, meeting, walk_in=form, status=400)
 
 
 # --- Self check-in ----------------------------------------------------------------------
