@@ -301,9 +301,7 @@ class Attendance(models.Model):
         blank=True,
     )
     name_text = models.CharField(_("name as written"), max_length=150, blank=True)
-    organization_text = models.CharField(
-        _("organization as written"), max_length=200, blank=True
-    )
+    organization_text = models.CharField(_("organization as written"), max_length=200, blank=True)
     # The organization the person attended for (their affiliation at the time).
     organization = models.ForeignKey(
         "directory.Organization",

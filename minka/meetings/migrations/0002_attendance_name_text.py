@@ -6,31 +6,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0008_organization_bodies'),
-        ('meetings', '0001_initial'),
+        ("directory", "0008_organization_bodies"),
+        ("meetings", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='attendance',
-            name='name_text',
-            field=models.CharField(blank=True, max_length=150, verbose_name='name as written'),
+            model_name="attendance",
+            name="name_text",
+            field=models.CharField(blank=True, max_length=150, verbose_name="name as written"),
         ),
         migrations.AddField(
-            model_name='attendance',
-            name='organization_text',
-            field=models.CharField(blank=True, max_length=200, verbose_name='organization as written'),
+            model_name="attendance",
+            name="organization_text",
+            field=models.CharField(
+                blank=True, max_length=200, verbose_name="organization as written"
+            ),
         ),
         migrations.AlterField(
-            model_name='attendance',
-            name='person',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='attendances', to='directory.person', verbose_name='person'),
+            model_name="attendance",
+            name="person",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="attendances",
+                to="directory.person",
+                verbose_name="person",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.CheckConstraint(condition=models.Q(('person__isnull', False), models.Q(('name_text', ''), _negated=True), _connector='OR'), name='attendance_person_or_name'),
+            model_name="attendance",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("person__isnull", False),
+                    models.Q(("name_text", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="attendance_person_or_name",
+            ),
         ),
     ]

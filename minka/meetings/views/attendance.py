@@ -317,8 +317,7 @@ def attendance_walk_in(request: AuthenticatedHttpRequest, public_id: UUID) -> Ht
         else:
             messages.success(
                 request,
-                _("%(name)s was added to the attendance list.")
-                % {"name": attendance.person.full_name},
+                _("%(name)s was added to the attendance list.") % {"name": attendance.display_name},
             )
             return redirect("meetings:meeting-attendance", public_id=meeting.public_id)
     return _attendance_page(request, meeting, walk_in=form, status=400)

@@ -25,9 +25,8 @@ from django.utils.translation import gettext as _
 from minka.meetings.minutes.importers.budget import parse_minutes_within_budget
 from minka.meetings.minutes.importers.errors import UnreadableMinutes
 from minka.meetings.minutes.importers.formats import SUPPORTED_EXTENSIONS, read_minutes
+from minka.meetings.minutes.importers.matching import AttendeeMatch, match_attendees
 from minka.meetings.minutes.importers.service import (
-    AttendeeMatch,
-    match_attendees,
     minutes_import,
     series_find,
     series_get_or_create,
@@ -59,8 +58,8 @@ class Command(BaseCommand):
     help = (
         "Read minutes written as text, Markdown, PDF, DOCX or ODT, show what was found, and "
         "import them as a held meeting with draft minutes. Unmatched attendees are recorded "
-        "by the name written unless --create-people adds them to the directory. Exits with status 2 when the file cannot "
-        "be read or the minutes cannot be imported."
+        "by the name written unless --create-people adds them to the directory. Exits with "
+        "status 2 when the file cannot be read or the minutes cannot be imported."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

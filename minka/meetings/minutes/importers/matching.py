@@ -171,23 +171,33 @@ def _close(key: str, other: str) -> bool:
     if key == other:
         return True
     words, other_words = set(key.split()), set(other.split())
-    if min(len(words), len(other_words)) >= 2 and (
-        words <= other_words or other_words <= words
-    ):
+    if min(len(words), len(other_words)) >= 2 and (words <= other_words or other_words <= words):
         return True
     return SequenceMatcher(None, key, other).ratio() >= _CLOSE_RATIO
 
 
-def attendee_candidates(names: Sequence[str]) -> list[list[Person]]:
-    """For each of ``names``, the directory people it may refer to: exact matches first,
-    then close ones (see :func:`_close`), at most :data:`CANDIDATES_MAX`, by name. One
+@dataclass(frozen=True)
+class Candidates:
+    """The directory people one written name may refer to."""
+
+    exact: list[Person]  # the same name, ignoring case, accents, spaces and titles
+    close: list[Person]  # a similar name
+
+    @property
+    def people(self) -> list[Person]:
+        return self.exact + self.close
+
+
+def attendee_candidates(names: Sequence[str]) -> list[Candidates]:
+    """For each of ``names``, the directory people it may refer to: exact matches, then
+    close ones (see :func:`_close`), by name, :data:`CANDIDATES_MAX` in all at most. One
     query whatever the number of names (none when no name has a word to search by).
     Anonymized records are never offered.
     """
     keys = [name_key(name) for name in names]
     words = {word for key in keys for word in key.split() if len(word) > _SHORT_WORD}
     if not words:
-        return [[] for _key in keys]
+        return [Candidates(exact=[], close=[]) for _key in keys]
     condition = Q()
     for word in sorted(words):
         condition |= Q(search_key__contains=word)
@@ -202,11 +212,10 @@ def attendee_candidates(names: Sequence[str]) -> list[list[Person]]:
     for key in keys:
         exact = [person for person, other in person_keys if key and other == key]
         close = [
-            person
-            for person, other in person_keys
-            if key and other != key and _close(key, other)
+            person for person, other in person_keys if key and other != key and _close(key, other)
         ]
-        result.append((exact + close)[:CANDIDATES_MAX])
+        exact = exact[:CANDIDATES_MAX]
+        result.append(Candidates(exact=exact, close=close[: CANDIDATES_MAX - len(exact)]))
     return result
 
 
@@ -230,7 +239,7 @@ def series_propose(title: str | None) -> Series | None:
     key = _title_key(title or "")
     if not key:
         return None
-    named = [
+    named: list[Series] = [
         series
         for series in Series.objects.order_by("pk")
         if (series_key := _title_key(series.title)) and f" {series_key} " in f" {key} "
@@ -244,6 +253,7 @@ def series_propose(title: str | None) -> Series | None:
         .order_by("-starts_at", "-pk")[:_RECENT_MEETINGS]
     )
     for meeting in recent:
+        similar: Series | None = meeting.series
         if SequenceMatcher(None, key, _title_key(meeting.title)).ratio() >= _SERIES_RATIO:
-            return meeting.series
+            return similar
     return None

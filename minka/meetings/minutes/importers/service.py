@@ -79,6 +79,8 @@ class Keep(StrEnum):
 class AttendeeChoice:
     keep: Keep
     person: Person | None = None  # with LINK: the person chosen
+
+
 # --- Import ------------------------------------------------------------------------------
 
 
@@ -288,12 +290,14 @@ def minutes_import(
     series: Series | None,
     create_people: Collection[int] = (),
     choices: Mapping[int, AttendeeChoice] | None = None,
+    new_series: str = "",
     source_name: str = "",
     visibility: str = Visibility.MEMBERS,
 ) -> Meeting:
     """Save ``parsed`` as a held meeting with draft minutes.
 
-    The meeting takes the next number of ``series``, the date of the minutes (required:
+    The meeting takes the next number of ``series`` (or of the series named ``new_series``,
+    found or created, when ``series`` is ``None``), the date of the minutes (required:
     refused otherwise, and so is a date in the future) from 10:00 to 12:00, their title
     (or "Meeting of <date>") and place, and ``visibility`` (members by default). Its agenda
     is the written one or, without one, an item per presentation. Every attendee is
@@ -326,6 +330,8 @@ def minutes_import(
         raise ValidationError(_("Choose who can see the meeting."))
     matches = match_attendees(parsed.attendees)
     checked = _choices(matches, choices or {}, create_people)
+    if series is None and new_series.strip():
+        series, _created = series_get_or_create(actor=actor, name=new_series)
     starts_at = _local(parsed.date, DEFAULT_START)
     meeting = Meeting(
         series=series,

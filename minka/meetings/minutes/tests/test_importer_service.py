@@ -16,6 +16,7 @@ from minka.core.visibility import Visibility
 from minka.directory.models import Affiliation, ConsentEvent, Person
 from minka.directory.tests.factories import OrganizationFactory, PersonFactory
 from minka.meetings.minutes.content import MinutesContent
+from minka.meetings.minutes.importers.matching import match_attendees
 from minka.meetings.minutes.importers.parsed import (
     ParsedAgreement,
     ParsedAttendee,
@@ -24,7 +25,6 @@ from minka.meetings.minutes.importers.parsed import (
     ParsedPresentation,
 )
 from minka.meetings.minutes.importers.service import (
-    match_attendees,
     minutes_import,
     series_find,
     series_get_or_create,
