@@ -16,7 +16,7 @@ from minka.core.tests.base import RoleTestCase
 from minka.directory.models import Person
 from minka.meetings.minutes.models import Minutes, MinutesRevision
 from minka.meetings.minutes.tests import importer_documents
-from minka.meetings.models import Attendance, Meeting
+from minka.meetings.models import Attendance, Meeting, Series
 from minka.meetings.tests.factories import SeriesFactory
 
 FIXTURES = Path(__file__).parent / "fixtures" / "minutes"
@@ -45,6 +45,8 @@ def form_data(response: Any) -> dict[str, Any]:
 
 @override_settings(LANGUAGE_CODE="en", LIBREOFFICE="off")
 class ImportPageTests(RoleTestCase):
+    series: Series
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
