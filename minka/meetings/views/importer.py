@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from django.http import HttpResponse
 
     from minka.core.http import AuthenticatedHttpRequest
+    from minka.meetings.minutes.importers.parsed import ParsedMinutes
 
     View = Callable[[AuthenticatedHttpRequest], HttpResponse]
 
@@ -84,6 +85,22 @@ def _preview(request: AuthenticatedHttpRequest, form: ImportForm, *, status: int
     return render(request, "meetings/minutes_import_preview.html", context, status=status)
 
 
+def _review_form(parsed: ParsedMinutes, *, source_name: str, source_text: str) -> ImportForm:
+    """The review form of ``parsed``: the series proposed, and the directory people each
+    attendee may refer to (the single exact match pre-selected)."""
+    initial = ImportForm.initial_for(
+        parsed,
+        source_name=source_name,
+        source_text=source_text,
+        series=series_propose(parsed.title),
+    )
+    names = [attendee.name for attendee in parsed.attendees[:MAX_ROWS]]
+    form = ImportForm(initial=initial, candidates=attendee_candidates(names))
+    # Ignored type error: the preview form carries the parser's warnings for its template.
+    form.warnings = parsed.warnings  # type: ignore[attr-defined]
+    return form
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required(permissions.can_import_minutes)
 @_rate_limited
@@ -101,16 +118,7 @@ def minutes_import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
             form.add_error("file", str(error))
             status = 503 if isinstance(error, ParserUnavailable) else 400
         else:
-            initial = ImportForm.initial_for(
-                parsed,
-                source_name=upload.name,
-                source_text=text,
-                series=series_propose(parsed.title),
-            )
-            names = [attendee.name for attendee in parsed.attendees[:MAX_ROWS]]
-            preview = ImportForm(initial=initial, candidates=attendee_candidates(names))
-            # Ignored type error: the preview form carries the parser's warnings for its template.
-            preview.warnings = parsed.warnings  # type: ignore[attr-defined]
+            preview = _review_form(parsed, source_name=upload.name or "", source_text=text)
             return _preview(request, preview, status=200)
     return render(request, "meetings/minutes_import.html", {"form": form}, status=status)
 
@@ -121,7 +129,7 @@ def minutes_import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
 def minutes_import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Step 2: the corrected structure becomes a held meeting with draft minutes."""
     names = ImportForm.posted_names(request.POST)
-    form = ImportForm(request.POST, candidates=attendee_candidates(names))
+    form = ImportForm(request.POST, candidates=attendee_candidates(names))  # as in the preview
     if form.is_valid():
         parsed, choices = form.parsed()
         try:

@@ -163,6 +163,7 @@ def match_attendees(attendees: Sequence[ParsedAttendee]) -> list[AttendeeMatch]:
 CANDIDATES_MAX = 5  # people offered for one name
 _CLOSE_RATIO = 0.85
 _SHORT_WORD = 3  # words this short (initials, "de") do not narrow the search
+_WORDS_MAX = 300
 
 
 def _close(key: str, other: str) -> bool:
@@ -199,7 +200,9 @@ def attendee_candidates(names: Sequence[str]) -> list[Candidates]:
     if not words:
         return [Candidates(exact=[], close=[]) for _key in keys]
     condition = Q()
-    for word in sorted(words):
+    # Capped: SQLite refuses an expression deeper than 1,000 terms (a hostile form could
+    # post 200 names of 30 words); beyond the cap some close matches are not offered.
+    for word in sorted(words, key=lambda w: (-len(w), w))[:_WORDS_MAX]:
         condition |= Q(search_key__contains=word)
     people = list(
         Person.objects.filter(condition)

@@ -1,9 +1,10 @@
 """Turn parsed minutes (:class:`ParsedMinutes`) into a held meeting with draft minutes.
 
-:func:`match_attendees` finds the directory records the names of the minutes refer to;
-:func:`minutes_import` saves everything in one transaction: the meeting (status held), its
-agenda, the attendance, the people a coordinator confirmed as new, and the minutes as a
-draft whose first revision is of kind "import". Nothing is published: the minutes then go
+:func:`~minka.meetings.minutes.importers.matching.match_attendees` finds the directory
+records the names of the minutes refer to; :func:`minutes_import` saves everything in one
+transaction: the meeting (status held), its agenda, an attendance for *every* attendee
+(linked to a person, to a person added as new, or with the name as written, as the
+coordinator chose), and the minutes as a draft whose first revision is of kind "import". Nothing is published: the minutes then go
 through the usual cycle (review, approval, publication).
 
 Who may import: coordinators and admins; ``actor=None`` stands for the system (the

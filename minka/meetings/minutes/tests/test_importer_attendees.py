@@ -256,3 +256,11 @@ class TextAttendeesShowTests(RoleTestCase):
                 self.assertNotContains(page, "Teodora")
                 attendees = client.get(reverse("meetings:meeting-attendees", args=args))
                 self.assertIn(attendees.status_code, (302, 403, 404))
+
+
+class HostileNamesTests(TestCase):
+    def test_two_hundred_long_names_are_one_query_and_no_error(self) -> None:
+        names = [" ".join(f"palabra{n}x{w}" for w in range(30)) for n in range(200)]
+        with self.assertNumQueries(1):
+            found = attendee_candidates(names)
+        self.assertEqual(len(found), 200)
