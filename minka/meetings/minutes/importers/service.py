@@ -4,8 +4,9 @@
 records the names of the minutes refer to; :func:`minutes_import` saves everything in one
 transaction: the meeting (status held), its agenda, an attendance for *every* attendee
 (linked to a person, to a person added as new, or with the name as written, as the
-coordinator chose), and the minutes as a draft whose first revision is of kind "import". Nothing is published: the minutes then go
-through the usual cycle (review, approval, publication).
+coordinator chose), and the minutes as a draft whose first revision is of kind "import".
+Nothing is published: the minutes then go through the usual cycle (review, approval,
+publication).
 
 Who may import: coordinators and admins; ``actor=None`` stands for the system (the
 ``minka import_minutes`` command and the demo), run by whoever administers the server.
