@@ -256,6 +256,8 @@ class TextAttendeesShowTests(RoleTestCase):
                 self.assertNotContains(page, "Teodora")
                 attendees = client.get(reverse("meetings:meeting-attendees", args=args))
                 self.assertIn(attendees.status_code, (302, 403, 404))
+                minutes = client.get(reverse("meetings:minutes-detail", args=args))
+                self.assertNotContains(minutes, "Teodora", status_code=minutes.status_code)
 
 
 class HostileNamesTests(TestCase):
