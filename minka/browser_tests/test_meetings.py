@@ -431,12 +431,15 @@ def test_a_coordinator_imports_a_docx_corrects_a_field_and_gets_a_draft(
     )
     expect(preview.locator("input[name=p0_presenter]")).to_have_value("Alfredo Astudillo")
     preview.locator("input[name=place]").fill("Lima, sede de la red")
+    preview.locator("input[name=new_series]").fill("Reuniones de trabajo")  # none exists yet
     _send(page, reverse("meetings:minutes-import-confirm"))
 
     meeting = Meeting.objects.get()
     assert page.url.endswith(_url("minutes-detail", meeting))
     assert meeting.status == Meeting.Status.HELD
     assert meeting.place == "Lima, sede de la red"
+    assert meeting.series is not None
+    assert meeting.series.title == "Reuniones de trabajo"
     minutes = Minutes.objects.get(meeting=meeting)
     assert minutes.status == Minutes.Status.DRAFT
     assert minutes.current_revision is not None

@@ -20,7 +20,7 @@ from minka.directory.models import Affiliation, Person
 
 if TYPE_CHECKING:
     from minka.directory.models import Organization
-    from minka.meetings.models import Meeting
+    from minka.meetings.models import Attendance, Meeting
 
 
 @dataclass
@@ -72,10 +72,19 @@ def sheet_rows(meeting: Meeting) -> list[SheetRow]:
         )
         row.convening = True
         row.organization = row.organization or role.organization
-    for attendance in meeting.attendances.filter(live).select_related("person", "organization"):
+    # Names kept as written by the importer (no person) are not ticked here: see
+    # ``written_attendees``.
+    recorded = meeting.attendances.filter(live, person__isnull=False)
+    for attendance in recorded.select_related("person", "organization"):
         row = rows.get(attendance.person_id) or rows.setdefault(
             attendance.person_id, _row(attendance.person, None)
         )
         row.present, row.source = True, attendance.get_source_display()
         row.organization = attendance.organization or row.organization
     return sorted(rows.values(), key=lambda r: (r.group, fold(r.name), r.person_id))
+
+
+def written_attendees(meeting: Meeting) -> list[Attendance]:
+    """The attendances the importer kept as written in the minutes (a name, no person), in
+    one query: the sheet lists them apart, as they have no one to tick."""
+    return list(meeting.attendances.filter(person__isnull=True).order_by("name_text", "pk"))

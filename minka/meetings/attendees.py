@@ -4,6 +4,9 @@ Each attendee appears with what the viewer may see of them: the name only if the
 consented to be listed (``can_view_person``), and each contact field only with its own
 consent (``visible_contact``). People who did not consent are counted, not named.
 Coordinators see everyone, pending records marked, as in the directory's management.
+Attendees recorded only by the name written in imported minutes (no directory record, so
+no contact details) appear by that name to whoever may read the list, as the minutes
+name them.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from minka.directory.exports import csv_cell
@@ -34,6 +38,7 @@ class AttendeeRow:
     telegram: str
     pending: bool
     source: str
+    as_written: bool = False  # a name from the minutes, with no directory record
 
 
 @dataclass(frozen=True)
@@ -53,12 +58,15 @@ def attendee_list(*, user: Actor, meeting: Meeting) -> Attendees:
         Attendance.objects.filter(meeting=meeting)
         .exclude(person__status=Person.Status.ANONYMIZED)
         .select_related("person", "organization")
-        .order_by("person__full_name", "pk")
+        .order_by(Coalesce("person__full_name", "name_text"), "pk")
     )
     rows: list[AttendeeRow] = []
     hidden = 0
     for attendance in attendances:
         person = attendance.person
+        if person is None:
+            rows.append(_as_written(attendance))
+            continue
         if not can_view_person(user, person):
             hidden += 1
             continue
@@ -75,6 +83,19 @@ def attendee_list(*, user: Actor, meeting: Meeting) -> Attendees:
             )
         )
     return Attendees(rows=rows, hidden=hidden)
+
+
+def _as_written(attendance: Attendance) -> AttendeeRow:
+    return AttendeeRow(
+        name=attendance.name_text,
+        organization=attendance.display_organization,
+        email="",
+        phone="",
+        telegram="",
+        pending=False,
+        source=attendance.get_source_display(),
+        as_written=True,
+    )
 
 
 def attendees_csv(attendees: Attendees) -> str:

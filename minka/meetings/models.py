@@ -295,12 +295,18 @@ class Attendance(models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendances"
     )
+    # Empty for an attendee known only by the name written in imported minutes, whom the
+    # coordinator chose not to link to (or add to) the directory: ``name_text`` holds it.
     person = models.ForeignKey(
         "directory.Person",
         verbose_name=_("person"),
         on_delete=models.CASCADE,
         related_name="attendances",
+        null=True,
+        blank=True,
     )
+    name_text = models.CharField(_("name as written"), max_length=150, blank=True)
+    organization_text = models.CharField(_("organization as written"), max_length=200, blank=True)
     # The organization the person attended for (their affiliation at the time).
     organization = models.ForeignKey(
         "directory.Organization",
@@ -326,11 +332,25 @@ class Attendance(models.Model):
         verbose_name_plural = _("attendances")
         ordering = ["meeting", "person__full_name", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "person"], name="attendance_unique_person")
+            models.UniqueConstraint(fields=["meeting", "person"], name="attendance_unique_person"),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | ~Q(name_text=""),
+                name="attendance_person_or_name",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} @ {self.meeting}"
+        return f"{self.display_name} @ {self.meeting}"
+
+    @property
+    def display_name(self) -> str:
+        """The directory name, or the name as written in the minutes."""
+        return self.person.full_name if self.person is not None else self.name_text
+
+    @property
+    def display_organization(self) -> str:
+        """The organization recorded, or the one written beside the name."""
+        return self.organization.name if self.organization is not None else self.organization_text
 
 
 class CalendarFeed(models.Model):

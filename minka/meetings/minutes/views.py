@@ -22,6 +22,7 @@ from minka.core.decorators import permission_required
 from minka.core.permissions import is_signed_in
 from minka.meetings import hooks, permissions
 from minka.meetings import selectors as meeting_selectors
+from minka.meetings.attendees import attendee_list
 from minka.meetings.minutes import diff, forms, selectors, services
 from minka.meetings.minutes.content import MinutesContent
 from minka.meetings.minutes.forms_approval import ApproveForm
@@ -70,6 +71,11 @@ def _detail_context(request: HttpRequest, minutes: Minutes, **forms_: Any) -> di
         "can_run_cycle": permissions.can_run_cycle(user, minutes),
         "can_observe": permissions.can_observe(user, minutes),
         "show_people": permissions.is_member(user),
+        # Who attended, as the attendees directory shows them (names kept as written in
+        # imported minutes included); members only.
+        "attendees": attendee_list(user=user, meeting=minutes.meeting)
+        if permissions.can_view_attendees(user, minutes.meeting)
+        else None,
         "exports": _export_links(minutes),
         "review_form": forms_.get("review_form") or forms.ReviewForm(),
         "publish_form": forms_.get("publish_form") or forms.PublishForm(),

@@ -77,6 +77,7 @@ class CheckinTests(AttendanceTestCase):
             response, self.meeting.get_absolute_url(), fetch_redirect_response=False
         )
         attendance = Attendance.objects.get(meeting=self.meeting)
+        assert attendance.person is not None
         self.assertEqual(attendance.person.user, self.mem_b)
         self.assertEqual(attendance.source, Attendance.Source.CHECK_IN)
         self.assertEqual(attendance.organization, self.org_b)

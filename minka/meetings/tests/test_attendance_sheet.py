@@ -117,7 +117,7 @@ class SheetListTests(SheetTestCase):
                 self.convening()
             # Session, user, MFA (3), the meeting (1), invitees, convening people and
             # attendances (3), the organizations of the walk-ins' rows (1).
-            with self.subTest(count), self.assertNumQueries(8):
+            with self.subTest(count), self.assertNumQueries(9):
                 client.get(self.url())
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from minka.core.decorators import permission_required
 from minka.meetings import permissions
-from minka.meetings.attendance_sheet import sheet_rows
+from minka.meetings.attendance_sheet import sheet_rows, written_attendees
 from minka.meetings.forms_attendance_sheet import AttendanceSheetForm, walk_in_formset, walk_ins
 from minka.meetings.services import attendance as attendance_services
 from minka.meetings.views.attendance import _managed
@@ -48,6 +48,7 @@ def _page(
         "walk_ins": walk_ins,
         "entries": form.entries(),
         "present_count": sum(1 for row in form.rows if row.present),
+        "written": written_attendees(meeting),
     }
     return render(request, "meetings/attendance_form.html", context, status=status)
 

@@ -29,9 +29,9 @@ from minka.meetings import permissions
 from minka.meetings.minutes.importers.budget import parse_minutes_within_budget
 from minka.meetings.minutes.importers.errors import ParserUnavailable, UnreadableMinutes
 from minka.meetings.minutes.importers.formats import read_minutes
-from minka.meetings.minutes.importers.forms import ImportForm, UploadForm
-from minka.meetings.minutes.importers.parsed import ParsedAttendee
-from minka.meetings.minutes.importers.service import match_attendees, minutes_import
+from minka.meetings.minutes.importers.forms import MAX_ROWS, ImportForm, UploadForm
+from minka.meetings.minutes.importers.matching import attendee_candidates, series_propose
+from minka.meetings.minutes.importers.service import minutes_import
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from django.http import HttpResponse
 
     from minka.core.http import AuthenticatedHttpRequest
+    from minka.meetings.minutes.importers.parsed import ParsedMinutes
 
     View = Callable[[AuthenticatedHttpRequest], HttpResponse]
 
@@ -73,19 +74,31 @@ def read_upload(upload: UploadedFile[bytes]) -> str:
 
 
 def _preview(request: AuthenticatedHttpRequest, form: ImportForm, *, status: int) -> HttpResponse:
-    rows = form.attendee_rows()
-    attendees = [
-        ParsedAttendee(name=str(name.value() or ""), organization=str(org.value() or "") or None)
-        for name, org, _create in rows
-    ]
-    matches = match_attendees(attendees) if attendees else []
     context: dict[str, Any] = {
         "form": form,
         "source_text": form["source_text"].value() or "",
-        "attendees": list(zip(rows, matches, strict=True)),
+        "attendees": [
+            (row, form.candidate(index)) for index, row in enumerate(form.attendee_rows())
+        ],
         "warnings": getattr(form, "warnings", []),
     }
     return render(request, "meetings/minutes_import_preview.html", context, status=status)
+
+
+def _review_form(parsed: ParsedMinutes, *, source_name: str, source_text: str) -> ImportForm:
+    """The review form of ``parsed``: the series proposed, and the directory people each
+    attendee may refer to (the single exact match pre-selected)."""
+    initial = ImportForm.initial_for(
+        parsed,
+        source_name=source_name,
+        source_text=source_text,
+        series=series_propose(parsed.title),
+    )
+    names = [attendee.name for attendee in parsed.attendees[:MAX_ROWS]]
+    form = ImportForm(initial=initial, candidates=attendee_candidates(names))
+    # Ignored type error: the preview form carries the parser's warnings for its template.
+    form.warnings = parsed.warnings  # type: ignore[attr-defined]
+    return form
 
 
 @require_http_methods(["GET", "POST"])
@@ -105,10 +118,7 @@ def minutes_import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
             form.add_error("file", str(error))
             status = 503 if isinstance(error, ParserUnavailable) else 400
         else:
-            initial = ImportForm.initial_for(parsed, source_name=upload.name, source_text=text)
-            preview = ImportForm(initial=initial)
-            # Ignored type error: the preview form carries the parser's warnings for its template.
-            preview.warnings = parsed.warnings  # type: ignore[attr-defined]
+            preview = _review_form(parsed, source_name=upload.name or "", source_text=text)
             return _preview(request, preview, status=200)
     return render(request, "meetings/minutes_import.html", {"form": form}, status=status)
 
@@ -118,15 +128,17 @@ def minutes_import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
 @_rate_limited
 def minutes_import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Step 2: the corrected structure becomes a held meeting with draft minutes."""
-    form = ImportForm(request.POST)
+    names = ImportForm.posted_names(request.POST)
+    form = ImportForm(request.POST, candidates=attendee_candidates(names))  # as in the preview
     if form.is_valid():
-        parsed, create = form.parsed()
+        parsed, choices = form.parsed()
         try:
             meeting = minutes_import(
                 actor=request.user,
                 parsed=parsed,
                 series=form.cleaned_data["series"],
-                create_people=create,
+                new_series=form.cleaned_data["new_series"],
+                choices=choices,
                 source_name=form.cleaned_data["source_name"],
                 visibility=form.cleaned_data["visibility"],
             )

@@ -25,9 +25,8 @@ from django.utils.translation import gettext as _
 from minka.meetings.minutes.importers.budget import parse_minutes_within_budget
 from minka.meetings.minutes.importers.errors import UnreadableMinutes
 from minka.meetings.minutes.importers.formats import SUPPORTED_EXTENSIONS, read_minutes
+from minka.meetings.minutes.importers.matching import AttendeeMatch, match_attendees
 from minka.meetings.minutes.importers.service import (
-    AttendeeMatch,
-    match_attendees,
     minutes_import,
     series_find,
     series_get_or_create,
@@ -58,9 +57,9 @@ class Command(BaseCommand):
     # Like Django's own commands, the help is for administrators and stays in English.
     help = (
         "Read minutes written as text, Markdown, PDF, DOCX or ODT, show what was found, and "
-        "import them as a held meeting with draft minutes. Unmatched attendees are only "
-        "proposed unless --create-people is given. Exits with status 2 when the file cannot "
-        "be read or the minutes cannot be imported."
+        "import them as a held meeting with draft minutes. Unmatched attendees are recorded "
+        "by the name written unless --create-people adds them to the directory. Exits with "
+        "status 2 when the file cannot be read or the minutes cannot be imported."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -241,8 +240,8 @@ class Command(BaseCommand):
             line = _("%(name)s: will be added to the directory, pending consent.") % {"name": name}
         else:
             line = _(
-                "%(name)s: not in the directory (a proposal: --create-people adds them, "
-                "pending consent)."
+                "%(name)s: not in the directory; recorded as written (--create-people adds "
+                "them, pending consent)."
             ) % {"name": name}
         lines = [line]
         if match.attendee.organization and match.organization is None:

@@ -8,13 +8,14 @@ presentation, agreement and attendee gets its own fields.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from minka.core.visibility import Visibility
 from minka.meetings.minutes.importers.formats import MAX_BYTES, SUPPORTED_EXTENSIONS
+from minka.meetings.minutes.importers.matching import Candidates
 from minka.meetings.minutes.importers.parsed import (
     ParsedAgreement,
     ParsedAttendee,
@@ -22,7 +23,13 @@ from minka.meetings.minutes.importers.parsed import (
     ParsedNextMeeting,
     ParsedPresentation,
 )
+from minka.meetings.minutes.importers.service import AttendeeChoice, Keep
 from minka.meetings.models import Series
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from minka.directory.models import Person
 
 MAX_ROWS = 200  # presentations, agreements or attendees on one page
 TEXT = 500
@@ -69,7 +76,16 @@ class ImportForm(forms.Form):
     agreement_count = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_ROWS)
     attendee_count = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_ROWS)
     series = forms.ModelChoiceField(
-        label=_("Series"), required=False, queryset=Series.objects.order_by("title")
+        label=_("Series"),
+        required=False,
+        queryset=Series.objects.order_by("title"),
+        help_text=_("Proposed from the title and from the meetings already held."),
+    )
+    new_series = forms.CharField(
+        label=_("Or a new series"),
+        required=False,
+        max_length=200,
+        help_text=_("Only if the meeting belongs to no series in the list."),
     )
     visibility = forms.ChoiceField(
         label=_("Who can see the meeting"), choices=Visibility.choices, initial=Visibility.MEMBERS
@@ -112,8 +128,9 @@ class ImportForm(forms.Form):
         label=_("Next meeting: as written"), required=False, max_length=TEXT
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, candidates: Sequence[Candidates] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.candidates = list(candidates)
         counts = {name: self._count(name) for name in ("presentation", "agreement", "attendee")}
         for i in range(counts["presentation"]):
             self.fields[f"p{i}_presenter"] = forms.CharField(
@@ -156,9 +173,43 @@ class ImportForm(forms.Form):
                 required=False,
                 max_length=200,
             )
-            self.fields[f"t{i}_create"] = forms.BooleanField(
-                label=_("Add to the directory if not found (pending consent)"), required=False
+            found = self.candidate(i)
+            self.fields[f"t{i}_keep"] = forms.ChoiceField(
+                label=_("Attendee %(n)s: record as") % {"n": i + 1},
+                choices=_keep_choices(found),
+                initial=f"p{found.exact[0].pk}" if len(found.exact) == 1 else Keep.TEXT,
+                widget=forms.RadioSelect,
             )
+
+    def candidate(self, index: int) -> Candidates:
+        """The directory people attendee ``index`` may refer to."""
+        if index < len(self.candidates):
+            return self.candidates[index]
+        return Candidates(exact=[], close=[])
+
+    @classmethod
+    def posted_names(cls, data: Mapping[str, Any]) -> list[str]:
+        """The attendees' names in posted ``data``, before validation (to look up the
+        people offered for each)."""
+        try:
+            count = max(0, min(MAX_ROWS, int(data.get("attendee_count") or 0)))
+        except (TypeError, ValueError):
+            count = 0
+        return [str(data.get(f"t{i}_name") or "")[:150] for i in range(count)]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("series") is None and not " ".join(data.get("new_series", "").split()):
+            self.add_error(
+                "series",
+                _("Choose the series of the meeting, or give a new series a name."),
+            )
+        elif data.get("series") is not None and data.get("new_series", "").strip():
+            self.add_error(
+                "new_series", _("Choose a series from the list or name a new one, not both.")
+            )
+        return data
 
     def _count(self, name: str) -> int:
         key = f"{name}_count"
@@ -170,9 +221,15 @@ class ImportForm(forms.Form):
 
     @classmethod
     def initial_for(
-        cls, parsed: ParsedMinutes, *, source_name: str, source_text: str
+        cls,
+        parsed: ParsedMinutes,
+        *,
+        source_name: str,
+        source_text: str,
+        series: Series | None = None,
     ) -> dict[str, Any]:
         initial: dict[str, Any] = {
+            "series": series,
             "source_name": source_name,
             "source_text": source_text[:SOURCE_MAX],
             "presentation_count": min(len(parsed.presentations), MAX_ROWS),
@@ -219,11 +276,11 @@ class ImportForm(forms.Form):
         return self.rows("a", "agreement", ("text", "responsible", "due"))
 
     def attendee_rows(self) -> list[list[forms.BoundField]]:
-        return self.rows("t", "attendee", ("name", "organization", "create"))
+        return self.rows("t", "attendee", ("name", "organization", "keep"))
 
-    def parsed(self) -> tuple[ParsedMinutes, list[int]]:
-        """The corrected structure, and the indexes of attendees to add to the directory.
-        Rows whose main field was emptied are dropped."""
+    def parsed(self) -> tuple[ParsedMinutes, dict[int, AttendeeChoice]]:
+        """The corrected structure, and what to do with each attendee (by index in its
+        list). Rows whose main field was emptied are dropped."""
         data = self.cleaned_data
         presentations = [
             ParsedPresentation(
@@ -244,13 +301,12 @@ class ImportForm(forms.Form):
             if data[f"a{i}_text"].strip()
         ]
         attendees: list[ParsedAttendee] = []
-        create: list[int] = []
+        choices: dict[int, AttendeeChoice] = {}
         for i in range(data["attendee_count"]):
             name = " ".join(data[f"t{i}_name"].split())
             if not name:
                 continue
-            if data[f"t{i}_create"]:
-                create.append(len(attendees))
+            choices[len(attendees)] = self._choice(i, data[f"t{i}_keep"])
             attendees.append(
                 ParsedAttendee(name=name, organization=_optional(data[f"t{i}_organization"]))
             )
@@ -273,4 +329,24 @@ class ImportForm(forms.Form):
             next_meeting=next_meeting,
             notes=_lines(data["notes"]),
         )
-        return parsed, create
+        return parsed, choices
+
+    def _choice(self, index: int, value: str) -> AttendeeChoice:
+        if value in (Keep.CREATE, Keep.TEXT):
+            return AttendeeChoice(Keep(value))
+        people = {f"p{person.pk}": person for person in self.candidate(index).people}
+        return AttendeeChoice(Keep.LINK, people[value])
+
+
+def _keep_choices(found: Candidates) -> list[tuple[str, str]]:
+    """Link to each person offered; add to the directory (unless the name is there
+    already); keep the name as written."""
+    choices = [(f"p{person.pk}", _link_label(person)) for person in found.people]
+    if not found.exact:
+        choices.append((Keep.CREATE, str(_("Add to the directory (pending consent)"))))
+    choices.append((Keep.TEXT, str(_("Keep the name as written, without a directory record"))))
+    return choices
+
+
+def _link_label(person: Person) -> str:
+    return str(_("Link to %(name)s in the directory")) % {"name": person.full_name}

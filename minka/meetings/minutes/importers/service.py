@@ -1,10 +1,12 @@
 """Turn parsed minutes (:class:`ParsedMinutes`) into a held meeting with draft minutes.
 
-:func:`match_attendees` finds the directory records the names of the minutes refer to;
-:func:`minutes_import` saves everything in one transaction: the meeting (status held), its
-agenda, the attendance, the people a coordinator confirmed as new, and the minutes as a
-draft whose first revision is of kind "import". Nothing is published: the minutes then go
-through the usual cycle (review, approval, publication).
+:func:`~minka.meetings.minutes.importers.matching.match_attendees` finds the directory
+records the names of the minutes refer to; :func:`minutes_import` saves everything in one
+transaction: the meeting (status held), its agenda, an attendance for *every* attendee
+(linked to a person, to a person added as new, or with the name as written, as the
+coordinator chose), and the minutes as a draft whose first revision is of kind "import".
+Nothing is published: the minutes then go through the usual cycle (review, approval,
+publication).
 
 Who may import: coordinators and admins; ``actor=None`` stands for the system (the
 ``minka import_minutes`` command and the demo), run by whoever administers the server.
@@ -18,13 +20,12 @@ starts at the same time of day as this one.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -33,7 +34,6 @@ from minka import search
 from minka.core.models import AuditEntry
 from minka.core.permissions import require
 from minka.core.services import audit_record
-from minka.core.text import fold
 from minka.core.visibility import Visibility
 from minka.directory import services as directory_services
 from minka.directory.models import Organization, Person
@@ -45,6 +45,12 @@ from minka.meetings.minutes.content import (
     NextMeeting,
     Presentation,
 )
+from minka.meetings.minutes.importers.matching import (
+    AttendeeMatch,
+    clean_name,
+    match_attendees,
+    name_key,
+)
 from minka.meetings.minutes.importers.parsed import ParsedAttendee, ParsedMinutes
 from minka.meetings.minutes.models import Minutes, MinutesRevision
 from minka.meetings.minutes.services import _add_revision, content_clean
@@ -52,143 +58,29 @@ from minka.meetings.models import AgendaItem, Attendance, Cadence, Meeting, Seri
 from minka.meetings.services.meetings import _next_number, _validate_meeting
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Sequence
+    from collections.abc import Collection, Mapping, Sequence
 
     from minka.accounts.models import User
 
 # The meeting's assumed hours when the minutes do not give them (site time zone).
 DEFAULT_START = dt.time(10, 0)
 DEFAULT_DURATION = dt.timedelta(hours=2)
-# Courtesy titles written before names in minutes; ignored when matching and when creating.
-_HONORIFIC = re.compile(
-    r"^(?:(?:sr|sra|srta|sres|dr|dra|ing|lic|mg|mag|prof|abog|econ|arq)\.?\s+)+",
-    re.IGNORECASE,
-)
-# "Name (ACRONYM)": the organization written with its acronym in brackets.
-_WITH_ACRONYM = re.compile(r"^(?P<name>.+?)\s*\((?P<acronym>[^()]+)\)$")
 _NAME_MAX = 150
+_ORGANIZATION_MAX = 200
 
 
-@dataclass
-class AttendeeMatch:
-    """What the directory holds for one parsed attendee.
+class Keep(StrEnum):
+    """What the coordinator chose for one attendee of the minutes."""
 
-    ``person`` is set only when exactly one directory record has that name; ``ambiguous``
-    says that several do (``person`` is then ``None``: a coordinator picks by hand).
-    ``organization`` is the organization named beside the attendee, if one matches.
-    """
-
-    attendee: ParsedAttendee
-    person: Person | None
-    organization: Organization | None
-    ambiguous: bool
+    LINK = "link"  # the attendance of a directory person
+    CREATE = "create"  # a new, pending directory person, then their attendance
+    TEXT = "text"  # the name as written, with no directory record
 
 
-def clean_name(name: str) -> str:
-    """``name`` with single spaces and no leading courtesy title ("Sr.", "Ing."…)."""
-    collapsed = " ".join(name.split())
-    return _HONORIFIC.sub("", collapsed) or collapsed
-
-
-def _key(text: str) -> str:
-    return " ".join(fold(text).split())
-
-
-def name_key(name: str) -> str:
-    """The key two spellings of a person's name share: no case, accents, extra spaces or
-    courtesy title."""
-    return _key(clean_name(name))
-
-
-def _organization_keys(text: str) -> list[str]:
-    """The keys a written organization may match: the whole text and, for
-    "Name (ACRONYM)", the name and the acronym apart."""
-    cleaned = " ".join(text.split())
-    keys = [_key(cleaned)]
-    bracketed = _WITH_ACRONYM.match(cleaned)
-    if bracketed:
-        keys += [_key(bracketed["name"]), _key(bracketed["acronym"])]
-    return [key for key in keys if key]
-
-
-def _people_by_key(keys: set[str]) -> dict[str, list[Person]]:
-    """The people whose name has one of ``keys``, in one query. The query narrows by the
-    first and last words (stored names may hold doubled spaces); the exact comparison is
-    done here."""
-    found: dict[str, list[Person]] = {}
-    if not keys:
-        return found
-    condition = Q()
-    for words in {(key.split()[0], key.split()[-1]) for key in keys}:
-        condition |= Q(search_key__startswith=words[0], search_key__endswith=words[1])
-    people = Person.objects.filter(condition).exclude(status=Person.Status.ANONYMIZED)
-    for person in people.order_by("pk"):
-        key = name_key(person.full_name)
-        if key in keys:
-            found.setdefault(key, []).append(person)
-    return found
-
-
-def _organizations_by_key(
-    keys: set[str],
-) -> tuple[dict[str, list[Organization]], dict[str, list[Organization]]]:
-    """Organizations whose name (first dict) or acronym (second dict) has one of ``keys``,
-    in one query: ``search_key`` is the folded "name acronym"."""
-    by_name: dict[str, list[Organization]] = {}
-    by_acronym: dict[str, list[Organization]] = {}
-    if not keys:
-        return by_name, by_acronym
-    condition = Q()
-    for key in keys:
-        condition |= Q(search_key__startswith=key) | Q(search_key__endswith=f" {key}")
-    for organization in Organization.objects.filter(condition).order_by("pk"):
-        by_name.setdefault(_key(organization.name), []).append(organization)
-        if organization.acronym:
-            by_acronym.setdefault(_key(organization.acronym), []).append(organization)
-    return by_name, by_acronym
-
-
-def _pick_organization(
-    text: str | None,
-    by_name: dict[str, list[Organization]],
-    by_acronym: dict[str, list[Organization]],
-) -> Organization | None:
-    """The one organization ``text`` names: a full name first, then an acronym."""
-    if not text:
-        return None
-    keys = _organization_keys(text)
-    for index in (by_name, by_acronym):
-        candidates = {o.pk: o for key in keys for o in index.get(key, [])}
-        if len(candidates) == 1:
-            return next(iter(candidates.values()))
-        if len(candidates) > 1:
-            return None
-    return None
-
-
-def match_attendees(attendees: Sequence[ParsedAttendee]) -> list[AttendeeMatch]:
-    """Match each attendee to a directory person by name, and the organization written
-    beside them to an organization by name or acronym, ignoring case, accents, extra spaces
-    and courtesy titles. Two queries, however many attendees (one when none names an
-    organization, none for an empty list). Anonymized records never match.
-    """
-    people = _people_by_key({key for a in attendees if (key := name_key(a.name))})
-    organization_keys = {
-        key for a in attendees if a.organization for key in _organization_keys(a.organization)
-    }
-    by_name, by_acronym = _organizations_by_key(organization_keys)
-    matches = []
-    for attendee in attendees:
-        candidates = people.get(name_key(attendee.name), [])
-        matches.append(
-            AttendeeMatch(
-                attendee=attendee,
-                person=candidates[0] if len(candidates) == 1 else None,
-                organization=_pick_organization(attendee.organization, by_name, by_acronym),
-                ambiguous=len(candidates) > 1,
-            )
-        )
-    return matches
+@dataclass(frozen=True)
+class AttendeeChoice:
+    keep: Keep
+    person: Person | None = None  # with LINK: the person chosen
 
 
 # --- Import ------------------------------------------------------------------------------
@@ -297,15 +189,32 @@ def _person_create(
     )
 
 
-def _check_new_people(matches: list[AttendeeMatch], create_people: Collection[int]) -> None:
-    for index in create_people:
+def _choices(
+    matches: list[AttendeeMatch],
+    choices: Mapping[int, AttendeeChoice],
+    create_people: Collection[int],
+) -> list[AttendeeChoice]:
+    """One checked choice per attendee: the one given, else "add" for ``create_people``,
+    else the name as text; "add" (or no choice) for a name the directory has once links
+    that person instead."""
+    for index in {*choices, *create_people}:
         if not 0 <= index < len(matches):
             raise ValidationError(
                 _("There is no attendee number %(number)d in these minutes.")
                 % {"number": index + 1}
             )
-        match = matches[index]
-        if match.ambiguous:
+    result = []
+    for index, match in enumerate(matches):
+        choice = choices.get(index) or AttendeeChoice(
+            Keep.CREATE if index in create_people else Keep.TEXT
+        )
+        if match.person is not None and (
+            choice.keep == Keep.CREATE or (choice.keep == Keep.TEXT and index not in choices)
+        ):
+            # Never a second record for a name the directory has.
+            choice = AttendeeChoice(Keep.LINK, match.person)
+        name = clean_name(match.attendee.name)
+        if choice.keep == Keep.CREATE and match.ambiguous:
             raise ValidationError(
                 _(
                     "“%(name)s” matches several people in the directory: record their "
@@ -313,11 +222,18 @@ def _check_new_people(matches: list[AttendeeMatch], create_people: Collection[in
                 )
                 % {"name": match.attendee.name}
             )
-        if len(clean_name(match.attendee.name)) > _NAME_MAX:
+        if choice.keep == Keep.LINK and (
+            choice.person is None or choice.person.status == Person.Status.ANONYMIZED
+        ):
             raise ValidationError(
-                _("“%(name)s…” is too long to be a person's name.")
-                % {"name": clean_name(match.attendee.name)[:40]}
+                _("Choose the person “%(name)s” refers to.") % {"name": match.attendee.name}
             )
+        if choice.keep != Keep.LINK and len(name) > _NAME_MAX:
+            raise ValidationError(
+                _("“%(name)s…” is too long to be a person's name.") % {"name": name[:40]}
+            )
+        result.append(choice)
+    return result
 
 
 def _record_attendance(
@@ -325,28 +241,34 @@ def _record_attendance(
     actor: User | None,
     meeting: Meeting,
     matches: list[AttendeeMatch],
-    create_people: Collection[int],
+    choices: list[AttendeeChoice],
 ) -> list[Person]:
-    """Attendance for the matched attendees and for those confirmed as new people (who
-    are created); returns the people created. A name written twice counts once."""
-    attendances: dict[int, Attendance] = {}
+    """An attendance for every attendee, as chosen: linked to a directory person, to a
+    person created for them, or with the name (and organization) as written. A person or
+    a name written twice counts once. Returns the people created."""
+    attendances: dict[object, Attendance] = {}
     created: dict[str, Person] = {}
-    for index, match in enumerate(matches):
-        person = match.person
-        if person is None and index in create_people:
-            key = name_key(match.attendee.name)
-            if key not in created:
-                created[key] = _person_create(
-                    actor=actor,
-                    name=clean_name(match.attendee.name),
-                    organization=match.organization,
-                    meeting=meeting,
-                )
+    for match, choice in zip(matches, choices, strict=True):
+        attendee, key = match.attendee, name_key(match.attendee.name)
+        person = choice.person if choice.keep == Keep.LINK else None
+        if choice.keep == Keep.CREATE and key not in created:
+            created[key] = _person_create(
+                actor=actor,
+                name=clean_name(attendee.name),
+                organization=match.organization,
+                meeting=meeting,
+            )
+        if choice.keep == Keep.CREATE:
             person = created[key]
-        if person is not None and person.pk not in attendances:
-            attendances[person.pk] = Attendance(
+        identity: object = person.pk if person is not None else key
+        if identity not in attendances:
+            attendances[identity] = Attendance(
                 meeting=meeting,
                 person=person,
+                name_text="" if person else " ".join(attendee.name.split())[:_NAME_MAX],
+                organization_text=""
+                if person
+                else " ".join((attendee.organization or "").split())[:_ORGANIZATION_MAX],
                 organization=match.organization,
                 source=Attendance.Source.RECORDED,
                 recorded_by=actor,
@@ -369,18 +291,23 @@ def minutes_import(
     parsed: ParsedMinutes,
     series: Series | None,
     create_people: Collection[int] = (),
+    choices: Mapping[int, AttendeeChoice] | None = None,
+    new_series: str = "",
     source_name: str = "",
     visibility: str = Visibility.MEMBERS,
 ) -> Meeting:
     """Save ``parsed`` as a held meeting with draft minutes.
 
-    The meeting takes the next number of ``series``, the date of the minutes (required:
+    The meeting takes the next number of ``series`` (or of the series named ``new_series``,
+    found or created, when ``series`` is ``None``), the date of the minutes (required:
     refused otherwise, and so is a date in the future) from 10:00 to 12:00, their title
     (or "Meeting of <date>") and place, and ``visibility`` (members by default). Its agenda
-    is the written one or, without one, an item per presentation. Matched attendees are
-    recorded as present; unmatched attendees whose index (in ``parsed.attendees``) is in
-    ``create_people`` are added to the directory as pending people without any consent,
-    affiliated to their matched organization, and recorded too. The minutes start as a
+    is the written one or, without one, an item per presentation. Every attendee is
+    recorded as present, as ``choices`` (by index in ``parsed.attendees``) says: linked to
+    a directory person; added to the directory as a pending person without any consent,
+    affiliated to their matched organization (also for the indexes in ``create_people``);
+    or kept as the name written. Without a choice, a matched attendee is linked and an
+    unmatched one kept as written. The minutes start as a
     draft whose first revision is of kind "import". ``source_name`` (the file's name) goes
     to the audit log. Everything or nothing is saved.
 
@@ -404,7 +331,9 @@ def minutes_import(
     if visibility not in Visibility.values:
         raise ValidationError(_("Choose who can see the meeting."))
     matches = match_attendees(parsed.attendees)
-    _check_new_people(matches, create_people)
+    checked = _choices(matches, choices or {}, create_people)
+    if series is None and new_series.strip():
+        series, _created = series_get_or_create(actor=actor, name=new_series)
     starts_at = _local(parsed.date, DEFAULT_START)
     meeting = Meeting(
         series=series,
@@ -426,7 +355,7 @@ def minutes_import(
         changes={"imported_from": [None, source_name[:200]]} if source_name else None,
     )
     _audit_each(actor, _agenda_items(meeting, parsed))
-    _record_attendance(actor=actor, meeting=meeting, matches=matches, create_people=create_people)
+    _record_attendance(actor=actor, meeting=meeting, matches=matches, choices=checked)
     content = content_clean(imported_content(parsed, meeting_start=DEFAULT_START))
     minutes = Minutes.objects.create(meeting=meeting)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=minutes)

@@ -61,7 +61,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from minka.core.text import fold
-from minka.meetings.minutes.importers import dates
+from minka.meetings.minutes.importers import dates, places
 from minka.meetings.minutes.importers.parsed import (
     ParsedAgreement,
     ParsedAttendee,
@@ -962,6 +962,8 @@ class _Parser:
                 self.candidates["place"].append(_Candidate(1, unit.index, place))
                 fields["place"] = place
                 used.append(place)
+        if "place" not in fields:
+            self.passing_place(unit, fields, used)
         if unit.kind == "titleline" or (
             self.section is None and unit.marker is None and _TITLE_LINE.match(text)
         ):
@@ -996,6 +998,19 @@ class _Parser:
             self.note(unit)
             return
         self.claim(unit, used, **fields)
+
+    def passing_place(self, unit: _Unit, fields: dict[str, object], used: list[str]) -> None:
+        """A place named in passing: in an opening sentence, or a known place in brackets
+        (after the "Lugar:" line and the date line, which come first)."""
+        for priority, place in (
+            (2, places.place_in_sentence(unit.text)),
+            (3, places.place_in_brackets(unit.text)),
+        ):
+            if place:
+                self.candidates["place"].append(_Candidate(priority, unit.index, place))
+                fields["place"] = place
+                used.append(place)
+                return
 
     def attendees(self, unit: _Unit) -> None:
         parts = _split_attendees(unit.text)

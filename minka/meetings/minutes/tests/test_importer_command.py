@@ -177,7 +177,7 @@ class ImportTests(CommandTestCase):
         self.run_command(str(SEED), "--year", "2026", "--dry-run", "--series", "Otra")
         self.assertEqual(counts(), before)
 
-    def test_unmatched_attendees_are_only_proposed_without_create_people(self) -> None:
+    def test_unmatched_attendees_are_kept_as_written_without_create_people(self) -> None:
         rosa = PersonFactory.create(full_name="Rosa Quispe")
         path = self.write("acta.txt", WITH_ATTENDEES)
         people = Person.objects.count()
@@ -186,7 +186,10 @@ class ImportTests(CommandTestCase):
         self.assertIn("Rosa Quispe (Organización A): found in the directory.", out)
         self.assertIn("Pedro Nuevo Ramos (Organización B): not in the directory", out)
         meeting = Meeting.objects.get()
-        self.assertEqual(list(meeting.attendances.values_list("person", flat=True)), [rosa.pk])
+        self.assertEqual(
+            list(meeting.attendances.order_by("pk").values_list("person", "name_text")),
+            [(rosa.pk, ""), (None, "Pedro Nuevo Ramos")],
+        )
 
     def test_create_people_adds_the_unmatched_attendees_pending(self) -> None:
         rosa = PersonFactory.create(full_name="Rosa Quispe")

@@ -267,6 +267,7 @@ class DefaultBudgetTests(RoleTestCase):
             if field.value() is not None and field.value() is not False
         }
         data["visibility"] = "members"
+        data["new_series"] = "Reuniones de trabajo"  # a series is required
         confirmed = self.as_("coord").post(CONFIRM, data)
         self.assertEqual(confirmed.status_code, 302)
         self.assertEqual(Meeting.objects.count(), 1)

@@ -16,6 +16,7 @@ from minka.core.visibility import Visibility
 from minka.directory.models import Affiliation, ConsentEvent, Person
 from minka.directory.tests.factories import OrganizationFactory, PersonFactory
 from minka.meetings.minutes.content import MinutesContent
+from minka.meetings.minutes.importers.matching import match_attendees
 from minka.meetings.minutes.importers.parsed import (
     ParsedAgreement,
     ParsedAttendee,
@@ -24,7 +25,6 @@ from minka.meetings.minutes.importers.parsed import (
     ParsedPresentation,
 )
 from minka.meetings.minutes.importers.service import (
-    match_attendees,
     minutes_import,
     series_find,
     series_get_or_create,
@@ -238,17 +238,21 @@ class ImportTests(RoleTestCase):
         meeting = minutes_import(actor=self.coord, parsed=sample(title=None), series=None)
         self.assertEqual(meeting.title, "Meeting of March 16, 2026")
 
-    def test_matched_attendees_are_recorded_and_unmatched_ones_only_proposed(self) -> None:
+    def test_matched_attendees_are_linked_and_unmatched_ones_kept_as_written(self) -> None:
         """Without confirmation nobody is added to the directory; the known attendee is
-        recorded as present, for the organization written beside the name."""
+        recorded as present, for the organization written beside the name; the unknown
+        one is recorded by the name and organization as written."""
         people = Person.objects.count()
         meeting = minutes_import(actor=self.coord, parsed=sample(), series=None)
         self.assertEqual(Person.objects.count(), people)
-        [attendance] = meeting.attendances.all()
-        self.assertEqual(attendance.person, self.rosa)
-        self.assertEqual(attendance.organization, self.org_a)
-        self.assertEqual(attendance.source, Attendance.Source.RECORDED)
-        self.assertEqual(attendance.recorded_by, self.coord)
+        linked, text = meeting.attendances.order_by("pk")
+        self.assertEqual(linked.person, self.rosa)
+        self.assertEqual(linked.organization, self.org_a)
+        self.assertEqual(linked.source, Attendance.Source.RECORDED)
+        self.assertEqual(linked.recorded_by, self.coord)
+        self.assertIsNone(text.person)
+        self.assertEqual((text.name_text, text.organization_text), ("Nueva Persona", "OB"))
+        self.assertEqual(text.organization, self.org_b)
 
     def test_confirmed_new_people_are_created_pending_without_consent(self) -> None:
         """An unmatched attendee confirmed by index becomes a pending directory record,

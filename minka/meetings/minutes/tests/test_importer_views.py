@@ -16,7 +16,8 @@ from minka.core.tests.base import RoleTestCase
 from minka.directory.models import Person
 from minka.meetings.minutes.models import Minutes, MinutesRevision
 from minka.meetings.minutes.tests import importer_documents
-from minka.meetings.models import Attendance, Meeting
+from minka.meetings.models import Attendance, Meeting, Series
+from minka.meetings.tests.factories import SeriesFactory
 
 FIXTURES = Path(__file__).parent / "fixtures" / "minutes"
 SEED = (FIXTURES / "seed_2026_03.txt").read_text(encoding="utf-8")
@@ -44,6 +45,13 @@ def form_data(response: Any) -> dict[str, Any]:
 
 @override_settings(LANGUAGE_CODE="en", LIBREOFFICE="off")
 class ImportPageTests(RoleTestCase):
+    series: Series
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.series = SeriesFactory.create(title="Reuniones de la sociedad civil")
+
     def preview(self, upload: SimpleUploadedFile, persona: str = "coord", **extra: Any) -> Any:
         return self.as_(persona).post(UPLOAD, {"file": upload, "year": "2026", **extra})
 
@@ -61,6 +69,7 @@ class ImportPageTests(RoleTestCase):
         self.assertEqual(str(data["next_date"]), "2026-04-16")
         data["place"] = "Lima"  # the correction
         data["visibility"] = "members"
+        data["series"] = self.series.pk
         created = self.as_("coord").post(CONFIRM, data)
         meeting = Meeting.objects.get()
         self.assertRedirects(
@@ -99,13 +108,16 @@ class ImportPageTests(RoleTestCase):
     def test_a_confirmation_without_a_date_changes_nothing(self) -> None:
         data = form_data(self.preview(seed_docx()))
         data["date"] = ""
+        data["series"] = self.series.pk
         response = self.as_("coord").post(CONFIRM, data)
         self.assertEqual(response.status_code, 400)
         self.assertContains(response, "Date of the meeting", status_code=400)
         self.assertContains(response, "Entre los temas propuestos", status_code=400)
         self.assertEqual(Meeting.objects.count(), 0)
 
-    def test_new_people_are_added_only_when_ticked(self) -> None:
+    def test_new_people_are_added_only_when_chosen(self) -> None:
+        """ "Add to the directory" creates a pending record without consent; the other
+        unknown name, left as proposed, is kept as written."""
         text = (
             "ACTA DE LA REUNIÓN\nFecha: 5 de junio de 2026\n\nAsistentes:\n"
             "- Rosa Quispe (Red Andina)\n- Carlos Ñique – Colectivo Sur\n"
@@ -113,7 +125,9 @@ class ImportPageTests(RoleTestCase):
         upload = SimpleUploadedFile("acta.txt", text.encode())
         data = form_data(self.preview(upload))
         self.assertEqual(data["t0_name"], "Rosa Quispe")
-        data["t0_create"] = "on"
+        self.assertEqual(data["t0_keep"], "text")
+        data["t0_keep"] = "create"
+        data["series"] = self.series.pk
         people = Person.objects.count()
         self.assertEqual(self.as_("coord").post(CONFIRM, data).status_code, 302)
         self.assertEqual(Person.objects.count(), people + 1)
@@ -122,9 +136,14 @@ class ImportPageTests(RoleTestCase):
         self.assertFalse(added.members_listing)
         self.assertEqual(Attendance.objects.filter(person=added).count(), 1)
         self.assertFalse(Person.objects.filter(full_name__icontains="Ñique").exists())
+        kept = Attendance.objects.get(person=None)
+        self.assertEqual(
+            (kept.name_text, kept.organization_text), ("Carlos Ñique", "Colectivo Sur")
+        )
 
     def test_only_coordinators_may_import(self) -> None:
         data = form_data(self.preview(seed_docx()))
+        data["series"] = self.series.pk
         for persona in ("reg", "mem_a"):
             with self.subTest(persona):
                 self.assertEqual(self.as_(persona).post(CONFIRM, data).status_code, 403)

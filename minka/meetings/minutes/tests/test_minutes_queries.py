@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 # the minutes and their agreements' links (2), and for coordinators what approval will make
 # of each agreement (the directory, read once: 2); once approved, the commitments with their
 # owners (3) and the links (1), however many agreements there are.
-PINNED = {"coord": 14, "mem_a": 11}
-PINNED_PUBLIC = {"anon": 7, "mem_a": 13}
+PINNED = {"coord": 15, "mem_a": 12}  # +1: the attendance list (members)
+PINNED_PUBLIC = {"anon": 7, "mem_a": 14}
 
 
 def big_content(documents: list[str]) -> MinutesContent:
