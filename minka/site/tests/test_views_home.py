@@ -6,17 +6,18 @@ from __future__ import annotations
 from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minka.core.tests.base import RoleTestCase
 from minka.core.tests.test_deploy import run_minka
 
 HOME = reverse("site:home")
-PUBLIC_ACCOUNT = _(
+PUBLIC_ACCOUNT = gettext_lazy(
     "A public account lets you follow the public meetings and answer whether you will attend "
     "them. It does not make you a member of the network."
 )
-JOIN = _("Join the network")
-NO_CONTACT = _(
+JOIN = gettext_lazy("Join the network")
+NO_CONTACT = gettext_lazy(
     "Does your organization want to join the network? Contact the network's coordination: "
     "it invites new member organizations."
 )

@@ -16,7 +16,8 @@ from minka.meetings.minutes.forms_approval import ApproveForm
 from minka.meetings.minutes.models import Minutes
 from minka.meetings.minutes.tests.factories import minutes_in, sample_content
 
-REQUIRED = str(ApproveForm.base_fields["confirm"].error_messages["required"])
+# Lazy: turned into text inside each test, in the language the test renders.
+REQUIRED = ApproveForm.base_fields["confirm"].error_messages["required"]
 
 
 def approve_url(minutes: Minutes) -> str:
