@@ -154,7 +154,10 @@ def _edit_response(
     """Shared by the edit and erratum pages: validate, save, or show why not."""
     context: dict[str, Any] = {"minutes": minutes, "meeting": minutes.meeting, "editor": editor}
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and forms.EDITOR_ACTION in request.POST:
+        # "Add another …" or "Move up/down": the page again with what was typed, unsaved.
+        context["editor"] = editor.rearranged(request.POST[forms.EDITOR_ACTION])
+    elif request.method == "POST":
         status = 400
         if editor.is_valid():
             try:
