@@ -113,6 +113,14 @@ SITE_PAGES = [
         sample_meeting,
     ),
     SitePage("calendar feed", "/reuniones/calendario/", User.Role.MEMBER),
+    # Issue 16's editors: checklists with a filter box, the minutes editor's row buttons.
+    SitePage("new meeting", "/reuniones/nueva/", User.Role.COORDINATOR),
+    SitePage(
+        "minutes editor",
+        f"/reuniones/{SAMPLE_MEETING}/acta/editar/",
+        User.Role.COORDINATOR,
+        sample_meeting,
+    ),
 ]
 
 

@@ -130,6 +130,8 @@ class PresentationForm(_ItemForm):
         field = self.fields["documents"]
         assert isinstance(field, forms.MultipleChoiceField)  # noqa: S101 (narrows the type)
         field.choices = documents
+        if not documents:  # nothing to choose: no empty list on every presentation
+            field.widget = forms.MultipleHiddenInput()
 
     def item(self) -> Presentation:
         data = self.cleaned_data

@@ -154,8 +154,8 @@ class DocumentPickerTests(AgendaTestCase):
 class PickerFormsTests(RoleTestCase):
     """The forms that used multi-selects now show filterable checklists."""
 
-    def assert_picker(self, url: str, name: str) -> None:
-        response = self.as_("coord").get(url)
+    def assert_picker(self, url: str, name: str, persona: str = "coord") -> None:
+        response = self.as_(persona).get(url)
         self.assertEqual(response.status_code, 200, url)
         self.assertContains(response, f'type="checkbox" name="{name}"')
         self.assertContains(response, "data-picker")
@@ -174,6 +174,15 @@ class PickerFormsTests(RoleTestCase):
         self.assert_picker(invitees, "people")
         self.assert_picker(reverse("documents:upload"), "organizations")
         self.assert_picker(reverse("documents:upload"), "people")
+        self.assert_picker(reverse("documents:upload"), "organizations", persona="mem_a")
+
+    def test_members_and_visitors_do_not_get_the_coordinators_forms(self) -> None:
+        meeting = MeetingFactory.create()
+        invitees = reverse("meetings:meeting-invitees", args=[meeting.public_id])
+        for url in (reverse("meetings:meeting-create"), invitees):
+            self.assertEqual(self.as_("anon").get(url).status_code, 302)
+            for persona in ("reg", "mem_a"):
+                self.assertEqual(self.as_(persona).get(url).status_code, 403, (url, persona))
 
     def test_a_ticked_organization_is_saved_through_the_picker(self) -> None:
         data = {

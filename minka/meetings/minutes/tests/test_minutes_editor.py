@@ -7,10 +7,12 @@ from django.test import override_settings
 from django.utils.translation import gettext as _
 
 from minka.core.tests.base import RoleTestCase
+from minka.documents.tests.factories import DocumentFactory
 from minka.meetings.minutes.content import MinutesContent
 from minka.meetings.minutes.forms import EDITOR_ACTION
 from minka.meetings.minutes.tests.factories import minutes_in, sample_content
 from minka.meetings.minutes.tests.test_minutes_views import editor_data, url
+from minka.meetings.tests.factories import AgendaItemFactory
 
 
 def _texts(minutes_content: MinutesContent) -> list[str]:
@@ -175,3 +177,31 @@ class EditorRowsTests(RoleTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, 'name="agreements-TOTAL_FORMS" value="2"')
         self.assertEqual(minutes.revisions.count(), 2)
+
+
+@override_settings(LANGUAGE_CODE="en")
+class EditorDocumentsTests(RoleTestCase):
+    def test_agenda_documents_are_a_checklist_and_absent_without_documents(self) -> None:
+        """A presentation links the agenda's documents by ticking them (no <select multiple>);
+        with no documents on the agenda, no empty list is shown."""
+        minutes = minutes_in("draft", actor=self.coord)
+        response = self.as_("coord").get(url("minutes-edit", minutes))
+        self.assertNotContains(response, 'type="checkbox" name="presentations-0-documents"')
+        document = DocumentFactory.create(title="Presentación sobre la red dorsal")
+        AgendaItemFactory.create(meeting=minutes.meeting).documents.add(document)
+        response = self.as_("coord").get(url("minutes-edit", minutes))
+        self.assertContains(
+            response,
+            f'type="checkbox" name="presentations-0-documents" value="{document.public_id}"',
+        )
+        self.assertContains(response, "Presentación sobre la red dorsal")
+        self.assertNotContains(response, "<select multiple")
+        data = editor_data(
+            sample_content(), 2, **{"presentations-0-documents": [str(document.public_id)]}
+        )
+        self.assertEqual(
+            self.as_("coord").post(url("minutes-edit", minutes), data).status_code, 302
+        )
+        minutes.refresh_from_db()
+        saved = MinutesContent.from_json(minutes.current_revision.content)  # type: ignore[union-attr]
+        self.assertEqual(saved.presentations[0].documents, [str(document.public_id)])
