@@ -178,7 +178,7 @@ def _edit_response(
 @permission_required(permissions.can_manage_meetings)
 def minutes_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     minutes = _coordinator_minutes(request, public_id)
-    if minutes.is_locked and request.method == "GET":
+    if minutes.is_locked and (request.method == "GET" or forms.EDITOR_ACTION in request.POST):
         messages.info(request, _("Approved minutes are corrected with an erratum."))
         return redirect("meetings:minutes-erratum", public_id=public_id)
 

@@ -3,7 +3,9 @@ written as text, and the document picker that replaces pasting an address or an 
 
 from __future__ import annotations
 
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -200,3 +202,17 @@ class PickerFormsTests(RoleTestCase):
         self.assertEqual(set(meeting.organizations.all()), {self.org_a, self.org_b})
         response = self.as_("coord").get(reverse("meetings:meeting-edit", args=[meeting.public_id]))
         self.assertContains(response, f'value="{self.org_a.pk}" id="id_organizations_0" checked')
+
+
+@override_settings(LANGUAGE_CODE="en")
+class DocumentPickerQueryTests(AgendaTestCase):
+    def test_the_link_page_costs_the_same_queries_for_few_or_many_documents(self) -> None:
+        client = self.as_("coord")
+        url = self.url("agenda-item-link", self.first)
+        DocumentFactory.create_batch(3)
+        client.get(url)  # warm the session and caches
+        with CaptureQueriesContext(connection) as few:
+            self.assertEqual(client.get(url).status_code, 200)
+        DocumentFactory.create_batch(40)
+        with self.assertNumQueries(len(few.captured_queries)):
+            self.assertEqual(client.get(url).status_code, 200)
