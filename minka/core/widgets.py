@@ -11,11 +11,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.forms.renderers import TemplatesSetting
 
 if TYPE_CHECKING:
     from django.forms.renderers import BaseRenderer
+    from django.utils.safestring import SafeString
+
+# The project's template engine: the default forms renderer does not see the project's
+# templates folder, where components/picker.html lives.
+_PROJECT_TEMPLATES = TemplatesSetting()
 
 
 class CheckboxPicker(forms.CheckboxSelectMultiple):
@@ -31,7 +35,4 @@ class CheckboxPicker(forms.CheckboxSelectMultiple):
         attrs: dict[str, Any] | None = None,
         renderer: BaseRenderer | None = None,
     ) -> SafeString:
-        # The project's template engine (not the forms renderer, which does not see the
-        # project's templates folder) renders the whole list in one template.
-        context = self.get_context(name, value, attrs)
-        return mark_safe(render_to_string(self.template_name, context))  # noqa: S308 (escaped by the template)
+        return super().render(name, value, attrs, renderer=_PROJECT_TEMPLATES)
