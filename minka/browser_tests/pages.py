@@ -121,6 +121,14 @@ SITE_PAGES = [
         User.Role.COORDINATOR,
         sample_meeting,
     ),
+    # Issue 16's editors: checklists with a filter box, the minutes editor's row buttons.
+    SitePage("new meeting", "/reuniones/nueva/", User.Role.COORDINATOR),
+    SitePage(
+        "minutes editor",
+        f"/reuniones/{SAMPLE_MEETING}/acta/editar/",
+        User.Role.COORDINATOR,
+        sample_meeting,
+    ),
 ]
 
 

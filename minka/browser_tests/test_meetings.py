@@ -121,7 +121,7 @@ def test_a_coordinator_runs_the_monthly_cycle_from_the_browser(
     form.locator("input[name=start_time]").fill("00:00")
     form.locator("input[name=end_time]").fill("23:59")
     form.locator("input[name=place]").fill("Lima, sala de la red")
-    form.locator("select[name=organizations]").select_option([str(organization.pk)])
+    form.locator(f"input[name=organizations][value='{organization.pk}']").check()
     _send(page, create_url)
     meeting = Meeting.objects.get()
     expect(page).to_have_url(live_server.url + meeting.get_absolute_url())
@@ -146,9 +146,9 @@ def test_a_coordinator_runs_the_monthly_cycle_from_the_browser(
     invitees_url = _url("meeting-invitees", meeting)
     page.goto(meeting.get_absolute_url())
     page.locator(f"main a[href='{invitees_url}']").click()
-    _form(page, invitees_url).locator("select[name=organizations]").select_option(
-        [str(organization.pk)]
-    )
+    _form(page, invitees_url).locator(
+        f"input[name=organizations][value='{organization.pk}']"
+    ).check()
     _send(page, invitees_url)
     invitees = Invitee.objects.filter(meeting=meeting)
     assert sorted(invitees.values_list("person__full_name", flat=True)) == [

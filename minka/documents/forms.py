@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from minka.core.inputs import typed_input
+from minka.core.widgets import CheckboxPicker
 from minka.directory.models import Organization, Person, Topic
 from minka.documents import permissions
 from minka.documents.models import Kind, Language, License
@@ -195,13 +196,13 @@ class DocumentMetadataForm(forms.Form):
         label=_("Authoring organizations"),
         required=False,
         queryset=Organization.objects.order_by("name"),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=CheckboxPicker,
     )
     people = forms.ModelMultipleChoiceField(
         label=_("Authors"),
         required=False,
         queryset=Person.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=CheckboxPicker,
     )
     issuing_body = forms.CharField(
         label=_("Issuing body"),

@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from minka.core.inputs import typed_input
 from minka.core.visibility import Visibility
+from minka.core.widgets import CheckboxPicker
 from minka.directory.models import Organization, Person
 from minka.documents.forms import MultipleFileField, UploadsMixin
-from minka.documents.models import License
-from minka.meetings.models import Meeting, Modality, Series
+from minka.documents.models import Document, License
+from minka.meetings.models import AgendaItem, Meeting, Modality, Series
 from minka.meetings.services.meetings import MeetingData
 
 if TYPE_CHECKING:
@@ -132,7 +133,7 @@ class MeetingForm(_WhenMixin):
         label=_("Convening organizations"),
         required=False,
         queryset=Organization.objects.order_by("name"),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=CheckboxPicker,
     )
     field_order = ["series", "number", "title", "description", "date", "start_time", "end_time"]
 
@@ -189,7 +190,16 @@ class AgendaItemForm(forms.Form):
         help_text=_("Markdown is allowed."),
     )
     presenter = forms.ModelChoiceField(
-        label=_("Presenter"), required=False, queryset=Person.objects.none()
+        label=_("Presenter"),
+        required=False,
+        queryset=Person.objects.none(),
+        help_text=_("A person of the directory."),
+    )
+    presenter_text = forms.CharField(
+        label=_("Or a guest presenter who is not in the directory"),
+        required=False,
+        max_length=200,
+        help_text=_("Their name as it should appear. Everyone who can see the meeting reads it."),
     )
     presenter_organization = forms.ModelChoiceField(
         label=_("Presenter's organization"),
@@ -207,6 +217,15 @@ class AgendaItemForm(forms.Form):
         presenter = self.fields["presenter"]
         assert isinstance(presenter, forms.ModelChoiceField)  # noqa: S101 (narrows the type)
         presenter.queryset = people_visible_to(user).order_by("full_name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("presenter") and data.get("presenter_text"):
+            self.add_error(
+                "presenter_text",
+                _("Choose a person of the directory or write a guest's name, not both."),
+            )
+        return data
 
 
 class AgendaUploadForm(UploadsMixin, forms.Form):
@@ -226,9 +245,45 @@ class AgendaUploadForm(UploadsMixin, forms.Form):
     license = forms.ChoiceField(label=_("License"), choices=License.choices, initial=License.CC_BY)
 
 
+class DocumentSearchForm(forms.Form):
+    """The text box that narrows the documents offered by :class:`AgendaLinkForm` (GET)."""
+
+    q = forms.CharField(label=_("Find documents by title"), required=False, max_length=200)
+
+    def query(self) -> str:
+        return str(self.cleaned_data.get("q") or "").strip() if self.is_valid() else ""
+
+
 class AgendaLinkForm(forms.Form):
-    reference = forms.CharField(
-        label=_("Document of the repository"),
-        max_length=500,
-        help_text=_("Paste the document's address (…/repositorio/…/) or its identifier."),
+    """Documents of the repository the coordinator may see, ticked in a list (at most
+    ``LINK_CHOICES`` are offered at once; the search box narrows them). Any visible
+    document validates, so a list that changed in between does not refuse a good choice."""
+
+    LINK_CHOICES = 50
+
+    documents = forms.ModelMultipleChoiceField(
+        label=_("Documents of the repository"),
+        queryset=Document.objects.none(),
+        to_field_name="public_id",
+        widget=CheckboxPicker,
+        error_messages={
+            "required": _("Choose at least one document."),
+            "invalid_choice": _("One of the chosen documents does not exist or is hidden."),
+            "invalid_pk_value": _("One of the chosen documents does not exist or is hidden."),
+        },
     )
+
+    def __init__(
+        self, *args: Any, user: Actor, item: AgendaItem, query: str = "", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        visible = Document.objects.visible_to(user)
+        field = self.fields["documents"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101 (narrows the type)
+        field.queryset = visible
+        offered = visible.exclude(agenda_items=item)
+        offered = offered.filter(title__icontains=query) if query else offered
+        self.offered = list(offered.order_by("-created_at", "-pk")[: self.LINK_CHOICES + 1])
+        self.more = len(self.offered) > self.LINK_CHOICES
+        self.offered = self.offered[: self.LINK_CHOICES]
+        field.widget.choices = [(str(d.public_id), d.title) for d in self.offered]

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from minka.core.widgets import CheckboxPicker
 from minka.directory.models import Organization, Person
 from minka.meetings.models import Rsvp
 
@@ -23,6 +24,7 @@ class InviteForm(forms.Form):
         label=_("Organizations"),
         required=False,
         queryset=Organization.objects.order_by("name"),
+        widget=CheckboxPicker,
         help_text=_("Everyone with a current role in the organization and an email is invited."),
     )
     people = forms.ModelMultipleChoiceField(
@@ -31,6 +33,7 @@ class InviteForm(forms.Form):
         queryset=Person.objects.exclude(email="")
         .exclude(status=Person.Status.ANONYMIZED)
         .order_by("full_name"),
+        widget=CheckboxPicker,
         help_text=_("People of the directory with an email address."),
     )
 

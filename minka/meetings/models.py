@@ -201,6 +201,12 @@ class AgendaItem(models.Model):
         blank=True,
         related_name="agenda_items",
     )
+    presenter_text = models.CharField(
+        _("presenter (guest)"),
+        max_length=200,
+        blank=True,
+        help_text=_("The name of a presenter who is not in the directory, as written."),
+    )
     presenter_organization = models.ForeignKey(
         "directory.Organization",
         verbose_name=_("presenter's organization"),

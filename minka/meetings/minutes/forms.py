@@ -1,8 +1,10 @@
 """Forms of the minutes: the structured editor (without JavaScript), the cycle, observations.
 
 The editor is one form for the single-valued sections plus a formset per list section
-(presentations, interventions, agreements), each with blank rows to add, a checkbox to
-delete and a number to reorder. Agreements carry their stable key as a hidden field.
+(presentations, interventions, agreements): rows in the order shown, a "remove" box on
+each, and submit buttons that add a row or move one up or down without JavaScript (the
+page comes back with what was typed, nothing saved). Agreements carry their stable key as
+a hidden field.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minka.core.visibility import Visibility
+from minka.core.widgets import CheckboxPicker
 from minka.meetings.minutes.content import (
     MAX_ITEMS,
     MAX_LINE,
@@ -29,11 +32,7 @@ from minka.meetings.minutes.models import Section
 from minka.meetings.minutes.services import MAX_OBSERVATION, MAX_REASON
 
 if TYPE_CHECKING:
-    from django.forms.formsets import BaseFormSet
-
     from minka.documents.models import Document
-
-EXTRA_ROWS = 2
 
 
 def _line(label: Any) -> forms.CharField:
@@ -121,7 +120,7 @@ class PresentationForm(_ItemForm):
     organization = _line(_("Organization"))
     points = _text(_("Main points"), help_text=MARKDOWN_HELP)
     documents = forms.MultipleChoiceField(
-        label=_("Documents"), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Documents"), required=False, widget=CheckboxPicker
     )
     required_field = "title"
     content_fields = ("title", "presenter", "organization", "points", "documents")
@@ -131,6 +130,8 @@ class PresentationForm(_ItemForm):
         field = self.fields["documents"]
         assert isinstance(field, forms.MultipleChoiceField)  # noqa: S101 (narrows the type)
         field.choices = documents
+        if not documents:  # nothing to choose: no empty list on every presentation
+            field.widget = forms.MultipleHiddenInput()
 
     def item(self) -> Presentation:
         data = self.cleaned_data
@@ -180,37 +181,83 @@ class AgreementForm(_ItemForm):
         return agreement
 
 
-def _formset(form: type[forms.Form]) -> type[BaseFormSet[Any]]:
-    return forms.formset_factory(
+class ItemFormSet(forms.BaseFormSet[Any]):
+    """A list section: rows in the order shown, a "remove" box on each saved row, and one
+    blank row only when the list is empty (``extra_rows`` asks for more, or none)."""
+
+    remove_label: Any = _("Remove this row")
+
+    def __init__(self, *args: Any, extra_rows: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.extra = (0 if self.initial else 1) if extra_rows is None else extra_rows
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = self.remove_label
+
+    @property
+    def can_add(self) -> bool:
+        return self.total_form_count() < MAX_ITEMS
+
+    def kept_forms(self) -> list[Any]:
+        """The rows to save: neither blank nor ticked for removal (after validation)."""
+        return [
+            form
+            for form in self.forms
+            if not form.is_blank() and not form.cleaned_data.get("DELETE")
+        ]
+
+
+def _formset(form: type[forms.Form], remove_label: Any) -> type[ItemFormSet]:
+    formset = forms.formset_factory(
         form,
-        extra=EXTRA_ROWS,
-        can_order=True,
+        formset=ItemFormSet,
+        extra=0,
         can_delete=True,
+        can_delete_extra=False,
         max_num=MAX_ITEMS,
         validate_max=True,
-        absolute_max=MAX_ITEMS + EXTRA_ROWS,
+        absolute_max=MAX_ITEMS + 1,
     )
+    assert issubclass(formset, ItemFormSet)  # noqa: S101 (narrows the type)
+    formset.remove_label = remove_label
+    return formset
 
 
-PresentationFormSet = _formset(PresentationForm)
-InterventionFormSet = _formset(InterventionForm)
-AgreementFormSet = _formset(AgreementForm)
+PresentationFormSet = _formset(PresentationForm, _("Remove this presentation"))
+InterventionFormSet = _formset(InterventionForm, _("Remove this intervention"))
+AgreementFormSet = _formset(AgreementForm, _("Remove this agreement"))
 
 SECTIONS = (
     ("presentations", _("Presentation"), PresentationFormSet),
     ("interventions", _("Intervention"), InterventionFormSet),
     ("agreements", _("Agreement"), AgreementFormSet),
 )
+SECTION_NAMES = tuple(name for name, _label, _class in SECTIONS)
+EDITOR_ACTION = "editor-action"  # the name of the "add a row" and "move" submit buttons
 
 
 def _initial(items: list[Any]) -> list[dict[str, Any]]:
     rows = []
-    for position, item in enumerate(items, start=1):
+    for item in items:
         row = dict(vars(item))
-        row["ORDER"] = position
         if isinstance(item, Agreement):
             row["due_date"] = item.due
         rows.append(row)
+    return rows
+
+
+def _typed(form: forms.Form) -> dict[str, Any]:
+    """What was typed into a bound ``form``, as initial values (nothing is validated)."""
+    return {name: form[name].data for name in form.fields}
+
+
+def _rearrange(rows: list[dict[str, Any]], verb: str, index: int) -> list[dict[str, Any]]:
+    """``rows`` with row ``index`` moved one place ``up`` or ``down`` (bad places: unchanged)."""
+    other = index - 1 if verb == "up" else index + 1
+    if verb in {"up", "down"} and min(index, other) >= 0 and max(index, other) < len(rows):
+        rows[index], rows[other] = rows[other], rows[index]
     return rows
 
 
@@ -229,6 +276,7 @@ class MinutesEditor:
         when = content.next_meeting.when
         if when is not None and when.tzinfo is not None:
             when = timezone.localtime(when)
+        self.form_class = form_class
         self.form = form_class(
             data,
             initial={
@@ -245,25 +293,56 @@ class MinutesEditor:
         for p in content.presentations:  # keep links to documents no longer on the agenda
             choices += [(i, str(_("Linked document"))) for i in p.documents if i not in known]
             known.update(p.documents)
-        self.formsets: dict[str, BaseFormSet[Any]] = {}
+        self.documents = choices
+        self.formsets: dict[str, ItemFormSet] = {
+            name: self._formset(formset_class, data, name, _initial(getattr(content, name)))
+            for name, _label, formset_class in SECTIONS
+        }
+
+    def _formset(
+        self,
+        formset_class: type[ItemFormSet],
+        data: Any,
+        name: str,
+        initial: list[dict[str, Any]],
+        extra_rows: int | None = None,
+    ) -> ItemFormSet:
+        return formset_class(
+            data,
+            prefix=name,
+            initial=initial,
+            extra_rows=extra_rows,
+            form_kwargs={"documents": self.documents} if name == "presentations" else {},
+        )
+
+    def rearranged(self, action: str) -> MinutesEditor:
+        """This bound editor shown again, unbound, with what was typed and the ``action`` of
+        the button pressed: ``add:<section>`` (one more blank row) or
+        ``up:<section>:<row>`` / ``down:<section>:<row>``. Nothing is validated or saved;
+        an action that makes no sense re-displays the editor unchanged."""
+        verb, _sep, rest = action.partition(":")
+        section, _sep, row = rest.partition(":")
+        self.form = self.form_class(initial=_typed(self.form))
         for name, _label, formset_class in SECTIONS:
-            self.formsets[name] = formset_class(
-                data,
-                prefix=name,
-                initial=_initial(getattr(content, name)),
-                form_kwargs={"documents": choices} if name == "presentations" else {},
-            )
+            rows = [_typed(form) for form in self.formsets[name].forms]
+            extra = 1 if not rows else 0
+            if name == section and verb == "add" and len(rows) < MAX_ITEMS:
+                extra = 1
+            elif name == section and row.isdigit():
+                rows = _rearrange(rows, verb, int(row))
+            self.formsets[name] = self._formset(formset_class, None, name, rows, extra)
+        return self
 
     @property
-    def presentations(self) -> BaseFormSet[Any]:
+    def presentations(self) -> ItemFormSet:
         return self.formsets["presentations"]
 
     @property
-    def interventions(self) -> BaseFormSet[Any]:
+    def interventions(self) -> ItemFormSet:
         return self.formsets["interventions"]
 
     @property
-    def agreements(self) -> BaseFormSet[Any]:
+    def agreements(self) -> ItemFormSet:
         return self.formsets["agreements"]
 
     def is_valid(self) -> bool:
@@ -278,7 +357,7 @@ class MinutesEditor:
         """The content the editor describes (call after :meth:`is_valid`)."""
         data = self.form.cleaned_data
         lists = {
-            name: [form.item() for form in formset.ordered_forms if not form.is_blank()]
+            name: [form.item() for form in formset.kept_forms()]
             for name, formset in self.formsets.items()
         }
         return MinutesContent(
@@ -295,6 +374,8 @@ class MinutesEditor:
 
     def error_items(self) -> list[tuple[str, str]]:
         """(anchor, message) for the error summary at the top of the page."""
+        if not self.form.is_bound:
+            return []
         items: list[tuple[str, str]] = [("", str(e)) for e in self.form.non_field_errors()]
         for bound in self.form:
             items += [(bound.id_for_label, f"{bound.label}: {e}") for e in bound.errors]

@@ -177,7 +177,7 @@ def agenda_content(meeting: Meeting, actor: User) -> MinutesContent:
     presentations = [
         Presentation(
             title=item.title[:MAX_LINE],
-            presenter=item.presenter.full_name if item.presenter else "",
+            presenter=item.presenter.full_name if item.presenter else item.presenter_text,
             organization=item.presenter_organization.name if item.presenter_organization else "",
             documents=[
                 str(document.public_id)

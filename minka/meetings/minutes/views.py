@@ -161,7 +161,10 @@ def _edit_response(
     """Shared by the edit and erratum pages: validate, save, or show why not."""
     context: dict[str, Any] = {"minutes": minutes, "meeting": minutes.meeting, "editor": editor}
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and forms.EDITOR_ACTION in request.POST:
+        # "Add another …" or "Move up/down": the page again with what was typed, unsaved.
+        context["editor"] = editor.rearranged(request.POST[forms.EDITOR_ACTION])
+    elif request.method == "POST":
         status = 400
         if editor.is_valid():
             try:
@@ -182,7 +185,7 @@ def _edit_response(
 @permission_required(permissions.can_manage_meetings)
 def minutes_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     minutes = _coordinator_minutes(request, public_id)
-    if minutes.is_locked and request.method == "GET":
+    if minutes.is_locked and (request.method == "GET" or forms.EDITOR_ACTION in request.POST):
         messages.info(request, _("Approved minutes are corrected with an erratum."))
         return redirect("meetings:minutes-erratum", public_id=public_id)
 

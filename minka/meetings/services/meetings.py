@@ -11,8 +11,6 @@ saving); Django stores them in UTC. Cadence arithmetic is done on local wall-clo
 
 from __future__ import annotations
 
-import re
-import uuid
 from datetime import datetime  # noqa: TC003 (MeetingData annotations)
 from typing import TYPE_CHECKING, TypedDict
 
@@ -59,7 +57,14 @@ MEETING_FIELDS = (
 )
 # A change to any of these reaches the invitees' calendars (new SEQUENCE, a notice).
 CALENDAR_FIELDS = ("starts_at", "ends_at", "place", "modality", "online_url")
-AGENDA_FIELDS = ("title", "description", "presenter", "presenter_organization", "duration_minutes")
+AGENDA_FIELDS = (
+    "title",
+    "description",
+    "presenter",
+    "presenter_text",
+    "presenter_organization",
+    "duration_minutes",
+)
 
 
 class MeetingData(TypedDict, total=False):
@@ -85,6 +90,7 @@ class AgendaItemData(TypedDict, total=False):
     title: str
     description: str
     presenter: Person | None
+    presenter_text: str
     presenter_organization: Organization | None
     duration_minutes: int | None
 
@@ -448,42 +454,28 @@ def agenda_item_upload(
     return outcome
 
 
-_UUID = re.compile(
-    r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
-)
-
-
-def _document_reference(reference: str) -> uuid.UUID | None:
-    match = _UUID.search(reference or "")
-    if match is None:
-        return None
-    try:
-        return uuid.UUID(match.group(0))
-    except ValueError:  # pragma: no cover - the pattern only matches valid hex
-        return None
-
-
 @transaction.atomic
-def agenda_item_link_document(*, actor: User, item: AgendaItem, reference: str) -> Document:
-    """Link an existing document the actor may see, named by its public id or its address
-    (``/repositorio/<id>/``), to ``item``."""
+def agenda_item_link_documents(
+    *, actor: User, item: AgendaItem, documents: Iterable[Document]
+) -> list[Document]:
+    """Link existing documents of the repository to ``item``; each must be one the actor
+    may see (checked here again, whatever the form offered). Those already linked are
+    skipped; refused when none is new. Returns the documents newly linked."""
     require(permissions.can_manage_meetings(actor))
     _require_editable(item.meeting)
-    public_id = _document_reference(reference)
-    document: Document | None = (
-        Document.objects.visible_to(actor).filter(public_id=public_id).first()
-        if public_id is not None
-        else None
-    )
-    if document is None:
-        raise ValidationError(_("No document of the repository has this identifier or address."))
-    if item.documents.filter(pk=document.pk).exists():
-        raise ValidationError(_("This document is already linked to the agenda item."))
-    item.documents.add(document)
+    wanted = {document.pk for document in documents}
+    visible = list(Document.objects.visible_to(actor).filter(pk__in=wanted).order_by("title"))
+    if not wanted or len(visible) != len(wanted):
+        raise ValidationError(_("Choose documents of the repository that you can see."))
+    linked = set(item.documents.filter(pk__in=wanted).values_list("pk", flat=True))
+    new = [document for document in visible if document.pk not in linked]
+    if not new:
+        raise ValidationError(_("These documents are already linked to the agenda item."))
+    item.documents.add(*new)
     audit_record(
         actor=actor,
         action=AuditEntry.Action.UPDATE,
         target=item,
-        changes={"documents": [None, [str(document.public_id)]]},
+        changes={"documents": [None, [str(d.public_id) for d in new]]},
     )
-    return document
+    return new

@@ -226,19 +226,18 @@ class AgendaServiceTests(RoleTestCase):
         self.assertEqual(list(document.organizations.all()), [self.org_a])
         self.assertEqual(list(item.documents.all()), [document])
 
-    def test_link_an_existing_visible_document_by_address_or_id(self) -> None:
+    def test_link_existing_visible_documents(self) -> None:
+        """Visible documents are linked once; hidden ones and repeats are refused."""
         (item,) = self.add("A")
         document = DocumentFactory.create(visibility=Visibility.PUBLIC)
-        services.agenda_item_link_document(
-            actor=self.coord, item=item, reference=f"https://x.test{document.get_absolute_url()}"
-        )
+        services.agenda_item_link_documents(actor=self.coord, item=item, documents=[document])
         self.assertEqual(list(item.documents.all()), [document])
         with self.assertRaisesMessage(ValidationError, "already linked"):
-            services.agenda_item_link_document(
-                actor=self.coord, item=item, reference=str(document.public_id)
-            )
-        with self.assertRaisesMessage(ValidationError, "No document"):
-            services.agenda_item_link_document(actor=self.coord, item=item, reference="nada")
+            services.agenda_item_link_documents(actor=self.coord, item=item, documents=[document])
+        with self.assertRaisesMessage(ValidationError, "that you can see"):
+            services.agenda_item_link_documents(actor=self.coord, item=item, documents=[])
+        with self.assertRaises(PermissionDenied):
+            services.agenda_item_link_documents(actor=self.mem_a, item=item, documents=[document])
 
 
 @override_settings(LANGUAGE_CODE="en")

@@ -352,8 +352,9 @@ class NextMeetingViewTests(RoleTestCase):
         self.assertEqual(Meeting.objects.count(), 1)
 
 
-@override_settings(LANGUAGE_CODE="en")
-class AgendaViewTests(RoleTestCase):
+class AgendaTestCase(RoleTestCase):
+    """A members-only meeting with two agenda items, "Primero" and "Segundo"."""
+
     meeting: Meeting
     first: AgendaItem
     second: AgendaItem
@@ -383,6 +384,9 @@ class AgendaViewTests(RoleTestCase):
     def order(self) -> list[str]:
         return list(self.meeting.agenda_items.order_by("position").values_list("title", flat=True))
 
+
+@override_settings(LANGUAGE_CODE="en")
+class AgendaViewTests(AgendaTestCase):
     def test_add_and_edit_an_item(self) -> None:
         client = self.as_("coord")
         data = {
@@ -459,8 +463,8 @@ class AgendaViewTests(RoleTestCase):
         document = DocumentFactory.create(title="Existente")
         client = self.as_("coord")
         url = self.url("agenda-item-link", self.first)
-        response = client.post(url, {"reference": document.get_absolute_url()})
+        response = client.post(url, {"documents": [str(document.public_id)]})
         self.assertEqual(response.status_code, 302)
         self.assertEqual(list(self.first.documents.all()), [document])
-        response = client.post(url, {"reference": "00000000-0000-4000-8000-000000000000"})
-        self.assertContains(response, "No document", status_code=400)
+        response = client.post(url, {"documents": ["00000000-0000-4000-8000-000000000000"]})
+        self.assertContains(response, "does not exist", status_code=400)

@@ -31,6 +31,7 @@ from minka.meetings.forms import (
     AgendaItemForm,
     AgendaLinkForm,
     AgendaUploadForm,
+    DocumentSearchForm,
     MeetingFilterForm,
     MeetingForm,
     NextMeetingForm,
@@ -364,18 +365,20 @@ def _upload_message(request: AuthenticatedHttpRequest, count: int) -> None:
 def agenda_item_link(
     request: AuthenticatedHttpRequest, public_id: UUID, item_id: int
 ) -> HttpResponse:
-    """Link a document already in the repository (one the coordinator may see)."""
+    """Link documents already in the repository (ones the coordinator may see), ticked in a
+    list that a search box (``?q=``) narrows."""
     item = _item(request, public_id, item_id)
-    form = _bind(request, AgendaLinkForm)
+    search = DocumentSearchForm(request.GET)
+    form = _bind(request, AgendaLinkForm, user=request.user, item=item, query=search.query())
     if request.method == "POST" and form.is_valid():
         try:
-            services.agenda_item_link_document(
-                actor=request.user, item=item, reference=form.cleaned_data["reference"]
+            services.agenda_item_link_documents(
+                actor=request.user, item=item, documents=form.cleaned_data["documents"]
             )
         except ValidationError as error:
             _report(form, error)
         else:
-            messages.success(request, _("The document was linked to the agenda item."))
+            messages.success(request, _("The documents were linked to the agenda item."))
             return redirect(_agenda_url(item.meeting))
-    context = {"form": form, "meeting": item.meeting, "item": item}
+    context = {"form": form, "search": search, "meeting": item.meeting, "item": item}
     return _form_page(request, "meetings/agenda_item_link.html", context)

@@ -112,6 +112,18 @@ def _entries() -> dict[str, Access]:
         for name, methods in entries.items():
             key = f"meetings:{name}" if state == "draft" else f"meetings:{name}[{state}]"
             matrix[key] = Access(methods, kwargs=kwargs)
+    # The editor's "Add another …" button re-displays the editor (nothing saved); approved
+    # minutes lead to the erratum page instead.
+    add_row = {"editor-action": "add:agreements"}
+    matrix["meetings:minutes-edit[add-row]"] = Access(
+        form_view(COORD_200, COORD_200), kwargs="minutes_draft", data=add_row
+    )
+    matrix["meetings:minutes-edit[add-row-approved]"] = Access(
+        form_view(COORD_302, COORD_302), kwargs="minutes_approved", data=add_row
+    )
+    matrix["meetings:minutes-erratum[add-row]"] = Access(
+        form_view(COORD_200, COORD_200), kwargs="minutes_approved", data=add_row
+    )
     return matrix
 
 
