@@ -13,6 +13,7 @@ from minka.agreements.models import Commitment, Goal, Status
 from minka.agreements.services import CommitmentData, GoalData, UpdateData
 from minka.core.inputs import typed_input
 from minka.core.visibility import Visibility, visibilities_for
+from minka.core.widgets import CheckboxPicker
 from minka.directory.models import Organization, Person, Topic
 from minka.directory.selectors import organizations_visible_to
 from minka.documents.models import Document
@@ -40,13 +41,13 @@ class CommitmentForm(forms.Form):
         label=_("Responsible organizations and bodies"),
         queryset=Organization.objects.order_by("name"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=CheckboxPicker(),
     )
     responsible_people = forms.ModelMultipleChoiceField(
         label=_("Responsible people"),
         queryset=Person.objects.filter(status=Person.Status.ACTIVE).order_by("full_name"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=CheckboxPicker(),
     )
     responsible_text = forms.CharField(
         label=_("Responsible, as the minutes wrote it"), max_length=500, required=False
@@ -55,7 +56,10 @@ class CommitmentForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100, initial=0)
     topics = forms.ModelMultipleChoiceField(
-        label=_("Topics"), queryset=Topic.objects.order_by("name"), required=False
+        label=_("Topics"),
+        queryset=Topic.objects.order_by("name"),
+        required=False,
+        widget=CheckboxPicker(),
     )
     visibility = forms.ChoiceField(
         label=_("Who can see it"), choices=Visibility.choices, initial=Visibility.PUBLIC
@@ -93,7 +97,7 @@ class UpdateForm(forms.Form):
         label=_("Evidence in the repository"),
         queryset=Document.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
+        widget=CheckboxPicker(),
         help_text=_("Documents of the repository that show the progress."),
     )
     links = forms.CharField(
@@ -168,7 +172,7 @@ class GoalForm(forms.Form):
         label=_("Responsible organizations and bodies"),
         queryset=Organization.objects.order_by("name"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=CheckboxPicker(),
     )
     visibility = forms.ChoiceField(
         label=_("Who can see it"), choices=Visibility.choices, initial=Visibility.PUBLIC

@@ -33,7 +33,9 @@ def fresh_totp_code(secret: str) -> str:
 
 def sign_out_button(page: Page) -> Locator:
     """The header's sign-out button, which only a signed-in user sees."""
-    return page.locator("header form[action='/cuenta/logout/'] button[type=submit]")
+    # The header holds the menu twice (folded for phones, a row for wide screens); only one
+    # is displayed at a time.
+    return page.locator("header form[action='/cuenta/logout/'] button[type=submit]:visible")
 
 
 def submit_button(page: Page) -> Locator:

@@ -106,7 +106,7 @@ def test_a_member_reports_progress_with_evidence_on_a_phone_without_javascript(
     form.locator("[name=text]").fill("Subimos las presentaciones al repositorio.")
     form.locator("[name=status]").select_option(Status.DONE)
     form.locator("[name=progress]").fill("100")
-    form.locator("[name=documents]").select_option(str(evidence.pk))
+    form.locator(f'[name=documents][value="{evidence.pk}"]').check()
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
 

@@ -76,9 +76,10 @@ def sheet_rows(meeting: Meeting) -> list[SheetRow]:
     # ``written_attendees``.
     recorded = meeting.attendances.filter(live, person__isnull=False)
     for attendance in recorded.select_related("person", "organization"):
-        row = rows.get(attendance.person_id) or rows.setdefault(
-            attendance.person_id, _row(attendance.person, None)
-        )
+        person = attendance.person
+        if person is None:  # excluded by the query; narrows the type
+            continue
+        row = rows.get(person.pk) or rows.setdefault(person.pk, _row(person, None))
         row.present, row.source = True, attendance.get_source_display()
         row.organization = attendance.organization or row.organization
     return sorted(rows.values(), key=lambda r: (r.group, fold(r.name), r.person_id))

@@ -116,9 +116,24 @@ class SheetListTests(SheetTestCase):
             while Person.objects.filter(affiliations__organization=self.org_a).count() < count:
                 self.convening()
             # Session, user, MFA (3), the meeting (1), invitees, convening people and
-            # attendances (3), the organizations of the walk-ins' rows (1).
+            # attendances (3), names kept as written by the importer (1), the organizations
+            # of the walk-ins' rows (1).
             with self.subTest(count), self.assertNumQueries(9):
                 client.get(self.url())
+
+    def test_names_kept_as_written_are_listed_apart_and_not_unticked(self) -> None:
+        """An imported name with no person shows under its own heading, and a save of the
+        sheet (which unticks the listed people not ticked) keeps it."""
+        Attendance.objects.create(
+            meeting=self.meeting, name_text="Ingeniera Invitada", organization_text="Colegio"
+        )
+        page = self.as_("coord").get(self.url())
+        self.assertContains(page, _("Recorded as written in the minutes"))
+        self.assertContains(page, "Ingeniera Invitada (Colegio)")
+        self.post(**walk_in_rows())
+        self.assertTrue(
+            Attendance.objects.filter(meeting=self.meeting, name_text="Ingeniera Invitada").exists()
+        )
 
 
 class SheetRecordTests(SheetTestCase):
