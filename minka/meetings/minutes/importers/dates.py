@@ -5,8 +5,11 @@ del presente", "20 de abril de 2026", "1° de mayo", "16/03/2026", "16-03-26" an
 "2026-03-16" (day before month, as in Peru); :func:`find_time` finds "10:00 horas",
 "10 a.m.", "3:30 pm", "15h", "a las 10" and "a las 3 de la tarde"; :func:`find_relative`
 finds "dentro de un mes", "en dos semanas", "dentro de 15 días", "la próxima semana" and
-"el próximo mes". Every pattern is linear in the length of the text (no nested
-repetition), so hostile input cannot make them backtrack for long.
+"el próximo mes". Days, years, hours, minutes and spans may be written in words ("a los
+veinte días del mes de mayo del año dos mil diecinueve", "siendo las nueve horas con
+quince minutos", "dentro de dos semanas"; see :mod:`numbers`). Every pattern is linear in
+the length of the text (no nested repetition), so hostile input cannot make them backtrack
+for long.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+
+from minka.meetings.minutes.importers import numbers
 
 MONTHS = {
     "enero": 1,
@@ -32,31 +37,19 @@ MONTHS = {
     "diciembre": 12,
 }
 WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
-NUMBER_WORDS = {
-    "un": 1,
-    "una": 1,
-    "uno": 1,
-    "dos": 2,
-    "tres": 3,
-    "cuatro": 4,
-    "cinco": 5,
-    "seis": 6,
-    "siete": 7,
-    "ocho": 8,
-    "nueve": 9,
-    "diez": 10,
-    "once": 11,
-    "doce": 12,
-    "quince": 15,
-    "veinte": 20,
-    "treinta": 30,
-}
 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _WRITTEN = re.compile(
     rf"(?<![\w/.-])(?P<day>[0-3]?\d)(?:\s?(?:°|º|ro\b|er\b))?\s+de\s+(?P<month>{_MONTH})\b"
     r"(?:,?\s+(?:del?\s+)?(?:(?P<year>\d{4})\b|(?P<present>presente(?:\s+a[ñn]o)?\b"
     r"|a[ñn]o\s+en\s+curso\b)|a[ñn]o\s+(?P<year2>\d{4})\b))?",
+    re.IGNORECASE,
+)
+# "a los veinte días del mes de mayo del año dos mil diecinueve", "primero de julio de 2020".
+_WORDED = re.compile(
+    rf"(?<![\w/.-])(?:(?P<dayw>{numbers.SMALL})|(?P<day>[0-3]?\d))(?P<days>\s+d[ií]as?)?"
+    rf"\s+del?\s+(?P<of>mes\s+de\s+)?(?P<month>{_MONTH})\b"
+    rf"(?:,?\s+(?:del?\s+)?(?:a[ñn]o\s+)?(?:(?P<year>\d{{4}})\b|(?P<yearw>{numbers.NUMBER})))?",
     re.IGNORECASE,
 )
 _NUMERIC = re.compile(
@@ -66,19 +59,24 @@ _NUMERIC = re.compile(
 _ISO = re.compile(r"(?<![\w/.-])(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?![\w/-])")
 
 _TIME = re.compile(
-    r"(?<![\w:/.,])(?P<prefix>a\s+las?\s+)?(?P<hour>[0-2]?\d)(?:(?P<sep>[:.])(?P<minute>[0-5]\d))?"
+    r"(?<![\w:/.,])(?P<prefix>a\s+las?\s+)?(?P<hour>[0-2]?\d)(?:(?P<sep>[:.,])(?P<minute>[0-5]\d))?"
     r"(?:\s?(?P<suffix>[ap]\.?\s?m\b\.?|h(?:oras?|rs?|s)?\b\.?)"
     r"|\s+de\s+la\s+(?P<part>mañana|tarde|noche)\b)?",
+    re.IGNORECASE,
+)
+# "las nueve horas con quince minutos", "las cinco y cincuenta y cinco de la tarde".
+_WORD_TIME = re.compile(
+    rf"\blas?\s+(?P<hour>{numbers.SMALL})(?P<hours>\s+horas?\b)?"
+    rf"(?:\s+(?:con|y)\s+(?P<minute>{numbers.SMALL}|media\b|cuarto\b)(?P<minutes>\s+minutos?\b)?)?"
+    r"(?:\s+de\s+la\s+(?P<part>mañana|tarde|noche)\b)?",
     re.IGNORECASE,
 )
 
 _RELATIVE = re.compile(
     r"\b(?:(?:dentro\s+de|en|luego\s+de|despu[eé]s\s+de|en\s+un\s+plazo\s+de)\s+"
-    r"(?P<amount>\d{1,3}|"
-    + "|".join(NUMBER_WORDS)
-    + r")\s+(?P<unit>d[ií]as?|semanas?|mes(?:es)?)\b"
-    r"|(?P<week>pr[oó]xima\s+semana|semana\s+(?:siguiente|pr[oó]xima|entrante))\b"
-    r"|(?P<month>pr[oó]ximo\s+mes|mes\s+(?:siguiente|pr[oó]ximo|entrante))\b)",
+    rf"(?P<amount>\d{{1,3}}|{numbers.SMALL})\s+(?P<unit>d[ií]as?|semanas?|mes(?:es)?)\b"
+    r"|(?P<week>pr[oó]xima\s+semana|semana\s+(?:siguiente|pr[oó]xima|entrante|que\s+viene))\b"
+    r"|(?P<month>pr[oó]ximo\s+mes|mes\s+(?:siguiente|pr[oó]ximo|entrante|que\s+viene))\b)",
     re.IGNORECASE,
 )
 
@@ -134,7 +132,7 @@ def _year(raw: str) -> int:
 def find_dates(text: str) -> list[DateMatch]:
     """Every date written in ``text``, in order of position. Impossible days and months
     are kept (``DateMatch.resolve`` says they do not exist); month numbers over 12 are not
-    dates."""
+    dates. Of two dates that overlap, the one that starts first (then the longer) wins."""
     found: list[DateMatch] = []
     for match in _WRITTEN.finditer(text):
         raw_year = match["year"] or match["year2"]
@@ -148,6 +146,7 @@ def find_dates(text: str) -> list[DateMatch]:
                 present=bool(match["present"]),
             )
         )
+    found.extend(_worded_dates(text))
     for pattern in (_NUMERIC, _ISO):
         for match in pattern.finditer(text):
             month = int(match["month"])
@@ -162,7 +161,41 @@ def find_dates(text: str) -> list[DateMatch]:
                     year=_year(match["year"]),
                 )
             )
-    found.sort(key=lambda date: date.start)
+    found.sort(key=lambda date: (date.start, date.start - date.end))
+    kept: list[DateMatch] = []
+    for date in found:
+        if not kept or date.start >= kept[-1].end:
+            kept.append(date)
+    return kept
+
+
+def _worded_dates(text: str) -> list[DateMatch]:
+    """Dates with the day or the year in words, or "20 días del mes de mayo". A day in
+    words with a capital and no year ("Plaza Dos de Mayo") is a name, not a date; a year
+    of round thousands that ends the text ("… DE DOS MIL" then "DOCE." on the next line)
+    is cut by a line break, so that date is left out rather than read as 2000."""
+    found: list[DateMatch] = []
+    for match in _WORDED.finditer(text):
+        day_words = match["dayw"]
+        if not (day_words or match["days"] or match["of"] or match["yearw"]):
+            continue  # "20 de mayo de 2026": _WRITTEN reads it.
+        day = numbers.parse_number(day_words) if day_words else int(match["day"])
+        if day is None or not 1 <= day <= 31:
+            continue
+        end = match.end()
+        year: int | None = None
+        if match["year"]:
+            year = int(match["year"])
+        elif match["yearw"]:
+            year = numbers.parse_number(match["yearw"])
+            if year and year % 1000 == 0 and not text[end:].strip(" \t*_.,;:"):
+                continue
+        if year is not None and not 1000 <= year <= 2999:
+            year, end = None, match.end("month")
+        if year is None and day_words and day_words[:1].isupper() and day_words[1:].islower():
+            continue
+        month = MONTHS[match["month"].lower()]
+        found.append(DateMatch(start=match.start(), end=end, day=day, month=month, year=year))
     return found
 
 
@@ -176,29 +209,55 @@ def blank(text: str, spans: list[tuple[int, int]]) -> str:
 
 def find_time(text: str) -> TimeMatch | None:
     """The first time of day in ``text`` outside its dates. A bare number is a time only
-    with minutes after a colon ("10:00"), a suffix ("10 am", "15h", "10.30 horas"), "a las"
-    before it, or "de la tarde" after it."""
+    with minutes after a colon ("10:00"), a suffix ("10 am", "15h", "10.30 horas", "19,05
+    horas"), "a las" before it, or "de la tarde" after it. Hours in words need "horas",
+    minutes or "de la tarde" ("las nueve horas con quince minutos")."""
     searched = blank(text, [(d.start, d.end) for d in find_dates(text)])
+    found = [t for t in (_digit_time(searched), _word_time(searched)) if t is not None]
+    return min(found, key=lambda t: t.start) if found else None
+
+
+def _clock(hour: int, minute: int, *, suffix: str, part: str) -> dt.time | None:
+    """The time of day, with "a.m."/"p.m." or "de la tarde" (then 1 to 12) applied."""
+    if suffix in ("am", "pm") or part:
+        if not 1 <= hour <= 12:
+            return None
+        if (suffix == "pm" or part in ("tarde", "noche")) and hour < 12:
+            hour += 12
+        elif suffix == "am" and hour == 12:
+            hour = 0
+    if hour > 23 or minute > 59:
+        return None
+    return dt.time(hour, minute)
+
+
+def _digit_time(searched: str) -> TimeMatch | None:
     for match in _TIME.finditer(searched):
-        hour = int(match["hour"])
-        minute = int(match["minute"] or 0)
         suffix = (match["suffix"] or "").lower().replace(".", "").replace(" ", "")
         part = (match["part"] or "").lower()
-        colon = match["sep"] == ":"
-        if not (colon or suffix or part or match["prefix"]):
+        if not (match["sep"] == ":" or suffix or part or match["prefix"]):
             continue
-        if match["sep"] == "." and not (suffix or part or match["prefix"]):
+        if match["sep"] in (".", ",") and not (suffix or part or match["prefix"]):
             continue
-        if suffix in ("am", "pm") or part:
-            if not 1 <= hour <= 12:
-                continue
-            if (suffix == "pm" or part in ("tarde", "noche")) and hour < 12:
-                hour += 12
-            elif suffix == "am" and hour == 12:
-                hour = 0
-        if hour > 23:
+        time = _clock(int(match["hour"]), int(match["minute"] or 0), suffix=suffix, part=part)
+        if time is not None:
+            return TimeMatch(start=match.start(), end=match.end(), time=time)
+    return None
+
+
+def _word_time(searched: str) -> TimeMatch | None:
+    for match in _WORD_TIME.finditer(searched):
+        part = (match["part"] or "").lower()
+        if not (match["hours"] or match["minutes"] or part):
             continue
-        return TimeMatch(start=match.start(), end=match.end(), time=dt.time(hour, minute))
+        hour = numbers.parse_number(match["hour"])
+        raw = (match["minute"] or "").lower()
+        minute = {"": 0, "media": 30, "cuarto": 15}.get(raw, numbers.parse_number(raw))
+        if hour is None or minute is None:
+            continue
+        time = _clock(hour, minute, suffix="", part=part)
+        if time is not None:
+            return TimeMatch(start=match.start(), end=match.end(), time=time)
     return None
 
 
@@ -211,8 +270,8 @@ def find_relative(text: str) -> RelativeMatch | None:
         return RelativeMatch(match.start(), match.end(), 7, "days")
     if match["month"]:
         return RelativeMatch(match.start(), match.end(), 1, "months")
-    raw = match["amount"].lower()
-    amount = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
+    raw = match["amount"]
+    amount = int(raw) if raw.isdigit() else numbers.parse_number(raw) or 1
     unit = match["unit"].lower()
     if unit.startswith("mes"):
         return RelativeMatch(match.start(), match.end(), amount, "months")
