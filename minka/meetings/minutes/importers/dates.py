@@ -1,7 +1,7 @@
 """Spanish dates, times and relative phrases as minutes write them.
 
 Pure functions over one string (no I/O, no Django): :func:`find_dates` finds "16 de marzo
-del presente", "20 de abril de 2026", "1° de mayo", "16/03/2026", "16-03-26" and
+del presente", "20 de abril de 2026" (or "de 2.026"), "1° de mayo", "16/03/2026", "16-03-26" and
 "2026-03-16" (day before month, as in Peru); :func:`find_time` finds "10:00 horas",
 "10 a.m.", "3:30 pm", "15h", "a las 10" and "a las 3 de la tarde"; :func:`find_relative`
 finds "dentro de un mes", "en dos semanas", "dentro de 15 días", "la próxima semana" and
@@ -41,15 +41,16 @@ WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "do
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _WRITTEN = re.compile(
     rf"(?<![\w/.-])(?P<day>[0-3]?\d)(?:\s?(?:°|º|ro\b|er\b))?\s+de\s+(?P<month>{_MONTH})\b"
-    r"(?:,?\s+(?:del?\s+)?(?:(?P<year>\d{4})\b|(?P<present>presente(?:\s+a[ñn]o)?\b"
-    r"|a[ñn]o\s+en\s+curso\b)|a[ñn]o\s+(?P<year2>\d{4})\b))?",
+    r"(?:,?\s+(?:del?\s+)?(?:(?P<year>\d\.?\d{3})\b|(?P<present>presente(?:\s+a[ñn]o)?\b"
+    r"|a[ñn]o\s+en\s+curso\b)|a[ñn]o\s+(?P<year2>\d\.?\d{3})\b))?",
     re.IGNORECASE,
 )
 # "a los veinte días del mes de mayo del año dos mil diecinueve", "primero de julio de 2020".
 _WORDED = re.compile(
-    rf"(?<![\w/.-])(?:(?P<dayw>{numbers.SMALL})|(?P<day>[0-3]?\d))(?P<days>\s+d[ií]as?)?"
+    rf"(?<![\w/.-])(?:(?P<dayw>{numbers.SMALL})(?:\s*\([0-3]?\d\))?|(?P<day>[0-3]?\d))"
+    r"(?P<days>\s+d[ií]as?)?"
     rf"\s+del?\s+(?P<of>mes\s+de\s+)?(?P<month>{_MONTH})\b"
-    rf"(?:,?\s+(?:del?\s+)?(?:a[ñn]o\s+)?(?:(?P<year>\d{{4}})\b|(?P<yearw>{numbers.NUMBER})))?",
+    rf"(?:,?\s+(?:del?\s+)?(?:a[ñn]o\s+)?(?:(?P<year>\d\.?\d{{3}})\b|(?P<yearw>{numbers.NUMBER})))?",
     re.IGNORECASE,
 )
 _NUMERIC = re.compile(
@@ -142,7 +143,7 @@ def find_dates(text: str) -> list[DateMatch]:
                 end=match.end(),
                 day=int(match["day"]),
                 month=MONTHS[match["month"].lower()],
-                year=int(raw_year) if raw_year else None,
+                year=int(raw_year.replace(".", "")) if raw_year else None,
                 present=bool(match["present"]),
             )
         )
@@ -185,7 +186,7 @@ def _worded_dates(text: str) -> list[DateMatch]:
         end = match.end()
         year: int | None = None
         if match["year"]:
-            year = int(match["year"])
+            year = int(match["year"].replace(".", ""))
         elif match["yearw"]:
             year = numbers.parse_number(match["yearw"])
             if year and year % 1000 == 0 and not text[end:].strip(" \t*_.,;:"):

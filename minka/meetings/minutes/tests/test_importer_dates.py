@@ -65,6 +65,9 @@ def test_what_is_not_one_number(words: str) -> None:
         ("el primero de julio de 2020", (2020, 7, 1)),
         ("veintiún de Setiembre de mil novecientos noventa y ocho", (1998, 9, 21)),
         ("a los 20 días del mes de mayo de 2019", (2019, 5, 20)),
+        ("EL DIA VEINTISIETE (27) DE ENERO DE DOS MIL VEINTE (Borrador)", (2020, 1, 27)),
+        ("del día veintisiete (27) de enero dos mil veinte, se reúne", (2020, 1, 27)),
+        ("EL DÍA 25 DE SEPTIEMBRE DE 2.007. En Añora", (2007, 9, 25)),
     ],
 )
 def test_dates_in_words(text: str, date: tuple[int, int, int]) -> None:
