@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
+from minka.directory.models import Person
 from minka.meetings.minutes.importers.budget import parse_minutes_within_budget
 from minka.meetings.minutes.importers.errors import UnreadableMinutes
 from minka.meetings.minutes.importers.formats import SUPPORTED_EXTENSIONS, read_minutes
@@ -31,10 +32,11 @@ from minka.meetings.minutes.importers.service import (
     series_find,
     series_get_or_create,
 )
+from minka.meetings.models import Series
 
 if TYPE_CHECKING:
     from minka.meetings.minutes.importers.parsed import ParsedMinutes
-    from minka.meetings.models import Meeting, Series
+    from minka.meetings.models import Meeting
 
 FAILED = 2  # the exit status of every refusal (unreadable file, no date, bad series)
 
@@ -106,11 +108,11 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(parsed.to_dict(), ensure_ascii=False, indent=2))
             report = self.stderr
-        matches = match_attendees(parsed.attendees)
+        matches = self._match(report, parsed, dry_run=options["dry_run"])
         create = options["create_people"]
-        self._summary(report, parsed, matches, create=create)
+        self._summary(report, parsed, matches or [], create=create)
         if options["dry_run"]:
-            if options["series"] and series_find(options["series"]) is None:
+            if options["series"] and matches is not None and series_find(options["series"]) is None:
                 self._say(
                     report,
                     _("The series would be created: %(name)s.")
@@ -120,7 +122,7 @@ class Command(BaseCommand):
             return
         new_people = {
             index
-            for index, match in enumerate(matches)
+            for index, match in enumerate(matches or [])  # None only in a dry run
             if create and match.person is None and not match.ambiguous
         }
         meeting, series_created = self._import(
@@ -133,6 +135,27 @@ class Command(BaseCommand):
             _("Imported as a held meeting with draft minutes: %(path)s")
             % {"path": meeting.get_absolute_url()},
         )
+
+    def _match(
+        self, out: OutputWrapper, parsed: ParsedMinutes, *, dry_run: bool
+    ) -> list[AttendeeMatch] | None:
+        """The attendees matched against the directory; ``None`` when a dry run finds no
+        database ready (a fresh install before ``migrate``): it still parses and prints, and
+        says that the matching was skipped rather than claim anyone is missing."""
+        if _database_ready():
+            return match_attendees(parsed.attendees)
+        if not dry_run:
+            raise CommandError(
+                _("The database is not ready: run `minka migrate` first."), returncode=FAILED
+            )
+        self._say(
+            out,
+            _(
+                "Warning: the database is not ready (run `minka migrate`), so the "
+                "attendees were not matched against the directory."
+            ),
+        )
+        return None
 
     def _read(self, path: Path) -> str:
         if not path.is_file():
@@ -250,3 +273,12 @@ class Command(BaseCommand):
                 % {"organization": match.attendee.organization}
             )
         return lines
+
+
+def _database_ready() -> bool:
+    """Whether the tables the import reads exist (``minka migrate`` has run)."""
+    try:
+        tables = set(connection.introspection.table_names())
+    except DatabaseError:
+        return False
+    return {Person._meta.db_table, Series._meta.db_table} <= tables

@@ -4,17 +4,20 @@ nothing, proposals versus confirmed people, and exit status 2 for every refusal.
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from contextlib import redirect_stderr, redirect_stdout
 from io import StringIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
-from django.test import override_settings
+from django.test import SimpleTestCase, override_settings
 from django.utils import timezone
 
 from minka.core.tests.base import RoleTestCase
+from minka.core.tests.test_deploy import run_minka
 from minka.directory.models import (
     Affiliation,
     ConsentEvent,
@@ -29,6 +32,9 @@ from minka.meetings.minutes.importers.spanish import parse_minutes
 from minka.meetings.minutes.models import Minutes, MinutesRevision, Observation
 from minka.meetings.models import AgendaItem, Attendance, CalendarFeed, Invitee, Meeting, Series
 from minka.meetings.tests.factories import SeriesFactory
+
+if TYPE_CHECKING:
+    import subprocess
 
 SEED = Path(__file__).resolve().parent / "fixtures" / "minutes" / "seed_2026_03.txt"
 MODELS = (
@@ -254,3 +260,40 @@ class RefusalTests(CommandTestCase):
         self.assertEqual(exit.exception.code, 2)
         self.assertIn("There is no minutes file", err.getvalue())
         self.assertEqual(out.getvalue(), "")
+
+
+class FreshInstallTests(SimpleTestCase):
+    """On a fresh install, before ``minka migrate``: a dry run needs no database."""
+
+    def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        data = tempfile.mkdtemp(prefix="minka-fresh-")
+        self.addCleanup(shutil.rmtree, data, ignore_errors=True)
+        return run_minka(
+            "import_minutes",
+            str(SEED),
+            "--year",
+            "2026",
+            *args,
+            MINKA_DEBUG="true",
+            MINKA_DATA_DIR=data,
+        )
+
+    def test_a_dry_run_parses_and_prints_without_a_migrated_database(self) -> None:
+        """With --json the output is only the JSON; the matching is skipped with a warning
+        that names the fix, and no attendee is claimed missing from the directory."""
+        result = self._run("--dry-run", "--json", "--series", "Serie nueva")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        parsed = json.loads(result.stdout)
+        self.assertEqual(parsed["date"], "2026-03-16")
+        self.assertEqual(len(parsed["agreements"]), 2)
+        self.assertIn("minka migrate", result.stderr)
+        self.assertNotIn("Traceback", result.stderr)
+        # Nothing says a person is or is not in the directory: nobody looked.
+        for line in result.stderr.splitlines():
+            self.assertFalse(line.startswith("  ") and ":" in line and "(" in line, line)
+
+    def test_a_real_import_asks_for_migrate_first(self) -> None:
+        result = self._run()
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("minka migrate", result.stderr)
+        self.assertNotIn("Traceback", result.stderr)
