@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 
 from minka.core.text import fold
+from minka.directory.matching import SIMILARITY_CUTOFF, name_similarity
 from minka.directory.models import Organization, Person
 from minka.meetings.models import Meeting, Series
 
@@ -161,20 +162,20 @@ def match_attendees(attendees: Sequence[ParsedAttendee]) -> list[AttendeeMatch]:
 # --- Close matches -----------------------------------------------------------------------
 
 CANDIDATES_MAX = 5  # people offered for one name
-_CLOSE_RATIO = 0.85
 _SHORT_WORD = 3  # words this short (initials, "de") do not narrow the search
 _WORDS_MAX = 300
 
 
 def _close(key: str, other: str) -> bool:
     """Whether two name keys are close: equal, one's words within the other's (two words
-    at least: "ana torres" and "ana lucia torres"), or nearly the same letters."""
+    at least: "ana torres" and "ana lucia torres"), or close as the attendance sheet's
+    suggestions judge names (:func:`minka.directory.matching.name_similarity`)."""
     if key == other:
         return True
     words, other_words = set(key.split()), set(other.split())
     if min(len(words), len(other_words)) >= 2 and (words <= other_words or other_words <= words):
         return True
-    return SequenceMatcher(None, key, other).ratio() >= _CLOSE_RATIO
+    return name_similarity(key, other, cutoff=SIMILARITY_CUTOFF) >= SIMILARITY_CUTOFF
 
 
 @dataclass(frozen=True)
