@@ -81,7 +81,7 @@ class FormatTests(ExtractionTestCase):
         text = self.extract(samples.odt(self.folder), "odt")
         self.assertIs(text.ok, True)
         self.assertEqual(len(text.pages), 1)
-        self.assertIn(f"{PHRASE}\n{samples.SECOND}\nRegión\nCusco", text.pages[0])
+        self.assertIn(f"{PHRASE}\n{samples.SECOND}\nRegión\tCusco", text.pages[0])
         slides = self.extract(samples.odp(self.folder, slides=3), "odp")
         self.assertEqual(slides.page_count, 3)
         self.assertEqual(slides.pages[0], PHRASE)

@@ -18,14 +18,18 @@ if TYPE_CHECKING:
 
 def _odf_text(element: Any) -> Iterator[str]:
     """Yield the text of each paragraph and heading under ``element``, in document order;
-    the first paragraph of a list item as a list item (:func:`list_item`)."""
+    the first paragraph of a list item as a list item (:func:`list_item`); a table row of a
+    text document as one line, its cells separated by tabs (as Word tables are read)."""
     from odf import teletype
 
     first_in_item = element.qname == _ODF_LIST_ITEM
     for child in element.childNodes:
         if child.nodeType != child.ELEMENT_NODE:
             continue
-        if child.qname in _ODF_PARAGRAPHS:
+        if child.qname == _ODF_TABLE_ROW:
+            cells = (c for c in child.childNodes if c.nodeType == c.ELEMENT_NODE)
+            yield "\t".join(" ".join(line for line in _odf_text(cell) if line) for cell in cells)
+        elif child.qname in _ODF_PARAGRAPHS:
             line = teletype.extractText(child)
             yield list_item(line) if first_in_item else line
             first_in_item = False
@@ -38,6 +42,7 @@ _TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _ODF_PARAGRAPHS = {(_TEXT_NS, "p"), (_TEXT_NS, "h")}
 _ODF_LIST = (_TEXT_NS, "list")
 _ODF_LIST_ITEM = (_TEXT_NS, "list-item")
+_ODF_TABLE_ROW = ("urn:oasis:names:tc:opendocument:xmlns:table:1.0", "table-row")
 
 
 def extract_odf(path: Path, ctx: Context) -> Outcome:

@@ -5,6 +5,10 @@ python-docx and ODT with odfpy (one paragraph per line, blank lines as empty par
 with WeasyPrint (A4, one ``<p>`` per line, a real text layer, as many pages as the text
 needs). The PDF uses a small font and narrow margins so that lines of ordinary minutes
 (up to about 150 characters) do not wrap; longer lines wrap as in any PDF.
+
+With ``tables=True``, each run of table rows in the text (cells separated by tabs, or a
+Markdown row ``| a | b |``; separator rows ``|---|`` dropped) becomes a real table of the
+format instead of paragraphs, as minutes written in Word or LibreOffice have them.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ PDF_STYLE = """
 @page { size: A4; margin: %(margin)s; }
 body { font-family: "DejaVu Sans", sans-serif; font-size: %(size)s; line-height: 1.3; }
 p { margin: 0; white-space: pre-wrap; min-height: 1.3em; }
+table { border-collapse: collapse; margin: .3em 0; }
+td { border: 1px solid #000; padding: 1px 4px; vertical-align: top; }
 """
 
 
@@ -28,28 +34,80 @@ def _lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def docx_from_text(text: str, path: Path) -> Path:
-    """Write ``text`` as a DOCX, one paragraph per line."""
+Block = str | list[list[str]]  # a line, or a table as rows of cells
+
+
+def _cells(line: str) -> list[str] | None:
+    """The cells of a table row, or None when ``line`` is not one."""
+    stripped = line.strip()
+    if "\t" in stripped:
+        return [cell.strip() for cell in stripped.split("\t")]
+    if len(stripped) > 1 and stripped.startswith("|") and stripped.endswith("|"):
+        return [cell.strip() for cell in stripped[1:-1].split("|")]
+    return None
+
+
+def blocks(text: str, *, tables: bool) -> list[Block]:
+    """The lines of ``text``; with ``tables``, each run of table rows as one table."""
+    result: list[Block] = []
+    for line in _lines(text):
+        cells = _cells(line) if tables else None
+        if cells is None:
+            result.append(line)
+        elif all(set(cell) <= set("-: ") for cell in cells):
+            continue  # a Markdown separator row
+        elif result and isinstance(result[-1], list):
+            result[-1].append(cells)
+        else:
+            result.append([cells])
+    return result
+
+
+def docx_from_text(text: str, path: Path, *, tables: bool = False) -> Path:
+    """Write ``text`` as a DOCX, one paragraph per line (and tables, see the module)."""
     import docx
 
     document = docx.Document()
-    for line in _lines(text):
-        document.add_paragraph(line)
+    for block in blocks(text, tables=tables):
+        if isinstance(block, str):
+            document.add_paragraph(block)
+            continue
+        table = document.add_table(rows=len(block), cols=max(len(row) for row in block))
+        for r, row in enumerate(block):
+            for c, value in enumerate(row):
+                table.cell(r, c).text = value
     document.save(str(path))
     return path
 
 
-def odt_from_text(text: str, path: Path) -> Path:
-    """Write ``text`` as an ODT, one paragraph per line (spaces and tabs kept)."""
+def odt_from_text(text: str, path: Path, *, tables: bool = False) -> Path:
+    """Write ``text`` as an ODT, one paragraph per line (spaces and tabs kept; tables, see
+    the module)."""
+    from odf import table as odf_table
     from odf import teletype
     from odf import text as odf_text
     from odf.opendocument import OpenDocumentText
 
+    def paragraph(line: str) -> odf_text.P:
+        element = odf_text.P()
+        teletype.addTextToElement(element, line)
+        return element
+
     document = OpenDocumentText()
-    for line in _lines(text):
-        paragraph = odf_text.P()
-        teletype.addTextToElement(paragraph, line)
-        document.text.addElement(paragraph)
+    for block in blocks(text, tables=tables):
+        if isinstance(block, str):
+            document.text.addElement(paragraph(block))
+            continue
+        table = odf_table.Table()
+        table.addElement(odf_table.TableColumn(numbercolumnsrepeated=max(map(len, block))))
+        for row in block:
+            element = odf_table.TableRow()
+            for value in row:
+                cell = odf_table.TableCell()
+                cell.addElement(paragraph(value))
+                element.addElement(cell)
+            table.addElement(element)
+        document.text.addElement(table)
     document.save(str(path))
     return path
 
@@ -61,12 +119,24 @@ def pdf_from_text(
     font_size: str = "8pt",
     margin: str = "12mm",
     hyphenate: bool = False,
+    tables: bool = False,
 ) -> Path:
-    """Write ``text`` as an A4 PDF with WeasyPrint, one paragraph per line.
+    """Write ``text`` as an A4 PDF with WeasyPrint, one paragraph per line (and tables, see
+    the module).
 
     With ``hyphenate``, long words are broken at line ends as Spanish hyphenation allows.
     """
-    body = "".join(f"<p>{html.escape(line)}</p>" for line in _lines(text))
+    parts = []
+    for block in blocks(text, tables=tables):
+        if isinstance(block, str):
+            parts.append(f"<p>{html.escape(block)}</p>")
+            continue
+        rows = (
+            "<tr>" + "".join(f"<td>{html.escape(value)}</td>" for value in row) + "</tr>"
+            for row in block
+        )
+        parts.append(f"<table>{''.join(rows)}</table>")
+    body = "".join(parts)
     style = PDF_STYLE % {"size": font_size, "margin": margin}
     if hyphenate:
         style += "p { hyphens: auto; }"

@@ -134,6 +134,23 @@ def test_office_documents_give_one_line_per_paragraph(tmp_path: Path, kind: str)
     assert read_minutes(render(text, tmp_path, kind)) == text
 
 
+@pytest.mark.parametrize("kind", ["docx", "odt"])
+def test_office_tables_give_one_line_per_row(tmp_path: Path, kind: str) -> None:
+    """A Word or OpenDocument table is read row by row, cells separated by tabs (an ODT
+    table used to come out one cell per line)."""
+    text = "ASISTENTES\n| INSTITUCIÓN | Nombre |\n|---|---|\n| Municipalidad | Ana Ríos |\nFin"
+    builder = (
+        importer_documents.docx_from_text if kind == "docx" else importer_documents.odt_from_text
+    )
+    path = builder(text, tmp_path / f"acta.{kind}", tables=True)
+    assert read_minutes(path).split("\n") == [
+        "ASISTENTES",
+        "INSTITUCIÓN\tNombre",
+        "Municipalidad\tAna Ríos",
+        "Fin",
+    ]
+
+
 def test_pdf_gives_its_lines_without_the_blank_ones(tmp_path: Path) -> None:
     """A PDF's text layer keeps every line; blank lines leave no trace in a PDF."""
     lines = [line for line in SAMPLE.split("\n") if line]
