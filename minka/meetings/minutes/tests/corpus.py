@@ -1,0 +1,136 @@
+"""The importer's corpus of real minutes, and how the importer's accuracy is scored on it.
+
+``fixtures/corpus/`` holds minutes re-created from real published minutes (``SOURCES.md``
+says which, and why they are re-created rather than copied), each ``<name>.txt`` or
+``<name>.md`` beside ``<name>.json``: the facts the text states, checked by hand. A fact the
+text does not state has no key and is not scored, so the importer is judged only on what a
+careful reader could find.
+
+Each stated fact scores from 0 to 1:
+
+- ``date``: the meeting's date, exactly;
+- ``place``: every word or phrase listed is in the place found (case and accents ignored);
+- ``attendee_count``: the number of attendees found, exactly;
+- ``attendees`` and ``presenters``: the F1 score of the names found against the names stated,
+  a name matching when the directory would call it the same person
+  (:func:`minka.directory.matching.name_similarity` at its cutoff);
+- ``agreement_count``: the number of agreements found, exactly;
+- ``next_meeting``: its date, exactly, or only that one was found when the text gives none.
+
+``bench/importer_accuracy.py`` prints these per field and overall; ``test_importer_corpus.py``
+holds the importer to them.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from minka.core.text import fold
+from minka.directory.matching import SIMILARITY_CUTOFF, name_similarity
+
+if TYPE_CHECKING:
+    from minka.meetings.minutes.importers.parsed import ParsedMinutes
+
+CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
+FIELDS = (
+    "date",
+    "place",
+    "attendee_count",
+    "attendees",
+    "agreement_count",
+    "presenters",
+    "next_meeting",
+)
+SUFFIXES = (".txt", ".md")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One stated fact of one file and how well the importer found it."""
+
+    file: str
+    field: str
+    score: float
+    expected: Any
+    found: Any
+
+
+def corpus_files(folder: Path = CORPUS) -> list[Path]:
+    """The corpus's minutes, sorted by name (each has its ``.json`` beside it)."""
+    return sorted(
+        p for p in folder.iterdir() if p.suffix in SUFFIXES and p.with_suffix(".json").exists()
+    )
+
+
+def expected_facts(path: Path) -> dict[str, Any]:
+    """The hand-checked facts of the minutes at ``path`` (only the scored keys)."""
+    data = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    return {key: data[key] for key in FIELDS if key in data}
+
+
+def _names_f1(expected: list[str], found: list[str]) -> float:
+    if not expected and not found:
+        return 1.0
+    if not expected or not found:
+        return 0.0
+    unmatched = list(found)
+    hits = 0
+    for name in expected:
+        best = max(unmatched, key=lambda other: name_similarity(name, other), default=None)
+        if best is not None and name_similarity(name, best) >= SIMILARITY_CUTOFF:
+            hits += 1
+            unmatched.remove(best)
+    if not hits:
+        return 0.0
+    precision, recall = hits / len(found), hits / len(expected)
+    return 2 * precision * recall / (precision + recall)
+
+
+def score(name: str, parsed: ParsedMinutes, expected: dict[str, Any]) -> list[Fact]:
+    """The facts of ``expected`` scored against what the importer found in ``parsed``."""
+    facts: list[Fact] = []
+
+    def add(field: str, value: float, found: Any) -> None:
+        facts.append(Fact(name, field, value, expected[field], found))
+
+    if "date" in expected:
+        found_date = parsed.date.isoformat() if parsed.date else None
+        add("date", float(found_date == expected["date"]), found_date)
+    if "place" in expected:
+        place = fold(parsed.place or "")
+        add("place", float(all(fold(part) in place for part in expected["place"])), parsed.place)
+    names = [a.name for a in parsed.attendees]
+    if "attendee_count" in expected:
+        add("attendee_count", float(len(names) == expected["attendee_count"]), len(names))
+    if "attendees" in expected:
+        add("attendees", _names_f1(expected["attendees"], names), names)
+    if "agreement_count" in expected:
+        count = len(parsed.agreements)
+        add("agreement_count", float(count == expected["agreement_count"]), count)
+    if "presenters" in expected:
+        presenters = [p.presenter for p in parsed.presentations if p.presenter]
+        add("presenters", _names_f1(expected["presenters"], presenters), presenters)
+    if "next_meeting" in expected:
+        following = parsed.next_meeting
+        wanted = expected["next_meeting"]
+        if "date" in wanted:
+            found_date = following.date.isoformat() if following and following.date else None
+            add("next_meeting", float(found_date == wanted["date"]), found_date)
+        else:
+            add("next_meeting", float(following is not None), following and following.text)
+    return facts
+
+
+def summary(facts: list[Fact]) -> dict[str, float]:
+    """Accuracy per field and ``overall`` (every fact weighs the same), from 0 to 1."""
+    result = {
+        field: statistics.fmean(f.score for f in facts if f.field == field)
+        for field in FIELDS
+        if any(f.field == field for f in facts)
+    }
+    result["overall"] = statistics.fmean(f.score for f in facts) if facts else 0.0
+    return result
