@@ -13,9 +13,8 @@ import pytest
 from django.test import override_settings
 from django.utils import translation
 
-from minka.meetings.minutes.importers import dates
-from minka.meetings.minutes.importers.numbers import parse_number
-from minka.meetings.minutes.importers.spanish import parse_minutes
+from minka.meetings.minutes.importers.spanish import dates, parse_minutes
+from minka.meetings.minutes.importers.spanish.numbers import parse_number
 
 
 def parse(text: str, **options: Any) -> dict[str, Any]:

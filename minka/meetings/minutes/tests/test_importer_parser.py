@@ -1,5 +1,5 @@
 """The structure parser of the minutes importer (``importers.spanish``) and its Spanish
-dates (``importers.dates``).
+dates (``importers.spanish.dates``).
 
 The main test reads every minutes file in ``fixtures/minutes`` and compares what the parser
 finds with the ``.json`` written by hand next to it. The other tests pin each convention of
@@ -17,8 +17,7 @@ import pytest
 from django.test import SimpleTestCase, override_settings
 from django.utils import translation
 
-from minka.meetings.minutes.importers import dates
-from minka.meetings.minutes.importers.spanish import parse_attendee, parse_minutes
+from minka.meetings.minutes.importers.spanish import dates, parse_attendee, parse_minutes
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "minutes"
 SEED = FIXTURES / "seed_2026_03.txt"

@@ -19,7 +19,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from minka.meetings.minutes.importers import numbers
+from minka.meetings.minutes.importers.spanish import numbers
 
 MONTHS = {
     "enero": 1,

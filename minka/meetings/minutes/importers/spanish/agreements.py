@@ -1,0 +1,129 @@
+"""Agreements: the "Responsable:" and "Plazo:" fields taken out of an agreement's text,
+inline or on lines of their own, and the dates that wait for the meeting's date to be known
+(deadlines here, and the next meeting in :mod:`.next_meeting`): a written date takes the
+meeting's year when it has none (the next year when that would fall before the meeting), a
+relative phrase ("dentro de un mes") counts from the meeting's date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from minka.core.text import fold
+from minka.meetings.minutes.importers.parsed import ParsedAgreement
+from minka.meetings.minutes.importers.spanish import dates
+from minka.meetings.minutes.importers.spanish.text import clean, short
+
+_AGREEMENT_FIELD = re.compile(
+    r"(?:^|(?<=[\s(\[.;,–—-]))(?P<label>responsables?|encargad[oa]s?|a\s+cargo\s+de"
+    r"|plazo|fecha\s+l[ií]mite|fecha\s+de\s+entrega)\s*:\s*",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class PendingDate:
+    """A date to resolve once the meeting's date is known (deadlines, next meeting)."""
+
+    match: dates.DateMatch | None
+    relative: dates.RelativeMatch | None
+
+
+# An agreement whose deadline waits for the meeting's date, and the deadline as written.
+Deadline = tuple[ParsedAgreement, PendingDate, str]
+
+
+def agreement_fields(
+    agreement: ParsedAgreement, text: str, *, deadlines: list[Deadline], warnings: list[str]
+) -> None:
+    """Take "Responsable:" and "Plazo:" out of ``text`` into ``agreement``; the rest of
+    ``text`` is added to the agreement's text. A deadline is added to ``deadlines`` (and
+    resolved by the parser at the end); a deadline that is not a date stays in the text, with
+    a warning."""
+    labels = list(itertools.islice(_AGREEMENT_FIELD.finditer(text), 10))
+    if not labels:
+        agreement.text = _join(agreement.text, text)
+        return
+    prefix = text[: labels[0].start()].rstrip(" ([–—-,;")
+    if text.rstrip().endswith(".") and prefix and not prefix.endswith((".", "!", "?")):
+        prefix += "."
+    kept = [prefix] if prefix else []
+    for position, label in enumerate(labels):
+        end = labels[position + 1].start() if position + 1 < len(labels) else len(text)
+        raw = text[label.start() : end].strip()
+        value = text[label.end() : end].strip().lstrip("(").rstrip(" .;,)]–—-")
+        name = fold(label["label"])
+        if not value:
+            continue
+        if name.startswith(("responsable", "encargad", "a cargo")):
+            if agreement.responsible:
+                kept.append(raw)
+            else:
+                agreement.responsible = value
+            continue
+        pending = pending_date(value)
+        if pending is None or agreement.due is not None:
+            kept.append(raw)
+            warnings.append(
+                _("The deadline “%(text)s” is not a date; it was kept in the agreement.")
+                % {"text": short(value)}
+            )
+            continue
+        deadlines.append((agreement, pending, value))
+        agreement.due = dt.date.min  # resolved in Parser.finish()
+    agreement.text = _join(agreement.text, " ".join(kept))
+
+
+def resolve_after(
+    pending: PendingDate,
+    meeting_date: dt.date | None,
+    *,
+    year: int | None,
+    today: dt.date,
+    what: str,
+    warnings: list[str],
+) -> dt.date | None:
+    """A deadline or next meeting: a written date (the meeting's year when none is
+    written, or the next year if that falls before the meeting) or a span of time
+    after the meeting's date. ``year`` and ``today`` are the parser's (see
+    :func:`~minka.meetings.minutes.importers.spanish.parse_minutes`)."""
+    if pending.match is not None:
+        match = pending.match
+        if match.year is not None:
+            resolved = match.resolve(match.year)
+        else:
+            base = (
+                year
+                if match.present and year
+                else (meeting_date.year if meeting_date else year or today.year)
+            )
+            resolved = match.resolve(base)
+            if resolved and meeting_date and resolved < meeting_date and not match.present:
+                resolved = match.resolve(base + 1)
+        if resolved is None:
+            warnings.append(_("“%(date)s” is not a valid date.") % {"date": short(what)})
+        return resolved
+    if pending.relative is not None and meeting_date is not None:
+        return pending.relative.after(meeting_date)
+    return None
+
+
+def pending_date(text: str) -> PendingDate | None:
+    """The first date written in ``text``, else its first relative phrase; ``None`` when
+    it has neither."""
+    found = dates.find_dates(text)
+    if found:
+        return PendingDate(match=found[0], relative=None)
+    relative = dates.find_relative(text)
+    if relative is not None:
+        return PendingDate(match=None, relative=relative)
+    return None
+
+
+def _join(first: str, second: str) -> str:
+    return clean(f"{first} {second}")

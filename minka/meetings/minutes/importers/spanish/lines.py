@@ -1,0 +1,440 @@
+"""Pass 1 of the parser: lines into units (headings, list items and paragraphs of a kind),
+with the section names and their headings, the introductions ("Se acordó lo siguiente:") and
+closings ("Siendo las 13:00 horas se levantó la sesión") that change the section, the words
+a line that gave a field may lose (:data:`BOILERPLATE`), and two readings of a paragraph's
+lines that pass 2 uses: a date line ("Lima, 20 de abril de 2026") and a quoted title
+broken over lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from minka.core.text import fold
+from minka.meetings.minutes.importers.spanish import dates
+from minka.meetings.minutes.importers.spanish.people import read_presenter
+from minka.meetings.minutes.importers.spanish.text import (
+    FIELD,
+    WORD,
+    clean,
+    is_capitalized,
+    is_upper,
+    word_set,
+)
+
+ATTENDEES = "attendees"
+AGENDA = "agenda"
+PRESENTATIONS = "presentations"
+INTERVENTIONS = "interventions"
+AGREEMENTS = "agreements"
+NEXT_MEETING = "next_meeting"
+NOTES = "notes"
+CLOSING = "closing"
+
+# Section headings, folded (lower case, no accents), without numbering or final colon.
+HEADINGS: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "asistentes",
+            "asistencia",
+            "participantes",
+            "presentes",
+            "asistieron",
+            "participaron",
+            "lista de asistentes",
+            "lista de participantes",
+            "relacion de asistentes",
+            "relacion de participantes",
+            "asistentes a la reunion",
+            "participantes de la reunion",
+            "miembros asistentes",
+        ),
+        ATTENDEES,
+    ),
+    **dict.fromkeys(
+        (
+            "agenda",
+            "orden del dia",
+            "agenda de la reunion",
+            "agenda tratada",
+            "agenda propuesta",
+            "puntos de agenda",
+            "puntos de la agenda",
+            "temario",
+        ),
+        AGENDA,
+    ),
+    **dict.fromkeys(
+        (
+            "presentacion",
+            "presentaciones",
+            "exposicion",
+            "exposiciones",
+            "ponencias",
+            "presentaciones realizadas",
+            "exposiciones realizadas",
+        ),
+        PRESENTATIONS,
+    ),
+    **dict.fromkeys(
+        (
+            "intervenciones",
+            "temas tratados",
+            "temas propuestos",
+            "temas discutidos",
+            "puntos tratados",
+            "desarrollo de la reunion",
+            "desarrollo de la sesion",
+            "comentarios",
+            "discusion",
+            "debate",
+            "intervenciones de los participantes",
+        ),
+        INTERVENTIONS,
+    ),
+    **dict.fromkeys(
+        (
+            "acuerdos",
+            "compromisos",
+            "acuerdos y compromisos",
+            "acuerdos adoptados",
+            "acuerdos tomados",
+            "acuerdos de la reunion",
+            "compromisos asumidos",
+            "tareas",
+            "acuerdos y tareas",
+        ),
+        AGREEMENTS,
+    ),
+    **dict.fromkeys(
+        (
+            "proxima reunion",
+            "proxima sesion",
+            "siguiente reunion",
+            "siguiente sesion",
+            "fecha de la proxima reunion",
+            "fecha de proxima reunion",
+            "proxima convocatoria",
+        ),
+        NEXT_MEETING,
+    ),
+    **dict.fromkeys(
+        ("notas", "observaciones", "otros", "varios", "otros temas", "otros asuntos"), NOTES
+    ),
+}
+# Phrases that make a line ending in a colon an introduction to a section.
+_INTRO = re.compile(
+    r"\b(?P<attendees>asistieron|participaron|asistentes|participantes|estuvieron presentes)\b"
+    r"|\b(?P<agenda>agenda|orden del dia|puntos a tratar|temario)\b"
+    r"|\b(?P<presentations>presentaciones|exposiciones)\b"
+    r"|\b(?P<interventions>intervenciones|temas propuestos|temas tratados|intervinieron"
+    r"|comentarios|se discutio|se discutieron|se trataron)\b"
+    r"|\b(?P<agreements>acuerdos|compromisos|se acordo|acordaron|se acordaron)\b"
+    r"|\b(?P<next_meeting>proxima reunion|proxima sesion)\b"
+)
+_CLOSING = re.compile(
+    r"^(?:siendo\s+las|se\s+levanto\s+la|sin\s+(?:otro|mas)\s+(?:particular|asuntos?|temas?)"
+    r"|no\s+habiendo\s+(?:otro|otros|mas)|se\s+dio\s+por\s+(?:concluida|terminada|finalizada"
+    r"|culminada)|(?:la\s+)?(?:reunion|sesion)\s+(?:concluyo|termino|finalizo|culmino))\b"
+)
+_BULLET = re.compile(
+    r"^(?:(?P<symbol>[•·▪◦‣●○■□➢►✓]\s*|[-*–—]\s+)|(?P<number>\d{1,3})[.)]\s+"
+    r"|(?P<letter>[a-zA-Z])\)\s+)(?=\S)"
+)
+_HEADING_NUMBER = re.compile(r"^(?:(?:\d{1,2}|[ivxlc]{1,6}|[a-z])[.)-]|[-•*·–—])\s*")
+TITLE_LINE = re.compile(r"^(?:acta|minuta|ayuda\s+memoria)\b", re.IGNORECASE)
+_TERMINAL = (".", "!", "?", ":", ";", "…")
+_CONNECTIVES = word_set(
+    "de del la las el los lo un una y e o u en con para por a al que su sus sobre entre "
+    "desde hacia como sin ante segun tras mediante hasta se es son"
+)
+# Words that may vanish from a line that gave a field: articles, prepositions, and the
+# phrases minutes wrap fields in ("se realizó la reunión", "quien planteó").
+BOILERPLATE = (
+    word_set(
+        "el la los las lo un una unos unas de del al a en con por para y e o u que se su sus "
+        "como entre durante sobre desde hasta este esta "
+        "reunion sesion realizo realizada realizado llevo cabo inicio inicia comenzo dio "
+        "continuo siguio luego seguidamente posteriormente continuacion despues "
+        "presentacion exposicion ponencia quien quienes planteo presento expuso senalo "
+        "explico indico informo compartio menciono destaco resalto hizo siguiente siguientes "
+        "tema temas propuestos tratados puntos encuentran encontraban fueron son es fue "
+        "acta minuta ayuda memoria fecha lugar presente ano curso denominado denominada "
+        "titulado titulada llamado llamada acordo acordaron asistieron participaron "
+        "adoptaron tomaron asistentes participantes agenda orden dia intervenciones acuerdos "
+        "compromisos proxima proximo expositor expositora expositores ponente ponentes "
+        "presentador presentadora "
+        # courtesy titles
+        "sr sra srta dr dra ing lic mg mag prof abog econ arq senor senora senorita "
+        "doctor doctora ingeniero ingeniera licenciado licenciada profesor profesora magister"
+    )
+    | frozenset(dates.MONTHS)
+    | frozenset(fold(day) for day in dates.WEEKDAYS)
+)
+
+
+def heading_key(line: str) -> str:
+    """The folded form of a line that :data:`HEADINGS` is keyed on."""
+    key = _HEADING_NUMBER.sub("", fold(line[:120]).strip())
+    return " ".join(key.strip(" :.*_").split())
+
+
+def _heading(line: str) -> tuple[str, str] | None:
+    """``(section, rest)`` when ``line`` is a heading, possibly followed by a colon and
+    text ("Próxima reunión: 18 de mayo")."""
+    if len(line) > 200:
+        return None
+    section = HEADINGS.get(heading_key(line))
+    if section:
+        return section, ""
+    colon = line.find(":", 0, 60)
+    if colon > 0 and line[colon + 1 :].strip():
+        section = HEADINGS.get(heading_key(line[:colon]))
+        if section:
+            return section, line[colon + 1 :].strip()
+    return None
+
+
+def _intro(line: str) -> str | None:
+    """The section a line such as "Se acordó lo siguiente:" introduces."""
+    if not line.endswith(":") or len(line) > 300:
+        return None
+    match = _INTRO.search(fold(line))
+    if match is None or len(line.split()) > 25:
+        return None
+    return match.lastgroup
+
+
+@dataclass
+class Unit:
+    """One heading, list item or paragraph, its wrapped lines joined."""
+
+    index: int
+    kind: str  # "heading", "item" or a paragraph kind: "para", "field", "presenter"…
+    parts: list[str]
+    marker: str | None = None  # "symbol", "number" or "letter" for list items
+    number: int | None = None
+    section: str | None = None  # headings and introductions
+    rest: str = ""  # a heading's text after its colon
+    opened: int = 0  # brackets and quotes left open
+    quotes: int = 0
+
+    _text: str | None = None
+
+    def add(self, line: str) -> None:
+        self.parts.append(line)
+        self._text = None
+        self._count(line)
+
+    def _count(self, line: str) -> None:
+        self.opened += line.count("(") - line.count(")") + line.count("“") - line.count("”")
+        self.opened += line.count("«") - line.count("»")
+        self.quotes += line.count('"')
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = clean(" ".join(self.parts))
+        return self._text
+
+    def continued_by(self, line: str) -> bool:
+        if self.kind == "heading":
+            return False
+        first = line[0]
+        if first.islower() or first in ",;)]”»":
+            return True
+        if self.opened > 0 or self.quotes % 2:
+            return True
+        last = self.parts[-1]
+        words = WORD.findall(fold(last[-40:]))
+        if words and words[-1] in _CONNECTIVES and not last.endswith(_TERMINAL):
+            return True
+        return self.kind == "item" and not last.endswith(_TERMINAL)
+
+
+@dataclass
+class _AgendaTrack:
+    """What pass 1 needs to tell an agenda item "3. Acuerdos" from the heading "3. ACUERDOS"."""
+
+    active: bool = False
+    items: int = 0
+    marker: str | None = None
+    last_number: int | None = None
+    upper: bool = True
+
+    def is_item(self, line: str, marker: str | None, number: int | None) -> bool:
+        if not self.active or marker is None:
+            return False
+        if self.items == 0:
+            return True
+        if is_upper(line) and not self.upper:
+            return False
+        if marker != self.marker:
+            return False
+        return not (marker == "number" and self.last_number is not None) or (
+            number == self.last_number + 1
+        )
+
+    def add(self, line: str, marker: str | None, number: int | None) -> None:
+        if self.items == 0:
+            self.marker = marker
+        self.items += 1
+        self.last_number = number
+        self.upper = self.upper and is_upper(line)
+
+
+def _line_kind(line: str, section: str | None) -> str:
+    """The kind of paragraph an unmarked line starts ("para" when none in particular)."""
+    folded = fold(line[:200])
+    if _CLOSING.match(folded):
+        return "closing"
+    if FIELD.match(line):
+        return "field"
+    if read_presenter(line, in_section=section == PRESENTATIONS) is not None:
+        return "presenter"
+    if _intro(line):
+        return "intro"
+    if date_line(line) is not None:
+        return "dateline"
+    if section is None and TITLE_LINE.match(line) and not line.endswith(":"):
+        return "titleline"
+    return "para"
+
+
+def read_units(text: str) -> list[Unit]:
+    """Pass 1: the headings, items and paragraphs of ``text``."""
+    units: list[Unit] = []
+    current: Unit | None = None
+    agenda = _AgendaTrack()
+    section: str | None = None
+    raw = text.replace("\r\n", "\n").replace("\r", "\n")
+    for raw_line in raw.split("\n"):
+        line = clean(raw_line.replace("\ufeff", "").replace("\u00ad", ""))
+        if not line:
+            continue
+        bullet = _BULLET.match(line)
+        marker = bullet.lastgroup if bullet else None
+        number = int(bullet["number"]) if bullet and bullet["number"] else None
+        body = line[bullet.end() :] if bullet else line
+        heading = None if agenda.is_item(body, marker, number) else _heading(line)
+        if heading is not None and marker is not None and heading[1]:
+            heading = None  # "- Próxima reunión: …" inside a list is an item
+        if heading is not None:
+            current = Unit(len(units), "heading", [line], section=heading[0], rest=heading[1])
+            units.append(current)
+            section = heading[0]
+            agenda = _AgendaTrack(active=section == AGENDA)
+            continue
+        if marker is not None:
+            current = Unit(len(units), "item", [], marker=marker, number=number)
+            current.add(body)
+            units.append(current)
+            if agenda.active:
+                agenda.add(body, marker, number)
+            continue
+        kind = _line_kind(line, section)
+        if kind == "para" and current is not None and current.continued_by(line):
+            current.add(line)
+            continue
+        current = Unit(len(units), kind, [])
+        current.add(line)
+        units.append(current)
+        if kind == "intro":
+            section = current.section = _intro(line)
+            agenda = _AgendaTrack(active=section == AGENDA)
+        elif kind == "presenter":
+            section = PRESENTATIONS
+            agenda = _AgendaTrack()
+        elif kind == "closing":
+            section = CLOSING
+            agenda = _AgendaTrack()
+    return units
+
+
+# --- Date lines and quoted titles, read again in pass 2 --------------------------------------
+
+
+def date_line(line: str) -> tuple[dates.DateMatch, str | None] | None:
+    """A line that is only a date, perhaps with a weekday ("Lunes 16 de marzo de 2026",
+    "16/03/2026"), or a place and a date ("Lima, 20 de abril de 2026"): the date and the
+    place."""
+    if len(line) > 120:
+        return None
+    found = dates.find_dates(line)
+    if not found:
+        return None
+    first = found[0]
+    after = line[first.end :].strip(" .")
+    if after:
+        return None
+    before = line[: first.start].strip()
+    words = before.rstrip(",").split()
+    if words and fold(words[-1]) in {fold(day) for day in dates.WEEKDAYS}:
+        before = " ".join(before.split()[:-1]).rstrip(",").strip()
+        words = words[:-1]
+    if not before:
+        return first, None
+    if not before.endswith(",") and words:
+        return None
+    place = before.rstrip(",").strip()
+    if (
+        not place
+        or len(place) > 60
+        or any(ch.isdigit() for ch in place)
+        or not is_capitalized(place)
+        or fold(place.split()[0]) in ("el", "la", "los", "las", "fecha")
+    ):
+        return None
+    return first, place
+
+
+_OPENING_QUOTES = {"“": "”", "«": "»", '"': '"'}
+_NAMING = word_set("denominado denominada titulado titulada llamado llamada nombre tema")
+
+
+def quoted_title(parts: list[str]) -> tuple[str, bool] | None:
+    """The first quoted name in a paragraph's lines that reads as a title (three words or
+    more, or after "denominado", "titulado"…), with its line breaks joined; and whether a
+    colon was assumed at a break (see the package's docstring)."""
+    text = "\n".join(" ".join(part.split()) for part in parts)
+    position = 0
+    for _attempt in range(20):
+        starts = [(text.find(q, position), q) for q in _OPENING_QUOTES]
+        starts = [(s, q) for s, q in starts if s != -1]
+        if not starts:
+            return None
+        start, quote = min(starts)
+        end = text.find(_OPENING_QUOTES[quote], start + 1)
+        if end == -1:
+            return None
+        inner = text[start + 1 : end].strip()
+        before = WORD.findall(fold(text[max(0, start - 40) : start]))
+        if inner and len(inner) <= 300 and (len(inner.split()) >= 3 or set(before[-3:]) & _NAMING):
+            return _join_title_lines(inner.split("\n"))
+        position = end + 1
+    return None
+
+
+def _join_title_lines(lines: list[str]) -> tuple[str, bool]:
+    title = lines[0].strip()
+    colon = False
+    for line in lines[1:]:
+        line = line.strip()
+        if not line:
+            continue
+        before_words = WORD.findall(fold(title))
+        after_words = line.split()
+        if (
+            len(before_words) >= 2
+            and not title.endswith((*_TERMINAL, ",", "-", "–", "—"))
+            and before_words[-1] not in _CONNECTIVES
+            and line[0].islower()
+            and fold(after_words[0]) not in _CONNECTIVES
+            and len(after_words) >= 3
+        ):
+            title = f"{title}: {line}"
+            colon = True
+        else:
+            title = f"{title} {line}"
+    return clean(title), colon

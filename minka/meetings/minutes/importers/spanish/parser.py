@@ -1,0 +1,425 @@
+"""Pass 2 of the parser: :class:`Parser` reads the units of :mod:`.lines` in order and
+fills a :class:`ParsedMinutes`, handing each concern to its module (attendees and presenters
+to :mod:`.people`, agreements to :mod:`.agreements`, the next meeting to
+:mod:`.next_meeting`, places named in passing to :mod:`.places`); the preamble (date, place,
+title) and the choice among the dates found are its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from minka.core.text import fold
+from minka.meetings.minutes.importers.parsed import (
+    ParsedAgreement,
+    ParsedMinutes,
+    ParsedPresentation,
+)
+from minka.meetings.minutes.importers.spanish import dates, places
+from minka.meetings.minutes.importers.spanish.agreements import (
+    Deadline,
+    agreement_fields,
+    resolve_after,
+)
+from minka.meetings.minutes.importers.spanish.lines import (
+    AGENDA,
+    AGREEMENTS,
+    ATTENDEES,
+    BOILERPLATE,
+    CLOSING,
+    INTERVENTIONS,
+    NEXT_MEETING,
+    PRESENTATIONS,
+    TITLE_LINE,
+    Unit,
+    date_line,
+    quoted_title,
+    read_units,
+)
+from minka.meetings.minutes.importers.spanish.next_meeting import NEXT_PHRASE, read_next_meeting
+from minka.meetings.minutes.importers.spanish.people import (
+    Presenter,
+    parse_attendee,
+    read_presenter,
+    split_attendees,
+)
+from minka.meetings.minutes.importers.spanish.text import FIELD, clean, short, words
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+
+@dataclass
+class _Candidate:
+    priority: int
+    order: int
+    value: object
+
+
+@dataclass
+class _Claim:
+    """A unit that gave values to fields chosen at the end (date, place, title): it goes to
+    the notes when it has other words, or when a field took another value."""
+
+    unit: Unit
+    leftover: bool
+    fields: dict[str, object] = field(default_factory=dict)
+
+
+class Parser:
+    """Pass 2: reads the units in order with a current section (see the package's
+    docstring) and chooses the date, place and title at the end."""
+
+    def __init__(self, text: str, *, year: int | None, today: dt.date) -> None:
+        self.text = text
+        self.year = year
+        self.today = today
+        self.result = ParsedMinutes()
+        self.notes: list[tuple[int, str]] = []
+        self.warnings: list[str] = []
+        self.candidates: dict[str, list[_Candidate]] = {"date": [], "place": [], "title": []}
+        self.claims: list[_Claim] = []
+        self.section: str | None = None
+        self.marked: dict[str, bool] = {}
+        self.next_parts: list[str] = []
+        self.next_from_agreement: str | None = None
+        self.deadlines: list[Deadline] = []
+
+    # -- entry point
+
+    def run(self) -> ParsedMinutes:
+        for unit in read_units(self.text):
+            self.unit(unit)
+        self.finish()
+        result = self.result
+        result.notes = [text for _order, text in sorted(self.notes, key=lambda n: n[0])]
+        result.warnings = self.warnings
+        return result
+
+    def note(self, unit: Unit, text: str | None = None) -> None:
+        self.notes.append((unit.index, text if text is not None else unit.text))
+
+    def claim(self, unit: Unit, used: list[str], **fields: object) -> None:
+        """Record that ``unit`` gave ``fields``; ``used`` are the texts it gave."""
+        used_words = {word for text in used for word in words(text)}
+        leftover = any(
+            word not in used_words and word not in BOILERPLATE for word in words(unit.text)
+        )
+        self.claims.append(_Claim(unit=unit, leftover=leftover, fields=fields))
+
+    def consume(self, unit: Unit, used: list[str]) -> None:
+        """``unit`` gave what it had to a field; the notes keep it when words remain."""
+        self.claim(unit, used)
+
+    # -- units
+
+    def unit(self, unit: Unit) -> None:
+        if unit.kind == "heading":
+            self.section = unit.section
+            if unit.rest:
+                self.unit(Unit(unit.index, "para", [unit.rest]))
+            return
+        text = unit.text
+        if unit.kind == "closing":
+            self.section = CLOSING
+            self.note(unit)
+            return
+        if unit.kind == "presenter" or (unit.kind == "field" and self.section != AGREEMENTS):
+            presenter = read_presenter(text, in_section=self.section == PRESENTATIONS)
+            if presenter is not None:
+                self.presentation(unit, presenter)
+                return
+        if unit.kind == "intro":
+            self.section = unit.section
+            self.consume(unit, [])
+            return
+        if unit.kind == "field" and self.field(unit):
+            return
+        if unit.kind in ("dateline", "titleline") and self.section not in (
+            AGREEMENTS,
+            NEXT_MEETING,
+        ):
+            self.preamble(unit)
+            return
+        self.in_section(unit)
+
+    def in_section(self, unit: Unit) -> None:
+        section = self.section
+        text = unit.text
+        if section in (AGENDA, INTERVENTIONS, AGREEMENTS, PRESENTATIONS):
+            marked = self.marked.setdefault(section, unit.marker is not None)
+            if marked and unit.marker is None:
+                self.note(unit)
+                return
+        if section is None:
+            self.preamble(unit)
+        elif section == ATTENDEES:
+            self.attendees(unit)
+        elif section == AGENDA:
+            self.result.agenda.append(text)
+        elif section == INTERVENTIONS:
+            self.result.interventions.append(text)
+        elif section == PRESENTATIONS:
+            if not self.result.presentations:
+                self.result.presentations.append(ParsedPresentation())
+            self.result.presentations[-1].points.append(text)
+        elif section == AGREEMENTS:
+            self.agreement(unit)
+        elif section == NEXT_MEETING:
+            self.next_parts.append(text)
+        else:
+            self.note(unit)
+
+    def presentation(self, unit: Unit, presenter: Presenter) -> None:
+        self.section = PRESENTATIONS
+        self.marked.pop(PRESENTATIONS, None)
+        presentation = ParsedPresentation(
+            presenter=presenter.name, organization=presenter.organization
+        )
+        if presenter.point:
+            presentation.points.append(presenter.point)
+        self.result.presentations.append(presentation)
+        used = [presenter.name, presenter.organization or "", presenter.point]
+        self.consume(unit, used)
+
+    def field(self, unit: Unit) -> bool:
+        """A "Label: value" line; False when the label means nothing here."""
+        text = unit.text
+        match = FIELD.match(text)
+        if match is None:
+            return False
+        label = fold(match["label"])
+        value = text[match.end() :].strip()
+        if label.startswith(("responsable", "encargad", "plazo", "fecha limite", "fecha de ent")):
+            if self.section == AGREEMENTS and self.result.agreements:
+                agreement_fields(
+                    self.result.agreements[-1],
+                    text,
+                    deadlines=self.deadlines,
+                    warnings=self.warnings,
+                )
+                return True
+            return False
+        if self.section not in (None, ATTENDEES, AGENDA):
+            return False
+        if label.startswith(("titulo", "asunto", "tema")) and self.section is None and value:
+            self.candidates["title"].append(_Candidate(0, unit.index, value))
+            self.claim(unit, [value], title=value)
+            return True
+        if label.startswith(("lugar y fecha", "fecha")):
+            found = dates.find_dates(value)
+            if not found:
+                return False
+            first = found[0]
+            used = [value[first.start : first.end]]
+            fields: dict[str, object] = {"date": first}
+            self.candidates["date"].append(_Candidate(0, unit.index, first))
+            dated = date_line(value)
+            rest = (value[: first.start] + " " + value[first.end :]).strip(" ,.;-–—")
+            if dated is not None and dated[1]:
+                rest = dated[1]
+            if label in ("lugar y fecha", "fecha y lugar") and rest:
+                self.candidates["place"].append(_Candidate(0, unit.index, rest))
+                fields["place"] = rest
+                used.append(rest)
+            self.claim(unit, used, **fields)
+            return True
+        if label in ("lugar", "sede", "local") and value:
+            place = value[:-1] if value.endswith(".") else value
+            self.candidates["place"].append(_Candidate(0, unit.index, place))
+            self.claim(unit, [place], place=place)
+            return True
+        return False
+
+    def preamble(self, unit: Unit) -> None:
+        """A paragraph before the first section, or a date or title line anywhere."""
+        text = unit.text
+        fields: dict[str, object] = {}
+        used: list[str] = []
+        line = date_line(text)
+        if line is not None:
+            found, place = line
+            self.candidates["date"].append(_Candidate(1, unit.index, found))
+            fields["date"] = found
+            used.append(text[found.start : found.end])
+            if place:
+                self.candidates["place"].append(_Candidate(1, unit.index, place))
+                fields["place"] = place
+                used.append(place)
+        if "place" not in fields:
+            self.passing_place(unit, fields, used)
+        if unit.kind == "titleline" or (
+            self.section is None and unit.marker is None and TITLE_LINE.match(text)
+        ):
+            title = text.rstrip(":")
+            used.append(title)
+            # "ACTA", "MINUTA DE REUNIÓN": the kind of document, not a title.
+            if any(word not in BOILERPLATE for word in words(title)):
+                self.candidates["title"].append(_Candidate(1, unit.index, title))
+                fields["title"] = title
+            if line is None:
+                self.first_date(unit, 1, fields)
+        elif self.section is None and unit.marker is None:
+            quoted = quoted_title(unit.parts)
+            if quoted is not None:
+                title, colon = quoted
+                self.candidates["title"].append(_Candidate(0, unit.index, title))
+                fields["title"] = title
+                used.append(title)
+                if colon:
+                    fields["title_colon"] = title
+            if line is None:
+                first = self.first_date(unit, 2, fields)
+                if first is not None:
+                    used.append(text[first.start : first.end])
+        if not used:
+            self.note(unit)
+            return
+        self.claim(unit, used, **fields)
+
+    def first_date(
+        self, unit: Unit, priority: int, fields: dict[str, object]
+    ) -> dates.DateMatch | None:
+        """The first date in ``unit``, a candidate of ``priority`` for the meeting's date."""
+        found_dates = dates.find_dates(unit.text)
+        if not found_dates:
+            return None
+        self.candidates["date"].append(_Candidate(priority, unit.index, found_dates[0]))
+        fields["date"] = found_dates[0]
+        return found_dates[0]
+
+    def passing_place(self, unit: Unit, fields: dict[str, object], used: list[str]) -> None:
+        """A place named in passing: in an opening sentence, or a known place in brackets
+        (after the "Lugar:" line and the date line, which come first)."""
+        for priority, place in (
+            (2, places.place_in_sentence(unit.text)),
+            (3, places.place_in_brackets(unit.text)),
+        ):
+            if place:
+                self.candidates["place"].append(_Candidate(priority, unit.index, place))
+                fields["place"] = place
+                used.append(place)
+                return
+
+    def attendees(self, unit: Unit) -> None:
+        parts = split_attendees(unit.text)
+        parsed = [parse_attendee(part) for part in parts]
+        if parts and all(attendee is not None for attendee in parsed):
+            self.result.attendees.extend(a for a in parsed if a is not None)
+            return
+        self.note(unit)
+        self.warnings.append(
+            _(
+                "“%(line)s” does not look like an attendee (“Name (Organization)” or "
+                "“Name – Organization”); it was kept in the notes."
+            )
+            % {"line": short(unit.text)}
+        )
+
+    def agreement(self, unit: Unit) -> None:
+        agreement = ParsedAgreement(text="")
+        agreement_fields(agreement, unit.text, deadlines=self.deadlines, warnings=self.warnings)
+        self.result.agreements.append(agreement)
+        if self.next_from_agreement is None and NEXT_PHRASE.search(unit.text):
+            self.next_from_agreement = unit.text
+
+    # -- the end
+
+    def finish(self) -> None:
+        meeting_date = self.choose_date()
+        chosen: dict[str, object] = {"date": meeting_date}
+        for name in ("place", "title"):
+            candidates = self.candidates[name]
+            value = (
+                min(candidates, key=lambda c: (c.priority, c.order)).value if candidates else None
+            )
+            chosen[name] = value
+        self.result.place = chosen["place"] if isinstance(chosen["place"], str) else None
+        self.result.title = chosen["title"] if isinstance(chosen["title"], str) else None
+        for claim in self.claims:
+            lost = False
+            for name, value in claim.fields.items():
+                if name == "date":
+                    lost = lost or self.resolve_meeting(value) != meeting_date
+                elif name == "title_colon":
+                    if value == self.result.title:
+                        self.warnings.append(
+                            _(
+                                "The title is written over two lines; a colon was assumed "
+                                "where the line breaks: “%(title)s”."
+                            )
+                            % {"title": short(str(value), 120)}
+                        )
+                else:
+                    lost = lost or value != chosen[name]
+            if claim.leftover or lost:
+                self.note(claim.unit)
+        self.result.date = meeting_date
+        if meeting_date is None:
+            self.warnings.insert(0, _("No date found."))
+        for agreement, pending, value in self.deadlines:
+            agreement.due = resolve_after(
+                pending,
+                meeting_date,
+                year=self.year,
+                today=self.today,
+                what=value,
+                warnings=self.warnings,
+            )
+        self.next_meeting(meeting_date)
+
+    def resolve_meeting(self, value: object) -> dt.date | None:
+        if not isinstance(value, dates.DateMatch):
+            return None
+        return value.resolve(self.year or self.today.year)
+
+    def choose_date(self) -> dt.date | None:
+        candidates = sorted(self.candidates["date"], key=lambda c: (c.priority, c.order))
+        for candidate in candidates:
+            match = candidate.value
+            assert isinstance(match, dates.DateMatch)  # noqa: S101 -- candidates are dates
+            resolved = self.resolve_meeting(match)
+            if resolved is None:
+                self.warnings.append(
+                    _("“%(date)s” is not a valid date.")
+                    % {"date": short(self.date_text(candidate))}
+                )
+                continue
+            others = {self.resolve_meeting(c.value) for c in candidates} - {resolved, None}
+            if others:
+                self.warnings.append(
+                    _(
+                        "The minutes give more than one date for the meeting; %(date)s was "
+                        "used and the others were kept in the notes."
+                    )
+                    % {"date": resolved.isoformat()}
+                )
+            if match.year is None and self.year is None:
+                self.warnings.append(
+                    _("The year of the meeting is not written; %(year)s was assumed.")
+                    % {"year": resolved.year}
+                )
+            return resolved
+        return None
+
+    def date_text(self, candidate: _Candidate) -> str:
+        for claim in self.claims:
+            if claim.unit.index == candidate.order:
+                match = candidate.value
+                assert isinstance(match, dates.DateMatch)  # noqa: S101
+                text = claim.unit.text
+                for found in dates.find_dates(text):
+                    if (found.day, found.month) == (match.day, match.month):
+                        return text[found.start : found.end]
+        return ""
+
+    def next_meeting(self, meeting_date: dt.date | None) -> None:
+        text = clean(" ".join(self.next_parts)) or self.next_from_agreement
+        if not text:
+            return
+        self.result.next_meeting = read_next_meeting(
+            text, meeting_date, year=self.year, today=self.today, warnings=self.warnings
+        )
