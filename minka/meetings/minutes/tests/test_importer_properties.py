@@ -149,6 +149,7 @@ class ArbitraryTextTests(SimpleTestCase):
     @FAST
     @given(st.one_of(ANY_TEXT, MINUTES_LIKE))
     @example("0\xad0A")  # a soft hyphen inside a word: found once by a random run
+    @example("ACUERDOS\nRESPONSABLE:")  # an empty field label was dropped: found by a run
     def test_any_text_parses_and_loses_no_line(self, text: str) -> None:
         """No exception, no safety net, and every line ends up in a field or the notes."""
         parsed = parse(text)

@@ -58,7 +58,8 @@ def agreement_fields(
         raw = text[label.start() : end].strip()
         value = text[label.end() : end].strip().lstrip("(").rstrip(" .;,)]–—-")
         name = fold(label["label"])
-        if not value:
+        if not value:  # "Responsable:" with nothing after it: kept as written
+            kept.append(raw)
             continue
         if name.startswith(("responsable", "encargad", "a cargo")):
             if agreement.responsible:
