@@ -31,6 +31,7 @@ from minka.meetings.minutes.importers.errors import ParserUnavailable, Unreadabl
 from minka.meetings.minutes.importers.formats import read_minutes
 from minka.meetings.minutes.importers.forms import MAX_ROWS, ImportForm, UploadForm
 from minka.meetings.minutes.importers.matching import attendee_candidates, series_propose
+from minka.meetings.minutes.importers.parsed import MISSED
 from minka.meetings.minutes.importers.service import minutes_import
 
 if TYPE_CHECKING:
@@ -81,6 +82,7 @@ def _preview(request: AuthenticatedHttpRequest, form: ImportForm, *, status: int
             (row, form.candidate(index)) for index, row in enumerate(form.attendee_rows())
         ],
         "warnings": getattr(form, "warnings", []),
+        "missed": getattr(form, "missed", {}),
     }
     return render(request, "meetings/minutes_import_preview.html", context, status=status)
 
@@ -96,8 +98,12 @@ def _review_form(parsed: ParsedMinutes, *, source_name: str, source_text: str) -
     )
     names = [attendee.name for attendee in parsed.attendees[:MAX_ROWS]]
     form = ImportForm(initial=initial, candidates=attendee_candidates(names))
-    # Ignored type error: the preview form carries the parser's warnings for its template.
-    form.warnings = parsed.warnings  # type: ignore[attr-defined]
+    # Ignored type errors: the preview form carries the parser's warnings for its template, a
+    # missed field's beside the field and the others above the form.
+    missed = {name: str(MISSED[name]) for name in parsed.missed()}
+    form.missed = missed  # type: ignore[attr-defined]
+    shown = set(missed.values())
+    form.warnings = [w for w in parsed.warnings if w not in shown]  # type: ignore[attr-defined]
     return form
 
 

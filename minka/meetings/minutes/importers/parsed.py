@@ -11,6 +11,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
+# The fields a coordinator expects minutes to give, and what is said when the importer finds
+# none: one warning per missed field, shown beside the field on the "Importar acta" page.
+MISSED = {
+    "date": _("No date of the meeting was found."),
+    "place": _("No place of the meeting was found."),
+    "attendees": _("No list of attendees was found."),
+    "agreements": _("No agreements were found."),
+    "next_meeting": _("No next meeting was found."),
+}
+
 
 @dataclass
 class ParsedAttendee:
@@ -45,6 +57,9 @@ class ParsedMinutes:
     date: dt.date | None = None
     place: str | None = None
     attendees: list[ParsedAttendee] = field(default_factory=list)
+    # How many attended, when the minutes say so ("con la asistencia de 23 socios"); the
+    # sentence also stays in the notes.
+    attendee_count: int | None = None
     agenda: list[str] = field(default_factory=list)
     presentations: list[ParsedPresentation] = field(default_factory=list)
     interventions: list[str] = field(default_factory=list)
@@ -52,6 +67,10 @@ class ParsedMinutes:
     next_meeting: ParsedNextMeeting | None = None
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    def missed(self) -> list[str]:
+        """The fields of :data:`MISSED` that the importer left empty, in that order."""
+        return [name for name in MISSED if not getattr(self, name)]
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of the issue, key for key (dates ISO, times "HH:MM")."""
@@ -69,6 +88,7 @@ class ParsedMinutes:
             "date": _iso(self.date),
             "place": self.place,
             "attendees": [{"name": a.name, "organization": a.organization} for a in self.attendees],
+            "attendee_count": self.attendee_count,
             "agenda": list(self.agenda),
             "presentations": [
                 {"presenter": p.presenter, "organization": p.organization, "points": list(p.points)}
@@ -104,6 +124,7 @@ class ParsedMinutes:
                 ParsedAttendee(name=str(a["name"]), organization=a.get("organization"))
                 for a in data.get("attendees", [])
             ],
+            attendee_count=int(data["attendee_count"]) if data.get("attendee_count") else None,
             agenda=[str(item) for item in data.get("agenda", [])],
             presentations=[
                 ParsedPresentation(

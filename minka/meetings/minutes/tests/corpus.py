@@ -10,7 +10,8 @@ Each stated fact scores from 0 to 1:
 
 - ``date``: the meeting's date, exactly;
 - ``place``: every word or phrase listed is in the place found (case and accents ignored);
-- ``attendee_count``: the number of attendees found, exactly;
+- ``attendee_count``: the number of attendees found (the names, else the number the minutes
+  give), exactly;
 - ``attendees`` and ``presenters``: the F1 score of the names found against the names stated,
   a name matching when the directory would call it the same person
   (:func:`minka.directory.matching.name_similarity` at its cutoff);
@@ -46,6 +47,21 @@ FIELDS = (
     "next_meeting",
 )
 SUFFIXES = (".txt", ".md")
+# Minutes kept out of sight while the parser was grown on the others: their figure says how
+# the importer reads minutes it was not tuned on (three from each collection).
+HELD_OUT = frozenset(
+    {
+        "pe-consejo-universitario-unac-2016-01.txt",
+        "pe-mclcp-caraveli-2009-03.txt",
+        "pe-consejo-regional-junin-2011-10.txt",
+        "cl-consejo-observadores-2016-05.txt",
+        "ec-consejo-provincial-pichincha-2015-08.txt",
+        "ar-pyar-reunion-13-2006-02.md",
+        "es-pleno-grandas-de-salime-2012-09.txt",
+        "es-ampa-agora-madrid-2012-09.txt",
+        "md-python-espana-junta-2020-05-05.md",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -105,7 +121,8 @@ def score(name: str, parsed: ParsedMinutes, expected: dict[str, Any]) -> list[Fa
         add("place", float(all(fold(part) in place for part in expected["place"])), parsed.place)
     names = [a.name for a in parsed.attendees]
     if "attendee_count" in expected:
-        add("attendee_count", float(len(names) == expected["attendee_count"]), len(names))
+        count = len(names) or parsed.attendee_count or 0
+        add("attendee_count", float(count == expected["attendee_count"]), count)
     if "attendees" in expected:
         add("attendees", _names_f1(expected["attendees"], names), names)
     if "agreement_count" in expected:

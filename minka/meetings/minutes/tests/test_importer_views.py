@@ -172,3 +172,23 @@ class ImportPageTests(RoleTestCase):
             self.assertEqual(len(response.context["attendees"]), count)
             counts.append(len(queries))
         self.assertEqual(counts[0], counts[1])
+
+    def test_each_field_missed_is_said_beside_it_and_the_source(self) -> None:
+        """Minutes without a place, an attendee list or agreements: one warning each, beside
+        its field (not in the list above the form), next to the text of the file."""
+        text = "ACTA\nFecha: 5 de junio de 2026\n\nSe conversó sobre la red dorsal.\n"
+        response = self.preview(SimpleUploadedFile("acta.txt", text.encode()))
+        self.assertEqual(response.status_code, 200)
+        html = response.content.decode()
+        for message in (
+            "No place of the meeting was found.",
+            "No list of attendees was found.",
+            "No agreements were found.",
+            "No next meeting was found.",
+        ):
+            with self.subTest(message):
+                self.assertEqual(html.count(message), 1)
+                self.assertIn(f'<p class="field-warning">{message}</p>', html)
+        self.assertNotIn("No date of the meeting was found.", html)
+        self.assertContains(response, "Se conversó sobre la red dorsal.")  # the source
+        self.assertNotIn("No attendee list was found.", html)  # said once, not twice
