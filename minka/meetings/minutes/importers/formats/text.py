@@ -13,6 +13,7 @@ process): no pattern can try a long stretch of a line again from each of its pos
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from pathlib import Path
@@ -69,6 +70,7 @@ _RULE = re.compile(r"^ {0,3}([-*_=])(?:[ \t]*\1){2,}[ \t]*$", re.MULTILINE)
 # closing one is given up at the next mark, not at the end of the line.
 _STRONG = re.compile(r"(\*\*|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1")
 _EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
+_TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,400}>")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
 
 
@@ -78,6 +80,9 @@ class MarkdownFormat(PlainTextFormat):
     mime_types: tuple[str, ...] = ("text/markdown",)
 
     def clean(self, text: str) -> str:
+        # HTML that Markdown allows ("<h3 align=center>04-03-2024</h3>", "<br>") keeps only
+        # its text, and character references are read ("&nbsp;", "&aacute;").
+        text = html.unescape(_TAG.sub("", text))
         text = _RULE.sub("", text)
         text = strip_headings(text)
         text = _STRONG.sub(r"\2", text)

@@ -19,6 +19,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from minka.core.text import fold
 from minka.meetings.minutes.importers.spanish import numbers
 
 MONTHS = {
@@ -40,7 +41,7 @@ WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "do
 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _WRITTEN = re.compile(
-    rf"(?<![\w/.-])(?P<day>[0-3]?\d)(?:\s?(?:°|º|ro\b|er\b))?\s+de\s+(?P<month>{_MONTH})\b"
+    rf"(?<![\w/.-])(?P<day>[0-3]?\d)(?:\s?(?:°|º|ro\b|er\b))?\s+(?:de\s+)?(?P<month>{_MONTH})\b"
     r"(?:,?\s+(?:del?\s+)?(?:(?P<year>\d\.?\d{3})\b|(?P<present>presente(?:\s+a[ñn]o)?\b"
     r"|a[ñn]o\s+en\s+curso\b)|a[ñn]o\s+(?P<year2>\d\.?\d{3})\b))?",
     re.IGNORECASE,
@@ -287,3 +288,44 @@ def add_months(base: dt.date, months: int) -> dt.date:
     index = base.month - 1 + months
     year, month = base.year + index // 12, index % 12 + 1
     return dt.date(year, month, min(base.day, calendar.monthrange(year, month)[1]))
+
+
+# Words just before a date that say it is the date of this meeting ("se reunieron el…",
+# "sesión celebrada el…", "correspondiente al día…", "siendo las 9 horas del día…").
+_HELD = re.compile(
+    r"\b(?:celebrad[ao]s?|realizad[ao]s?|efectuad[ao]s?|llevad[ao]\s+a\s+cabo|reunid[ao]s?"
+    r"|se\s+reune[n]?|se\s+reunieron|se\s+da\s+inicio|siendo\s+las|correspondiente\s+al"
+    r"|en\s+la\s+ciudad\s+de|en\s+la\s+villa\s+de|a\s+los|sesi[oó]n\s+(?:ordinaria|extraordinaria)"
+    r"|(?:acta|sesi[oó]n|reuni[oó]n|asamblea)\s+(?:\w+\s+){0,3}del?)\b"
+)
+# Words just before a date that say it belongs to another meeting or document: the next
+# meeting or a call to it, earlier minutes approved, a law, a publication.
+_OTHER = re.compile(
+    r"\b(?:pr[oó]xim[ao]|siguiente|convoca\w*|anterior(?:es)?|de\s+fecha|continuada|aprobaci[oó]n"
+    r"\s+del\s+acta|acta\s+(?:n[°º.o]|de\s+la\s+sesi[oó]n)|ley|decreto|resoluci[oó]n|oficio"
+    r"|carta|memor[aá]ndum|publicad[ao]|vence|hasta\s+el|plazo|nombrad[ao]|designad[ao])\b"
+)
+_CUE_WORDS = 6  # a cue counts when at most this many words stand between it and the date
+HELD, PASSING, OTHER = 0, 1, 2  # how a date in running text relates to the meeting
+
+
+def date_role(text: str, match: DateMatch) -> int:
+    """Whether the date ``match`` of ``text`` is said to be the meeting's (:data:`HELD`),
+    another meeting's or document's (:data:`OTHER`), or only mentioned (:data:`PASSING`),
+    from the few words before it."""
+    before = fold(text[max(0, match.start - 80) : match.start]).lower()
+
+    def nearest(pattern: re.Pattern[str]) -> int:
+        ends = [
+            cue.end()
+            for cue in pattern.finditer(before)
+            if len(before[cue.end() :].split()) <= _CUE_WORDS
+        ]
+        return max(ends, default=-1)
+
+    held, other = nearest(_HELD), nearest(_OTHER)
+    if other > held:
+        return OTHER
+    if held >= 0:
+        return HELD
+    return PASSING

@@ -138,6 +138,11 @@ _CLOSING = re.compile(
     r"|no\s+habiendo\s+(?:otro|otros|mas)|se\s+dio\s+por\s+(?:concluida|terminada|finalizada"
     r"|culminada)|(?:la\s+)?(?:reunion|sesion)\s+(?:concluyo|termino|finalizo|culmino))\b"
 )
+# "Siendo las 9:30 horas … se da inicio a la sesión" opens the meeting: not a closing line.
+_OPENING = re.compile(
+    r"\b(?:se\s+da\s+inicio|se\s+dio\s+inicio|da\s+inicio|se\s+inicia|se\s+reune|se\s+reunen"
+    r"|se\s+reunieron|se\s+abre|da\s+comienzo|dio\s+comienzo|se\s+instala|en\s+la\s+ciudad)\b"
+)
 _BULLET = re.compile(
     r"^(?:(?P<symbol>[•·▪◦‣●○■□➢►✓]\s*|[-*–—]\s+)|(?P<number>\d{1,3})[.)]\s+"
     r"|(?P<letter>[a-zA-Z])\)\s+)(?=\S)"
@@ -238,7 +243,10 @@ class Unit:
             self._text = clean(" ".join(self.parts))
         return self._text
 
-    def continued_by(self, line: str) -> bool:
+    def continued_by(self, line: str, wrap: int | None = None) -> bool:
+        """Whether ``line`` goes on with this unit. ``wrap`` is the width at which the text's
+        layout wraps lines (a PDF's, a narrow document's): a line that long that does not end
+        a sentence is continued by the next, whatever its case."""
         if self.kind == "heading":
             return False
         first = line[0]
@@ -249,6 +257,8 @@ class Unit:
         last = self.parts[-1]
         words = WORD.findall(fold(last[-40:]))
         if words and words[-1] in _CONNECTIVES and not last.endswith(_TERMINAL):
+            return True
+        if wrap is not None and len(last) >= wrap and not last.endswith(_TERMINAL):
             return True
         return self.kind == "item" and not last.endswith(_TERMINAL)
 
@@ -287,7 +297,7 @@ class _AgendaTrack:
 def _line_kind(line: str, section: str | None) -> str:
     """The kind of paragraph an unmarked line starts ("para" when none in particular)."""
     folded = fold(line[:200])
-    if _CLOSING.match(folded):
+    if _CLOSING.match(folded) and not _OPENING.search(folded):
         return "closing"
     if FIELD.match(line):
         return "field"
@@ -302,6 +312,27 @@ def _line_kind(line: str, section: str | None) -> str:
     return "para"
 
 
+WRAP_MIN_LINES = 8  # lines a text needs before its layout's width is guessed
+WRAP_MIN_WIDTH = 50  # narrower "wraps" are lists and short lines, not layout
+
+
+def wrap_width(text: str) -> int | None:
+    """The width at which the layout of ``text`` wraps its lines, when it does: most long
+    lines of a PDF or a narrow document end within a few characters of the same width. It
+    is 90 % of the length that a quarter of the lines reach, if that is at least
+    :data:`WRAP_MIN_WIDTH` and a fifth of the lines are that long; else ``None`` (lines of
+    any length, as typed text has them, are not wrapped)."""
+    lengths = sorted(len(line.strip()) for line in text.split("\n") if line.strip())
+    if len(lengths) < WRAP_MIN_LINES:
+        return None
+    upper = lengths[len(lengths) * 3 // 4]
+    width = upper * 9 // 10
+    if width < WRAP_MIN_WIDTH:
+        return None
+    near = sum(1 for length in lengths if width <= length <= upper * 11 // 10)
+    return width if near * 5 >= len(lengths) else None
+
+
 def read_units(text: str) -> list[Unit]:
     """Pass 1: the headings, items and paragraphs of ``text``."""
     units: list[Unit] = []
@@ -309,6 +340,7 @@ def read_units(text: str) -> list[Unit]:
     agenda = _AgendaTrack()
     section: str | None = None
     raw = text.replace("\r\n", "\n").replace("\r", "\n")
+    wrap = wrap_width(raw)
     for raw_line in raw.split("\n"):
         line = clean(raw_line.replace("\ufeff", "").replace("\u00ad", ""))
         if not line:
@@ -334,7 +366,9 @@ def read_units(text: str) -> list[Unit]:
                 agenda.add(body, marker, number)
             continue
         kind = _line_kind(line, section)
-        if kind == "para" and current is not None and current.continued_by(line):
+        # Lists of attendees are one per line, often of one width: no layout wrap there.
+        width = None if section == ATTENDEES else wrap
+        if kind == "para" and current is not None and current.continued_by(line, width):
             current.add(line)
             continue
         current = Unit(len(units), kind, [])

@@ -51,6 +51,12 @@ from minka.meetings.minutes.importers.spanish.text import FIELD, clean, short, w
 if TYPE_CHECKING:
     import datetime as dt
 
+# Candidates for the meeting's date, best first: a "Fecha:" line; a date said to be the
+# meeting's; a line that is a date ("Lima, 20 de abril de 2026") or a title's date; the first
+# date of an opening paragraph. Ties go to the earliest in the text.
+FIELD_DATE, HELD_DATE, DATE_LINE, PASSING_DATE = 0, 1, 2, 3
+OPENING_LINES = 60  # how far into the text a date broken over lines is looked for
+
 
 @dataclass
 class _Candidate:
@@ -157,6 +163,7 @@ class Parser:
         if section is None:
             self.preamble(unit)
         elif section == ATTENDEES:
+            self.place_among_attendees(unit)
             self.attendees(unit)
         elif section == AGENDA:
             self.result.agenda.append(text)
@@ -216,7 +223,7 @@ class Parser:
             first = found[0]
             used = [value[first.start : first.end]]
             fields: dict[str, object] = {"date": first}
-            self.candidates["date"].append(_Candidate(0, unit.index, first))
+            self.candidates["date"].append(_Candidate(FIELD_DATE, unit.index, first))
             dated = date_line(value)
             rest = (value[: first.start] + " " + value[first.end :]).strip(" ,.;-–—")
             if dated is not None and dated[1]:
@@ -242,7 +249,7 @@ class Parser:
         line = date_line(text)
         if line is not None:
             found, place = line
-            self.candidates["date"].append(_Candidate(1, unit.index, found))
+            self.candidates["date"].append(_Candidate(DATE_LINE, unit.index, found))
             fields["date"] = found
             used.append(text[found.start : found.end])
             if place:
@@ -261,7 +268,7 @@ class Parser:
                 self.candidates["title"].append(_Candidate(1, unit.index, title))
                 fields["title"] = title
             if line is None:
-                self.first_date(unit, 1, fields)
+                self.first_date(unit, DATE_LINE, fields)
         elif self.section is None and unit.marker is None:
             quoted = quoted_title(unit.parts)
             if quoted is not None:
@@ -272,7 +279,7 @@ class Parser:
                 if colon:
                     fields["title_colon"] = title
             if line is None:
-                first = self.first_date(unit, 2, fields)
+                first = self.first_date(unit, PASSING_DATE, fields)
                 if first is not None:
                     used.append(text[first.start : first.end])
         if not used:
@@ -283,13 +290,42 @@ class Parser:
     def first_date(
         self, unit: Unit, priority: int, fields: dict[str, object]
     ) -> dates.DateMatch | None:
-        """The first date in ``unit``, a candidate of ``priority`` for the meeting's date."""
-        found_dates = dates.find_dates(unit.text)
-        if not found_dates:
+        """The date of ``unit`` that is a candidate for the meeting's date, of ``priority``:
+        the first one said to be the meeting's ("se reunieron el…", "sesión celebrada el…":
+        :data:`HELD_DATE`), else the first one not said to be another meeting's or
+        document's (the next meeting, earlier minutes, a law)."""
+        found_dates = [
+            (found, dates.date_role(unit.text, found)) for found in dates.find_dates(unit.text)
+        ]
+        held = [found for found, role in found_dates if role == dates.HELD]
+        passing = [found for found, role in found_dates if role == dates.PASSING]
+        if held:
+            chosen, priority = held[0], HELD_DATE
+        elif passing:
+            chosen = passing[0]
+        else:
             return None
-        self.candidates["date"].append(_Candidate(priority, unit.index, found_dates[0]))
-        fields["date"] = found_dates[0]
-        return found_dates[0]
+        self.candidates["date"].append(_Candidate(priority, unit.index, chosen))
+        fields["date"] = chosen
+        return chosen
+
+    def date_across_lines(self) -> None:
+        """When no paragraph gave a date: a date said to be the meeting's in the opening lines
+        read as one text, for a date that layout broke over units ("…DE DOS MIL ⏎ DOCE")."""
+        if self.candidates["date"]:
+            return
+        opening = " ".join(line.strip() for line in self.text.splitlines()[:OPENING_LINES])
+        for found in dates.find_dates(opening):
+            if dates.date_role(opening, found) == dates.HELD:
+                self.candidates["date"].append(_Candidate(PASSING_DATE, -1, found))
+                return
+
+    def place_among_attendees(self, unit: Unit) -> None:
+        """The opening sentence often follows the list of members ("En la Villa de X, siendo
+        las…, se reunieron en el Salón de Sesiones…"): its place is a candidate too (the
+        sentence itself stays with the attendees or the notes)."""
+        if unit.marker is None and (place := places.place_in_sentence(unit.text)):
+            self.candidates["place"].append(_Candidate(2, unit.index, place))
 
     def passing_place(self, unit: Unit, fields: dict[str, object], used: list[str]) -> None:
         """A place named in passing: in an opening sentence, or a known place in brackets
@@ -303,6 +339,10 @@ class Parser:
                 fields["place"] = place
                 used.append(place)
                 return
+        # Held online: said in passing, often inside a title or a sentence that says more;
+        # the unit is not claimed for it (it stays where it goes).
+        if online := places.online_in_sentence(unit.text):
+            self.candidates["place"].append(_Candidate(4, unit.index, online))
 
     def attendees(self, unit: Unit) -> None:
         parts = split_attendees(unit.text)
@@ -329,6 +369,7 @@ class Parser:
     # -- the end
 
     def finish(self) -> None:
+        self.date_across_lines()
         meeting_date = self.choose_date()
         chosen: dict[str, object] = {"date": meeting_date}
         for name in ("place", "title"):
@@ -377,7 +418,12 @@ class Parser:
         return value.resolve(self.year or self.today.year)
 
     def choose_date(self) -> dt.date | None:
-        candidates = sorted(self.candidates["date"], key=lambda c: (c.priority, c.order))
+        # Of equal rank, a date with its year wins over one without ("Acta 04 de Marzo" above
+        # "04-03-2024").
+        candidates = sorted(
+            self.candidates["date"],
+            key=lambda c: (c.priority, getattr(c.value, "year", None) is None, c.order),
+        )
         for candidate in candidates:
             match = candidate.value
             assert isinstance(match, dates.DateMatch)  # noqa: S101 -- candidates are dates

@@ -84,21 +84,37 @@ KNOWN_PLACES = frozenset(
 )
 
 _BRACKET = re.compile(r"\((?P<inside>[^()\d]{2,60})\)")
-# "en la ciudad de X", "en el distrito de X": the place is X.
+# "en la ciudad de X", "en el distrito de X", "En la Villa de X": the place is X.
 _CITY = re.compile(
-    r"\ben\s+(?:la\s+ciudad|el\s+distrito|la\s+provincia|la\s+regi[oó]n|el\s+departamento)"
+    r"\ben\s+(?:la\s+(?:ciudad|villa|localidad|comuna)|el\s+(?:distrito|municipio|pueblo)"
+    r"|la\s+provincia|la\s+regi[oó]n|el\s+departamento)"
     r"\s+de\s+(?P<place>[^,.;:()]{2,80})",
     re.IGNORECASE,
 )
-# "en las oficinas de X", "en el auditorio de X": the place is the venue as written.
+# An opening "En Punitaqui a 2 días…", "En Madrid, a 5 de…": a capitalized name, then "a" or a
+# comma (only at the start of a paragraph).
+_OPENING_CITY = re.compile(
+    r"^[Ee]n\s+(?P<place>[A-ZÁÉÍÓÚÑ][\w'’-]*(?:\s+(?:de\s+|del\s+|la\s+)?[A-ZÁÉÍÓÚÑ][\w'’-]*){0,3})"
+    r"(?:\s*,|\s+a\s)"
+)
+# "en las oficinas de X", "en el Salón de Sesiones del…", "EN EL Club Social…": the venue as
+# written.
 _VENUE = re.compile(
-    r"\ben\s+(?:el|la|las|los)\s+(?P<place>(?:oficinas?|local|sede|auditorio|sala|salón|salon"
-    r"|instalaciones|casa)\b[^,.;:()]{2,80})",
+    r"\ben\s+(?:el|la|las|los)\s+(?P<place>(?:oficinas?|local|sede|auditorio|sala|sal[oó]n"
+    r"|instalaciones|casa|club|aula|domicilio|colegio|escuela|biblioteca|palacio|edificio"
+    r"|hotel|centro|teatro|c[aá]mara|calle|avenida|av\.)\b[^,;:()]{2,100})",
     re.IGNORECASE,
 )
-# Words that end the place inside a sentence ("…de Lima el 5 de mayo", "…siendo las 10").
+# Meetings held online: "sesión virtual", "vía Zoom", "(edición en línea)", "en Discord".
+_ONLINE = re.compile(
+    r"\b(?:(?:sesi[oó]n|reuni[oó]n|asamblea|junta|modalidad|manera|forma|modo)[\s,:]{1,3}"
+    r"(?:\w+[\s,:]{1,3}){0,2}?(?P<virtual>virtual)|(?P<place>virtualmente|en\s+l[ií]nea|online"
+    r"|por\s+medios\s+telem[aá]ticos|(?:v[ií]a|por|en|plataforma)\s+(?:zoom|google\s+meet"
+    r"|meet|teams|jitsi|discord|videoconferencia|videollamada)))\b",
+    re.IGNORECASE,
+)
 _STOP = re.compile(
-    r"\s+(?:el|siendo|a\s+las|a\s+los|se|con|del\s+d[ií]a|los\s+d[ií]as|desde|donde|para"
+    r"\s+(?:el|siendo|a|a\s+las|a\s+los|se|con|del\s+d[ií]a|los\s+d[ií]as|desde|donde|para"
     r"|y\s+(?:se|con))\b.*$",
     re.IGNORECASE,
 )
@@ -112,8 +128,13 @@ def _known(text: str) -> bool:
     return bool(parts) and all(parts) and (parts[-1] in KNOWN_PLACES)
 
 
+# "…del Ayuntamiento los señores concejales": an article and a lower-case word end a venue.
+_LOWER_TAIL = re.compile(r"\s+(?:los|las|la|el|al)\s+[a-záéíóúñ].*$")
+
+
 def _trim(text: str) -> str | None:
-    place = _STOP.sub("", " ".join(text.split())).strip(" -–—")
+    place = _STOP.sub("", " ".join(text.split()))
+    place = _LOWER_TAIL.sub("", place).strip(" -–—")
     if not place or len(place.split()) > _MAX_WORDS or not place[0].isalpha():
         return None
     return place
@@ -129,13 +150,34 @@ def place_in_brackets(text: str) -> str | None:
 
 
 def place_in_sentence(text: str) -> str | None:
-    """The place an opening sentence names: the city of "en la ciudad de X", or the venue
-    of "en las oficinas de X" (with its first letter in upper case); ``None`` otherwise."""
-    city = _CITY.search(text)
-    if city is not None:
-        return _trim(city["place"])
-    venue = _VENUE.search(text)
-    if venue is not None:
-        place = _trim(venue["place"])
-        return place[0].upper() + place[1:] if place else None
+    """The place an opening sentence names: the venue ("en las oficinas de X", first letter
+    in upper case) and the city ("en la ciudad de X", "En Punitaqui a…"), as "venue, city"
+    when both are named; ``None`` otherwise."""
+    city_match = _CITY.search(text) or _OPENING_CITY.match(text)
+    city = _trim(city_match["place"]) if city_match else None
+    venue_match = _VENUE.search(text)
+    venue = _trim(_cut_sentence(venue_match["place"])) if venue_match else None
+    if venue:
+        venue = venue[0].upper() + venue[1:]
+        if city and fold(city) not in fold(venue):
+            return f"{venue}, {city}"
+        return venue
+    return city
+
+
+def online_in_sentence(text: str) -> str | None:
+    """That the meeting was held online, as ``text`` says it ("Virtual" for "sesión
+    virtual", "Zoom" for "vía Zoom", "En línea"); ``None`` otherwise."""
+    online = _ONLINE.search(text)
+    if online is not None:
+        place = " ".join((online["virtual"] or online["place"]).split())
+        if not fold(place).startswith(("en linea", "por medios")):
+            place = re.sub(r"^(?:en|v[ií]a|por|plataforma)\s+", "", place, flags=re.IGNORECASE)
+        return place[0].upper() + place[1:]
     return None
+
+
+def _cut_sentence(text: str) -> str:
+    """``text`` up to the end of its sentence (a full stop that is not an abbreviation's)."""
+    match = re.search(r"(?<!\b[A-Za-z])(?<!\bAv)(?<!\bNo)\.(?:\s|$)", text)
+    return text[: match.start()] if match else text
