@@ -176,7 +176,7 @@ def test_the_meeting_date_and_time_in_words_are_read_without_a_warning() -> None
         "Próxima reunión: dentro de dos semanas, a las cinco y media de la tarde.\n"
     )
     assert parsed["date"] == "2017-08-10"
-    assert "No date found." not in parsed["warnings"]
+    assert "No date of the meeting was found." not in parsed["warnings"]
     assert parsed["next_meeting"]["date"] == "2017-08-24"
     assert parsed["next_meeting"]["time"] == "17:30"
 
@@ -185,7 +185,7 @@ def test_the_meeting_date_and_time_in_words_are_read_without_a_warning() -> None
 def test_an_agenda_point_primero_is_no_date() -> None:
     parsed = parse("Acuerdos\nPrimero.- Aprobar el acta.\nSegundo.- Publicarla.\n")
     assert parsed["date"] is None
-    assert "No date found." in parsed["warnings"]
+    assert "No date of the meeting was found." in parsed["warnings"]
 
 
 @pytest.mark.parametrize(

@@ -81,7 +81,9 @@ class BudgetTests(SimpleTestCase):
         with translation.override("es"), translation.override(None):
             expected = parse_minutes(SEED, year=None)
             self.assertEqual(budget.parse_minutes_within_budget(SEED, year=None), expected)
-        self.assertIn("The year of the meeting is not written", expected.warnings[0])
+        self.assertTrue(
+            any("The year of the meeting is not written" in w for w in expected.warnings)
+        )
 
     def test_a_lone_surrogate_in_the_text_travels_both_ways(self) -> None:
         text = SEED + "\nNota: \ud800 ilegible.\n"

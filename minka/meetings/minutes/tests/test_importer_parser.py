@@ -219,12 +219,20 @@ class MeetingDateTests(SimpleTestCase):
         parsed = parse("El 2 de marzo de 2026 se convocó la reunión.\nFecha: 5 de marzo de 2026")
         self.assertEqual(parsed["date"], "2026-03-05")
         self.assertIn("El 2 de marzo de 2026 se convocó la reunión.", parsed["notes"])
-        self.assertEqual(len(parsed["warnings"]), 1)
+        self.assertIn("more than one date", parsed["warnings"][-1])
 
     def test_no_date_is_a_warning(self) -> None:
         parsed = parse("Acuerdos\n- Compartir la minuta.")
         self.assertIsNone(parsed["date"])
-        self.assertEqual(parsed["warnings"], ["No date found."])
+        self.assertEqual(
+            parsed["warnings"],
+            [
+                "No date of the meeting was found.",
+                "No place of the meeting was found.",
+                "No list of attendees was found.",
+                "No next meeting was found.",
+            ],
+        )
 
     def test_an_impossible_date_is_a_warning(self) -> None:
         parsed = parse("Fecha: 31 de febrero de 2026")

@@ -24,6 +24,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from minka.core.text import fold
+from minka.meetings.minutes.importers.parsed import MISSED
 from minka.meetings.minutes.importers.spanish import parse_minutes
 
 FAST = settings(max_examples=200, deadline=None)
@@ -150,6 +151,7 @@ class ArbitraryTextTests(SimpleTestCase):
     @given(st.one_of(ANY_TEXT, MINUTES_LIKE))
     @example("0\xad0A")  # a soft hyphen inside a word: found once by a random run
     @example("ACUERDOS\nRESPONSABLE:")  # an empty field label was dropped: found by a run
+    @example("ACUERDOS\nRESPONSABLE:0")  # so was a "responsible" with no letters
     def test_any_text_parses_and_loses_no_line(self, text: str) -> None:
         """No exception, no safety net, and every line ends up in a field or the notes."""
         parsed = parse(text)
@@ -257,5 +259,8 @@ class GeneratedMinutesTests(SimpleTestCase):
         for key, value in expected.items():
             self.assertEqual(parsed[key], value, key)
         self.assertEqual(parsed["notes"], [])
-        self.assertEqual(parsed["warnings"], [])
+        # Only the fields the generated minutes leave empty are said to be missed.
+        with translation.override("en"):
+            missed = [str(MISSED[name]) for name in MISSED if not parsed[name]]
+        self.assertEqual(parsed["warnings"], missed)
         self.assertEqual(uncovered_lines(text, parsed), [])

@@ -58,7 +58,10 @@ def agreement_fields(
         raw = text[label.start() : end].strip()
         value = text[label.end() : end].strip().lstrip("(").rstrip(" .;,)]–—-")
         name = fold(label["label"])
-        if not value:  # "Responsable:" with nothing after it: kept as written
+        if not value or (
+            name.startswith(("responsable", "encargad", "a cargo"))
+            and not any(ch.isalpha() for ch in value)
+        ):  # "Responsable:" with no name after it: kept as written
             kept.append(raw)
             continue
         if name.startswith(("responsable", "encargad", "a cargo")):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from minka.core.text import fold
 from minka.meetings.minutes.importers.parsed import (
+    MISSED,
     ParsedAgreement,
     ParsedMinutes,
     ParsedPresentation,
@@ -102,7 +103,9 @@ class Parser:
         self.finish()
         result = self.result
         result.notes = [text for _order, text in sorted(self.notes, key=lambda n: n[0])]
-        result.warnings = self.warnings
+        # One warning per field missed, first; then the others, each said once.
+        missed = [str(MISSED[name]) for name in result.missed()]
+        result.warnings = list(dict.fromkeys(missed + self.warnings))
         return result
 
     def note(self, unit: Unit, text: str | None = None) -> None:
@@ -399,8 +402,6 @@ class Parser:
             if claim.leftover or lost:
                 self.note(claim.unit)
         self.result.date = meeting_date
-        if meeting_date is None:
-            self.warnings.insert(0, _("No date found."))
         for agreement, pending, value in self.deadlines:
             agreement.due = resolve_after(
                 pending,
