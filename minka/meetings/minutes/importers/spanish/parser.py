@@ -25,6 +25,11 @@ from minka.meetings.minutes.importers.spanish.agreements import (
     agreement_fields,
     resolve_after,
 )
+from minka.meetings.minutes.importers.spanish.attendance import (
+    read_attendance,
+    read_name,
+    same_person,
+)
 from minka.meetings.minutes.importers.spanish.lines import (
     AGENDA,
     AGREEMENTS,
@@ -100,6 +105,7 @@ class Parser:
     def run(self) -> ParsedMinutes:
         for unit in read_units(self.text):
             self.unit(unit)
+        self.attendance()
         self.finish()
         result = self.result
         result.notes = [text for _order, text in sorted(self.notes, key=lambda n: n[0])]
@@ -361,6 +367,31 @@ class Parser:
             )
             % {"line": short(unit.text)}
         )
+
+    def attendance(self) -> None:
+        """Attendance stated outside an attendees section (:mod:`.attendance`): the names
+        the section did not give are added after its own, and the count when no name is
+        found; the lines stay where the units put them (the notes)."""
+        found = read_attendance(self.text)
+        kept = []
+        for attendee in self.result.attendees:
+            # A party line or an absentee the section took as a name goes to the notes.
+            if fold(attendee.name) in found.not_names or any(
+                same_person(attendee.name, name) for name in found.absent
+            ):
+                organization = f" ({attendee.organization})" if attendee.organization else ""
+                self.notes.append((len(self.text), attendee.name + organization))
+            else:
+                kept.append(attendee)
+        self.result.attendees = kept
+        known = [a.name for a in self.result.attendees]
+        known += [cleaned.name for cleaned in map(read_name, known) if cleaned is not None]
+        for attendee in found.attendees:
+            if not any(same_person(attendee.name, name) for name in known):
+                self.result.attendees.append(attendee)
+                known.append(attendee.name)
+        if not self.result.attendees and found.count:
+            self.result.attendee_count = found.count
 
     def agreement(self, unit: Unit) -> None:
         agreement = ParsedAgreement(text="")

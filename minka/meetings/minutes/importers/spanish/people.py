@@ -20,7 +20,7 @@ from minka.meetings.minutes.importers.spanish.text import (
 )
 
 _HONORIFIC = (
-    r"(?:srta|sra|sr|dra|dr|ing|lic|mg|mag|prof|abog|econ|arq|se[ñn]orita|se[ñn]ora|se[ñn]or"
+    r"(?:srta|sra|sr|dra|dr|do[ñn]a|don|ing|lic|mg|mag|prof|abog|econ|arq|se[ñn]orita|se[ñn]ora|se[ñn]or"
     r"|doctora|doctor|ingeniera|ingeniero|licenciada|licenciado|profesora|profesor"
     r"|mag[ií]ster)\b\.?"
 )

@@ -1,0 +1,507 @@
+"""Attendance as minutes state it outside an "Asistentes" list: read over the whole text,
+whatever its units, because PDF wraps these sentences and lists anywhere.
+
+- **Lists after a label**: "Asisten:", "Asistentes:", "Presentes:", "Asistencia: A, B y C",
+  and, when the names carry a courtesy title ("D.", "Dª", "Don", "Sra."), lines under role
+  labels ("CONCEJALES:", "SECRETARIO:"); one name a line (in capitals too), surname first
+  ("PÉREZ, Juan"), with a job title before it ("Regidor", "Decano de …"), a roll call
+  ("Regidora NOMBRE presente", "NOMBRE (Presente)"), party or institution lines in
+  capitals between them (the organization of the names that follow), tab-separated cells,
+  and a name broken over lines. "AUSENTES:", "Excusa:", "No asisten:" and the like open a
+  list of absentees, who are never taken.
+- **Opening sentences**: a sentence with a formula of attendance ("asisten a la presente
+  reunión los consejeros; Sra. A; Sra. B y Sr. C", "se reunieron el Presidente Sr. A, los
+  Consejeros B y C", "bajo la presidencia del Sr. A", "con la asistencia de los señores
+  regidores: …", "actúa como Secretario D. A") gives the names after the formula, each
+  without its courtesy or job title; what follows "excusa", "no asiste", "faltan" or
+  "justificaron su inasistencia" is not taken.
+- **A count**: "con la asistencia de 23 socios", "asisten 16 vecinos", "11 consejeros
+  presentes", "doce (12) mujeres y cuarenta (40) varones" (52).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from minka.core.text import fold
+from minka.meetings.minutes.importers.parsed import ParsedAttendee
+from minka.meetings.minutes.importers.spanish.people import title_case
+from minka.meetings.minutes.importers.spanish.text import clean, is_upper, word_set
+
+# Courtesy and academic titles, folded and without dots ("Dª" folds to "da", "M.Sc." to
+# "msc").
+HONORIFICS = word_set(
+    "d da don dona sr sra srta sres sras srs senor senora senorita senores senoras dr dra "
+    "dres ing lic mg mgt mag msc phd br est abog prof profa arq econ cpc cpcc c tec bach "
+    "ldo lda mtro mtra abg rp"
+)
+# Job titles and the words of their names: skipped before a name, never a name themselves.
+TITLES = word_set(
+    "alcalde alcaldesa alcaldesasa presidente presidenta vicepresidente vicepresidenta "
+    "regional regionales consejero consejera consejeros consejeras regidor regidora "
+    "regidores regidoras concejal concejala concejales concejalas secretario secretaria "
+    "secretarios general accidental rector rectora vicerrector vicerrectora decano decana "
+    "decanos director directora interventor interventora municipal tesorero tesorera vocal "
+    "vocales coordinador coordinadora miembro miembros titular titulares delegado delegada "
+    "asesor asesora juridico jefe jefa gerente representante representantes sindico sindica "
+    "teniente moderador moderadora consiliario consiliarios consiliaria suplente suplentes "
+    "ministro ministra academico academica contador contadora fiscal socio socia socios "
+    "vicesecretario vicesecretaria administrador administradora comisionado comisionada "
+    "honorable senador senadora diputado diputada docente docentes alumno alumna "
+    "estudiante funcionario funcionaria funcionarios autoridades invitado invitada invitados "
+    "subgerente subdirector subdirectora jefes vecino vecina primer primera segundo segunda "
+    "tercer tercera teniente-alcalde embajador embajadora"
+)
+# Words of organizations and places: a run with one is not a name.
+_NOT_NAME = word_set(
+    "asociacion organizacion red instituto ministerio colegio centro consejo sociedad "
+    "universidad fundacion comision camara grupo mesa colectivo foro secretaria direccion "
+    "programa oficina agencia coordinadora federacion confederacion gremio empresa "
+    "municipalidad gobierno congreso facultad escuela departamento area unidad comite "
+    "cooperativa defensoria ayuntamiento concejo corporacion partido junta sala salon casa "
+    "palacio ciudad villa local auditorio aula acta sesion reunion asamblea pleno orden dia "
+    "club provincia region distrito comuna canton parroquia enero febrero marzo abril mayo "
+    "junio agosto septiembre setiembre octubre noviembre diciembre tercio claustro "
+    "sindicato frente coalicion alianza movimiento union planilla asistencia ciencias "
+    "ingenieria humanidades letras sociales comunicacion educacion derecho medicina salud "
+    "economia administracion turismo civil informatica gerencia cs asisten asiste "
+    "asistieron faltan preside"
+)
+_PARTICLES = word_set("de del la las los da van von di")
+_ROLL_CALL = re.compile(r"\s*(?:[-–—:]\s*)?\(?\s*presente\s*\)?\s*[.;,]?\s*$", re.IGNORECASE)
+_PRESENT_LABEL = re.compile(
+    r"^(?:\d{1,2}[.)-]?\s*)?(?:(?:lista|relaci[oó]n|registro|miembros|se[ñn]ores|sres\.?|"
+    r"personas|consejeros|socios)\s+(?:de\s+)?)?(?:asistentes|asisten|asistieron|asistencia"
+    r"|presentes|participantes|concurrentes|participaron)(?:\s+a\s+la\s+(?:reuni[oó]n|sesi[oó]n))?"
+    r"\s*(?::\s*|$)",
+    re.IGNORECASE,
+)
+_ABSENT_LABEL = re.compile(
+    r"^(?:\d{1,2}[.)-]?\s*)?(?:(?:miembros|se[ñn]ores|sres\.?|consejeros)\s+)?(?:no\s+asist"
+    r"|ausente|inasist|excus|justific|faltan|falta\b|no\s+concurr|no\s+presentes)",
+    re.IGNORECASE,
+)
+_ROLE_LABEL = re.compile(r"^[^\d:]{2,60}:\s*$")
+_TABLE_HEADER = re.compile(
+    r"^(?:nombres?(?:\s+y\s+apellidos?|\s+completos?)?|apellidos?\s+y\s+nombres?)\s*:?$",
+    re.IGNORECASE,
+)
+_ROLL_LINE = re.compile(
+    r"\s(?:[-–—:]\s*)?\(?\s*(?P<state>presente|ausente)\s*\)?\s*[.;,]?\s*$", re.I
+)
+_SPLIT = re.compile(r"\s*(?:[;:]|,(?!\s*(?:y|e)\s)|\s\by\b|\se\b)\s*")
+# Formulae of attendance in a sentence, folded.
+_CUE = re.compile(
+    r"\basist(?:e|en|ieron|io|encia\s+de|ido|idos|ida|idas)\b(?:\s+(?:a\s+la\s+presente"
+    r"\s+(?:reunion|sesion)|por))?"
+    r"|\b(?:se\s+encuentran|estuvieron|estan|encontrandose|contestaron|hallandose)"
+    r"\s+presentes?\b|\bse\s+reun(?:en|e|ieron|io)\b|\breunidos\b"
+    r"|\bbajo\s+la\s+presidencia\s+(?:del?|de\s+la)\b|\bpresidid[oa]s?\s+por\b|\bpreside\b"
+    r"|\b(?:con\s+)?la\s+presencia\s+(?:del?|de\s+la|de\s+los|de\s+las)\b"
+    r"|\b(?:actua|actuando|oficia|oficiando)\s+(?:como|de|en)\b|\bconcurr(?:en|ieron)\b"
+    r"|\bparticipa(?:n|ron)\b"
+)
+_NEGATIVE = re.compile(
+    r"\b(?:no\s+asist|no\s+concurr|no\s+particip|inasist|ausen|excus|justific|faltan?|"
+    r"fallecid|se\s+retir)"
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(¿¡]?[A-ZÁÉÍÓÚÑ])")
+_ABBREVIATIONS = HONORIFICS | word_set("ma mª av hs nº no cs sta sto art inc ej etc")
+_PEOPLE = (
+    r"(?:soci[oae]s|vecin(?:[oa]s|@s|xs|es)|personas|asistentes|miembros|consejer[oa]s"
+    r"|mujeres|varones|hombres|madres|padres|comuner[oa]s|delegad[oa]s|participantes"
+    r"|representantes|integrantes|asociad[oa]s|concejales|regidor(?:es|as)|afiliad[oa]s"
+    r"|compa[ñn]er[oa]s|estudiantes|alumn[oa]s|docentes|vocales|ciudadan[oa]s|pobladores)"
+)
+_COUNT = re.compile(
+    r"(?<![\w,.])(?:[a-z]+(?:\s+y\s+[a-z]+)?\s+)?\(?(?P<n>\d{1,3})\)?\s+"
+    r"(?:[\w/]+\s+){0,3}?" + _PEOPLE + r"\b(?!\s*:)",
+)
+_COUNT_CUE = re.compile(r"\b(?:asist|present|particip|qu?orum|reun|concurr|total\s+de)")
+_OPENING_CHARS = 8000  # attendance is stated at the opening of minutes
+
+
+@dataclass
+class Attendance:
+    attendees: list[ParsedAttendee] = field(default_factory=list)
+    absent: set[str] = field(default_factory=set)  # folded names never to take
+    not_names: set[str] = field(default_factory=set)  # folded lines read as tags, not names
+    count: int | None = None
+
+    def add(self, attendee: ParsedAttendee) -> None:
+        add_attendee(self.attendees, attendee, absent=self.absent)
+
+
+def _key(name: str) -> list[str]:
+    return [w for w in re.findall(r"\w+", fold(name)) if w not in _PARTICLES]
+
+
+def same_person(a: str, b: str) -> bool:
+    """Two spellings of one attendee: the shorter is the longer's first name followed by
+    some of its other words, in order ("Walter Pereyra" and "Walter Pereyra Silva")."""
+    ka, kb = _key(a), _key(b)
+    short, long = (ka, kb) if len(ka) <= len(kb) else (kb, ka)
+    if len(short) < 2 or short[0] != long[0]:
+        return False
+    rest = iter(long[1:])
+    return all(word in rest for word in short[1:])
+
+
+def add_attendee(
+    attendees: list[ParsedAttendee], attendee: ParsedAttendee, *, absent: set[str]
+) -> None:
+    """Add ``attendee`` unless absent or already there (the longer spelling is kept)."""
+    if any(same_person(attendee.name, name) for name in absent):
+        return
+    for position, other in enumerate(attendees):
+        if same_person(attendee.name, other.name):
+            if len(_key(attendee.name)) > len(_key(other.name)):
+                attendees[position] = ParsedAttendee(
+                    attendee.name, attendee.organization or other.organization
+                )
+            return
+    attendees.append(attendee)
+
+
+def _bare(token: str) -> str:
+    return fold(token).strip(".,;:()\"'“”").replace(".", "").replace("ª", "a")
+
+
+def _is_honorific(token: str) -> bool:
+    return (token.rstrip(",;:").endswith((".", "ª")) and _bare(token) in HONORIFICS) or (
+        _bare(token) in HONORIFICS and len(_bare(token)) > 2
+    )
+
+
+def _is_title(token: str) -> bool:
+    parts = [p for p in re.split(r"[-–/]", _bare(token)) if p]
+    return bool(parts) and all(p in TITLES or p == "a" or p == "e" for p in parts)
+
+
+def _capital(token: str) -> bool:
+    return token[:1].isupper()
+
+
+def read_name(segment: str, *, need_honorific: bool = False) -> ParsedAttendee | None:
+    """The person a list item or a stretch of a sentence names: courtesy and job titles
+    dropped, "(...)" or "por/de la ORGANIZACIÓN" after the name as its organization. Without
+    a courtesy title, the name must end the item."""
+    tokens = segment.split()[:40]
+    start = None
+    for index, token in enumerate(tokens):
+        previous = tokens[index - 1] if index else ""
+        if _is_honorific(token) and (
+            len(_bare(token)) > 1
+            or not previous
+            or not _capital(previous)
+            or _is_title(previous)
+            or _is_honorific(previous)
+            or _bare(previous) in _NOT_NAME
+        ):
+            start = index + 1
+    honorific = start is not None
+    if need_honorific and not honorific:
+        return None
+    if start is None:
+        start = 0
+        while start < len(tokens) and not _capital(tokens[start]):
+            start += 1
+        caps = start
+        while caps < len(tokens) and len(tokens[caps]) > 1 and is_upper(tokens[caps]):
+            caps += 1
+        if start < caps < len(tokens) and _capital(tokens[caps]):
+            start = caps  # "CONSEJO CONSULTIVO Raúl Delgado": the institution first
+    while start < len(tokens) and (_is_title(tokens[start]) or _is_honorific(tokens[start])):
+        start += 1
+    name: list[str] = []
+    index = start
+    while index < len(tokens) and len(name) < 8:
+        token = tokens[index]
+        core = token.strip(".,;:")
+        folded = _bare(token)
+        if token.startswith("(") or not core:
+            break
+        if folded in _PARTICLES and name:
+            name.append(core)
+            index += 1
+            continue
+        if not _capital(core) or folded in _NOT_NAME or _is_title(token) or core.isdigit():
+            break
+        name.append(core)
+        index += 1
+        if token.endswith((",", ";", ":")):
+            break
+    while name and _bare(name[-1]) in _PARTICLES:
+        name.pop()
+        index -= 1
+    real = [w for w in name if _bare(w) not in _PARTICLES]
+    if len(real) < 2 or any(ch.isdigit() for w in name for ch in w):
+        return None
+    rest = " ".join(tokens[index:])
+    organization = None
+    if rest.startswith("(") and ")" in rest:
+        inside = clean(rest[1 : rest.index(")")])
+        if inside and not all(_is_title(w) for w in inside.split()):
+            organization = inside
+        rest = rest[rest.index(")") + 1 :].strip(" .,;")
+    match = re.match(
+        r"^(?:por|de|del)\s+(?:la\s+|el\s+|los\s+|las\s+)?(?P<org>[A-ZÁÉÍÓÚÑ].*)$", rest
+    )
+    if match and not organization:
+        organization = clean(match["org"]).rstrip(".")
+        rest = ""
+    if (
+        not honorific
+        and rest
+        and not _ROLL_CALL.fullmatch(" " + rest)
+        and not re.fullmatch(r"[-–—]?\s*(?:quien|que)\b.*", rest)
+    ):
+        return None
+    text = " ".join(name)
+    if is_upper(text):
+        text = title_case(text)
+    return ParsedAttendee(name=text, organization=organization)
+
+
+def _split_items(text: str) -> list[str]:
+    return [item for item in _SPLIT.split(text) if item and item.strip(" .,;")]
+
+
+def _surname_first(line: str) -> str | None:
+    """ "PÉREZ GÓMEZ, Juan" or "Pérez, Juan Carlos" → "Juan Pérez Gómez"."""
+    match = re.fullmatch(
+        r"([^\W\d][\w'-]*(?:\s+[^\W\d][\w'-]*){0,2})\s*,\s*([^\W\d][\w.ª'-]*(?:\s+[^\W\d][\w.ª'-]*){0,2})\.?",
+        line,
+    )
+    if match is None:
+        return None
+    surname, given = match[1], match[2]
+    if _is_title(given.split()[0]) or any(
+        _bare(w) in _NOT_NAME for w in (surname + " " + given).split()
+    ):
+        return None
+    if not all(_capital(w) or _bare(w) in _PARTICLES for w in (surname + " " + given).split()):
+        return None
+    return f"{given} {surname}"
+
+
+def _line_names(line: str, *, need_honorific: bool) -> list[ParsedAttendee] | None:
+    """The attendees one line of a list gives, or ``None`` when it is not such a line."""
+    line = _ROLL_CALL.sub("", line).strip(" .-–—•*·|")
+    if not line or len(line) > 300:
+        return None
+    cells = [c for c in re.split(r"\t+|\s{3,}|\s\|\s", line) if c.strip()]
+    if len(cells) > 1:
+        found = [a for c in cells for a in (_line_names(c, need_honorific=need_honorific) or [])]
+        if found:
+            organization = next(
+                (c.strip() for c in cells if _line_names(c, need_honorific=False) is None), None
+            )
+            return [ParsedAttendee(a.name, a.organization or organization) for a in found]
+        return None
+    reordered = _surname_first(line)
+    if reordered is not None and not need_honorific:
+        attendee = read_name(reordered)
+        return [attendee] if attendee else None
+    items = _split_items(line)
+    found = []
+    for position, item in enumerate(items):
+        attendee = read_name(item, need_honorific=need_honorific)
+        if attendee is None:
+            if position and all(
+                _is_title(w) or _bare(w) in _PARTICLES or not _capital(w) or _bare(w) in _NOT_NAME
+                for w in item.split()
+            ):
+                continue  # "Juan Pérez, Alcalde": the job after the name
+            if position and found and not found[-1].organization:
+                found[-1].organization = clean(item).rstrip(".")
+                continue
+            return None
+        found.append(attendee)
+    return found or None
+
+
+def _join_broken(lines: list[str]) -> list[str]:
+    """A name broken over lines by a PDF: "D." or "D. JUAN" then one word a line, an open
+    bracket, or a line that starts with "(" or in lower case."""
+    joined: list[str] = []
+    open_name = False
+    for line in lines:
+        words = line.split()
+        if joined and (
+            (
+                open_name
+                and len(words) <= 2
+                and not _is_honorific(words[0])
+                and not line.endswith(":")
+            )
+            or joined[-1].count("(") > joined[-1].count(")")
+            or line.startswith("(")
+            or (line[:1].islower() and "," in joined[-1])
+        ):
+            joined[-1] += " " + line
+            open_name = not line.endswith(".")
+            continue
+        joined.append(line)
+        open_name = (bool(words) and _is_honorific(words[-1])) or (
+            len(words) == 1 and _is_honorific(words[0])
+        )
+    return joined
+
+
+def _blocks(lines: list[str], attendance: Attendance) -> None:
+    mode: str | None = None  # "present", "roles" (names need a courtesy title), "absent"
+    organization: str | None = None
+    tag_first: bool | None = None  # does a block's tag line come before its names?
+    previous: list[ParsedAttendee] = []
+    header = False  # right after "NOMBRES Y APELLIDOS": the next column's heading
+    for line in _join_broken(lines):
+        folded = fold(line)
+        roll = _ROLL_LINE.search(line)
+        if roll is not None and len(line.split()) <= 12:
+            # "Regidora NOMBRE presente", "NOMBRE (Ausente)": a roll call, in a list or not.
+            found = _line_names(line[: roll.start()], need_honorific=False) or []
+            for attendee in found:
+                if fold(roll["state"]) == "ausente":
+                    attendance.absent.add(attendee.name)
+                else:
+                    attendance.add(attendee)
+            if found:
+                continue
+        if _ABSENT_LABEL.match(line):
+            mode = "absent"
+            rest = line.split(":", 1)[1] if ":" in line else ""
+            for item in _split_items(rest):
+                absentee = read_name(item)
+                if absentee:
+                    attendance.absent.add(absentee.name)
+            continue
+        label = _PRESENT_LABEL.match(line) or _TABLE_HEADER.match(line)
+        if label:
+            mode, organization, tag_first = "present", None, None
+            header = _TABLE_HEADER.match(line) is not None
+            for attendee in _line_names(line[label.end() :], need_honorific=False) or []:
+                attendance.add(attendee)
+            continue
+        if _ROLE_LABEL.match(line) and len(line.split()) <= 5:
+            words = line.rstrip(": ").split()
+            if all(_is_title(w) or _bare(w) in _PARTICLES for w in words):
+                if mode != "present":
+                    mode = "roles"
+                organization = None
+                continue
+        if mode is None:
+            continue
+        if line.endswith(":"):
+            mode = None  # "TEMAS TRATADOS:", "Presentación del Sr. X quien planteó:": another part
+            continue
+        listed = _line_names(line, need_honorific=mode == "roles")
+        if listed:
+            found = listed
+            if tag_first is None:
+                tag_first = False
+            for attendee in found:
+                if mode == "absent":
+                    attendance.absent.add(attendee.name)
+                else:
+                    if tag_first:
+                        attendee.organization = attendee.organization or organization
+                    attendance.add(attendee)
+            previous = found
+            continue
+        words = line.split()
+        if mode in ("present", "roles") and len(words) <= 10 and not line.endswith("."):
+            attendance.not_names.add(folded)
+            if header and tag_first is None and is_upper(line):
+                header = False
+                continue
+            if tag_first is None:
+                tag_first = True
+            if tag_first:
+                organization = clean(line)
+            elif previous and not previous[-1].organization:
+                previous[-1].organization = clean(line)
+            continue
+        if mode == "absent" and len(words) <= 6:
+            continue
+        mode = None
+
+
+def _sentences(text: str) -> list[str]:
+    flat = clean(text[:_OPENING_CHARS])
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(flat):
+        before = flat[start : match.start()].split()
+        last = before[-1] if before else ""
+        bare = _bare(last)
+        if len(bare) <= 2 or bare in _ABBREVIATIONS:
+            continue
+        sentences.append(flat[start : match.start()])
+        start = match.end()
+    sentences.append(flat[start:])
+    return sentences
+
+
+def _sentence_names(sentence: str, attendance: Attendance) -> None:
+    folded = fold(sentence)
+    if len(folded) != len(sentence):
+        return  # folding changed the length ("ß"); positions would not match
+    cue = _CUE.search(folded)
+    if cue is None:
+        return
+    end = len(sentence)
+    negative = _NEGATIVE.search(folded)
+    if negative is not None:
+        end = negative.start()
+        for item in _split_items(sentence[negative.end() : len(sentence)]):
+            absent = read_name(item)
+            if absent:
+                attendance.absent.add(absent.name)
+    position = cue.end()
+    while position < end and (negative is None or negative.start() > cue.start()):
+        span = sentence[position:end]
+        for item in _split_items(span):
+            attendee = read_name(item)
+            if attendee is not None:
+                attendance.add(attendee)
+        break
+
+
+def _count(sentences: list[str]) -> int | None:
+    for sentence in sentences:
+        folded = fold(sentence)
+        if not _COUNT_CUE.search(folded):
+            continue
+        total = 0
+        last_end = None
+        for match in _COUNT.finditer(folded):
+            if last_end is not None and folded[last_end : match.start()].strip() not in (
+                "y",
+                "e",
+                ",",
+            ):
+                break
+            total += int(match["n"])
+            last_end = match.end()
+        if total:
+            return total
+    return None
+
+
+def read_attendance(text: str) -> Attendance:
+    """The attendees, absentees and count the whole ``text`` states (see the module)."""
+    attendance = Attendance()
+    lines = [clean(line) for line in text[: _OPENING_CHARS * 2].splitlines()]
+    _blocks([line for line in lines if line], attendance)
+    sentences = _sentences(text)
+    for sentence in sentences:
+        _sentence_names(sentence, attendance)
+    attendance.attendees = [
+        a
+        for a in attendance.attendees
+        if not any(same_person(a.name, n) for n in attendance.absent)
+    ]
+    attendance.count = _count(sentences)
+    return attendance

@@ -1,0 +1,73 @@
+"""Attendance as minutes state it outside an "Asistentes" list (invented examples)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from minka.meetings.minutes.importers.spanish import parse_minutes
+
+TODAY = dt.date(2026, 6, 1)
+
+
+def names(text: str) -> list[str]:
+    return [a.name for a in parse_minutes(text, today=TODAY).attendees]
+
+
+def test_an_opening_sentence_gives_its_names_without_titles() -> None:
+    text = (
+        "En Villaseca, a 3 de mayo de 2026, bajo la presidencia del Sr. Alcalde D. Tomás\n"
+        "Ribera Solano, asisten a la presente reunión los concejales; Sra. Irene Patiño\n"
+        "Lugo; Sr. Benito Carrasco Mora y Dª ELVIRA MONTES GIL. No asiste D. Pablo Ortiz Vela."
+    )
+    assert names(text) == [
+        "Tomás Ribera Solano",
+        "Irene Patiño Lugo",
+        "Benito Carrasco Mora",
+        "Elvira Montes Gil",
+    ]
+
+
+def test_a_list_after_a_label_skips_absentees_and_party_lines() -> None:
+    text = (
+        "ACTA\nMIEMBROS ASISTENTES:\nDon Rogelio Fuentes Arias\nPARTIDO DEL VALLE\n"
+        "Doña Marta Soler Ibáñez\nAUSENTES:\nDon Hugo Zamora Rey\n\nSe abre la sesión a las 10 "
+        "horas con el orden del día previsto por la presidencia."
+    )
+    found = names(text)
+    assert "Hugo Zamora Rey" not in found
+    assert "Partido del Valle" not in found
+
+
+def test_a_roll_call_and_a_name_broken_over_lines() -> None:
+    text = (
+        "Acta de sesión\nRegidora Carla Núñez Poma presente\nRegidor Iván Quilla Soto presente\n"
+        "Regidor Eloy Vargas Tito ausente\n"
+    )
+    assert names(text) == ["Carla Núñez Poma", "Iván Quilla Soto"]
+    pleno = "CONCEJALES:\nD.\nRAMIRO\nESTEBAN\nPALAU\nGIL.\nD. ANDRÉS ROCA SIERRA.\n"
+    assert names(pleno) == ["Ramiro Esteban Palau Gil", "Andrés Roca Sierra"]
+
+
+def test_a_count_when_no_names_are_given() -> None:
+    parsed = parse_minutes(
+        "Acta de la asamblea\nCon la asistencia de 23 socios se abre la sesión.", today=TODAY
+    )
+    assert parsed.attendees == []
+    assert parsed.attendee_count == 23
+    summed = parse_minutes(
+        "Acta\nSe reunieron los comuneros: siete (7) mujeres y nueve (9) varones.", today=TODAY
+    )
+    assert summed.attendee_count == 16
+    assert (
+        parse_minutes("Fecha: 5 de junio de 2026\nAsistentes:\n", today=TODAY).attendee_count
+        is None
+    )
+
+
+def test_a_name_table_attaches_the_institution_after_each_name() -> None:
+    text = "NOMBRES Y APELLIDOS\nINSTITUCIÓN\nNora Vilca Ramos\nRed Andina\nLeón Paz Cuba\nCEDAL\n"
+    parsed = parse_minutes(text, today=TODAY)
+    assert [(a.name, a.organization) for a in parsed.attendees] == [
+        ("Nora Vilca Ramos", "Red Andina"),
+        ("León Paz Cuba", "CEDAL"),
+    ]
