@@ -45,6 +45,9 @@ class DecisionSentenceTests(SimpleTestCase):
             "La Asamblea aprobó el reglamento de la biblioteca.",
             "ACUERDO N° 3: Renovar el convenio con la escuela.",
             "La moción queda aprobada de manera unánime.",
+            "Queda aprobada el acta de la sesión anterior.",
+            "Se da por aprobada la rendición de cuentas.",
+            "Se vota la propuesta, aprobándose por unanimidad.",
         ):
             with self.subTest(text):
                 self.assertTrue(is_decision(text))
@@ -59,6 +62,7 @@ class DecisionSentenceTests(SimpleTestCase):
             "Si se aprueba el presupuesto, se comprarán sillas.",
             "El vecino nos cuenta que su pedido fue aprobado;",
             "Tratamiento y aprobación del balance.",
+            "El acta queda pendiente de aprobación.",
         ):
             with self.subTest(text):
                 self.assertFalse(is_decision(text))
@@ -130,6 +134,14 @@ class DecisionSentenceTests(SimpleTestCase):
             parsed["agenda"], ["Primero.- Lectura del acta.", "Segundo.- Elección de la directiva."]
         )
         self.assertEqual(parsed["agreements"], [])
+
+    def test_a_decision_wrapped_before_a_connective_in_capitals(self) -> None:
+        parsed = parse(
+            "Acta del 7 de marzo de 2026\n"
+            "Tras un breve debate entre los socios la votación dio como resultado la APROBACIÓN\n"
+            "POR UNANIMIDAD del plan de trabajo.\n"
+        )
+        self.assertEqual(len(parsed["agreements"]), 1)
 
 
 class NextMeetingTests(SimpleTestCase):

@@ -28,14 +28,17 @@ _AGREEMENT_FIELD = re.compile(
 
 # A decision written as a sentence, with no "Acuerdos" heading (folded text): "se aprueba
 # por unanimidad", "Por mayoría se ha decidido…", "El Consejo aprobó…", "ACUERDO Nº 3",
-# "aprobado con 5 votos a favor". A passive "fue aprobada" alone may report someone else's
-# decision ("nos dice que la solicitud fue aprobada"): it counts only with how it was voted.
+# "aprobado con 5 votos a favor", "queda aprobada el acta". A passive "fue aprobada" alone
+# may report someone else's decision ("nos dice que la solicitud fue aprobada"): it counts
+# only with how it was voted.
 _DECISION = re.compile(
     r"\bse\s{1,3}(?:ha\s{1,3}|han\s{1,3})?(?:aprueba|aprueban|aprobo|aprobaron|aprobado|acuerda"
     r"|acuerdan|acordo|acordaron|acordado|resuelve|resolvio|resuelto|decide|decidio|decidido"
     r"|adopta|adopto|adoptado)\b"
     r"|\b(?:aprobo|aprobaron|acordo|acordaron|acuerda|acuerdan|resolvio|resolvieron"
-    r"|decidieron)\b"
+    r"|decidieron|aprobandose|acordandose)\b"
+    r"|\b(?:queda|quedan|quedo|quedaron|quedando|se\s{1,3}da|se\s{1,3}dan)\s{1,3}"
+    r"(?:\w{1,20}\s{1,3}){0,3}?(?:por\s{1,3})?aprobad[oa]s?\b"
     r"|\b(?:aprobad[oa]s?|aprobacion|adoptad[oa]s?|elegid[oa]s?|electo|electa)\s{1,3}"
     r"(?:\w{1,20}\s{1,3}){0,3}?(?:por\s{1,3}(?:unanimidad|mayoria|consenso|aclamacion)"
     r"|con\s{1,3}(?:\d{1,4}|\w{1,12})\s{1,3}votos|de\s{1,3}manera\s{1,3}unanime|sin\s{1,3}observaciones)"

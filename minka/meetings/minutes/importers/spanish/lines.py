@@ -173,6 +173,7 @@ _CONNECTIVES = word_set(
     "de del la las el los lo un una y e o u en con para por a al que su sus sobre entre "
     "desde hacia como sin ante segun tras mediante hasta se es son"
 )
+_WRAPPING = word_set("por y e o u con para que sino pero")
 # Words that may vanish from a line that gave a field: articles, prepositions, and the
 # phrases minutes wrap fields in ("se realizó la reunión", "quien planteó").
 BOILERPLATE = (
@@ -275,6 +276,16 @@ class Unit:
         last = self.parts[-1]
         words = WORD.findall(fold(last[-40:]))
         if words and words[-1] in _CONNECTIVES and not last.endswith(_TERMINAL):
+            return True
+        # A wrapped sentence whose next line starts with a connective, perhaps in capitals
+        # ("…dio como resultado la APROBACIÓN ⏎ POR UNANIMIDAD de la Lista"); not a
+        # short line (a name, a heading), and not "De", "La" (which start surnames).
+        if (
+            not last.endswith(_TERMINAL)
+            and not after_blank
+            and len(last.split()) >= 6
+            and fold(line.split(maxsplit=1)[0]) in _WRAPPING
+        ):
             return True
         # A wrapped item; not a capitalized line after a blank line (a new paragraph).
         return self.kind == "item" and not last.endswith(_TERMINAL) and not after_blank
