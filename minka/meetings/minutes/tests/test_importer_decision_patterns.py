@@ -262,3 +262,19 @@ class HeadingFormTests(SimpleTestCase):
     def test_a_heading_above_the_minutes_stays_in_the_preamble(self) -> None:
         parsed = parse("Acta de la junta del 7 de marzo de 2026\n=====================\nTexto.\n")
         self.assertEqual(parsed["date"], "2026-03-07")
+
+    def test_headings_that_name_agreements_or_the_next_meeting(self) -> None:
+        parsed = parse(
+            "Acta del 7 de marzo de 2026\n"
+            "Acuerdos de la sesión\n"
+            "- Pintar la sede.\n"
+            "Fecha y lugar de la próxima reunión\n"
+            "14 de marzo de 2026, en la sede.\n"
+        )
+        self.assertEqual(agreements(parsed), ["Pintar la sede."])
+        self.assertEqual(parsed["next_meeting"]["date"], "2026-03-14")
+        self.assertIn("Acuerdos de la sesión", parsed["notes"])
+
+    def test_a_sentence_that_names_the_next_meeting_is_no_heading(self) -> None:
+        parsed = parse("Acta del 7 de marzo de 2026\nPróxima reunión el 5 de mayo\n")
+        self.assertEqual(parsed["next_meeting"]["date"], "2026-05-05")

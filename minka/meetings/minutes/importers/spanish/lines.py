@@ -210,7 +210,7 @@ def _heading(line: str) -> tuple[str, str] | None:
     text ("Próxima reunión: 18 de mayo")."""
     if len(line) > 200:
         return None
-    section = HEADINGS.get(heading_key(line))
+    section = HEADINGS.get(heading_key(line)) or _named_heading(line)
     if section:
         return section, ""
     colon = line.find(":", 0, 60)
@@ -219,6 +219,31 @@ def _heading(line: str) -> tuple[str, str] | None:
         if section:
             return section, line[colon + 1 :].strip()
     return None
+
+
+# A heading that names the agreements or the next meeting with more words than the known
+# ones: "Acuerdos de la sesión", "Fecha y lugar de la próxima reunión".
+_NAMED_HEADING = re.compile(
+    r"^(?:(?P<agreements>acuerdos|compromisos)\s(?:de|del|y|adoptados|tomados|alcanzados)\b"
+    r"|(?P<next_meeting>(?:(?:fecha|lugar|hora|dia)(?:\s(?:y|,)\s?(?:fecha|lugar|hora|dia)){0,2}"
+    r"\sde\sla\s|convocatoria\sa\sla\s|convocatoria\sde\sla\s)?(?:proxima|siguiente)\s"
+    r"(?:reunion|sesion|asamblea)\b))"
+)
+
+
+def _named_heading(line: str) -> str | None:
+    """The section a short line without final punctuation names (see
+    :data:`_NAMED_HEADING`)."""
+    if len(line) > 80 or line.rstrip("*_ ").endswith((".", ";", ",")):
+        return None
+    key = heading_key(line)
+    match = _NAMED_HEADING.match(key)
+    if match is None:
+        return None
+    rest = key[match.end() :].split()
+    if len(rest) > 5 or any(ch.isdigit() for ch in key):  # "Próxima reunión el 5 de mayo"
+        return None
+    return match.lastgroup
 
 
 def _intro(line: str) -> str | None:
@@ -242,7 +267,7 @@ class Unit:
     number: int | None = None
     section: str | None = None  # headings and introductions
     rest: str = ""  # a heading's text after its colon
-    generic: bool = False  # a heading by its form that names no known section
+    generic: bool = False  # a heading not in HEADINGS: its words go to the notes
     closes: bool = False  # an item after the agenda, which ends it
     opened: int = 0  # brackets and quotes left open
     quotes: int = 0
@@ -441,6 +466,7 @@ def read_units(text: str) -> list[Unit]:
             continue
         if heading is not None:
             current = Unit(len(units), "heading", [line], section=heading[0], rest=heading[1])
+            current.generic = not heading[1] and HEADINGS.get(heading_key(line)) is None
             units.append(current)
             section = heading[0]
             agenda = _AgendaTrack(active=section == AGENDA)
