@@ -26,6 +26,64 @@ _AGREEMENT_FIELD = re.compile(
 )
 
 
+# A decision written as a sentence, with no "Acuerdos" heading (folded text): "se aprueba
+# por unanimidad", "Por mayoría se ha decidido…", "El Consejo aprobó…", "ACUERDO Nº 3",
+# "aprobado con 5 votos a favor", "queda aprobada el acta". A passive "fue aprobada" alone
+# may report someone else's decision ("nos dice que la solicitud fue aprobada"): it counts
+# only with how it was voted.
+_DECISION = re.compile(
+    r"\bse\s{1,3}(?:ha\s{1,3}|han\s{1,3})?(?:aprueba|aprueban|aprobo|aprobaron|aprobado|acuerda"
+    r"|acuerdan|acordo|acordaron|acordado|resuelve|resolvio|resuelto|decide|decidio|decidido"
+    r"|adopta|adopto|adoptado)\b"
+    r"|\b(?:aprobo|aprobaron|acordo|acordaron|acuerda|acuerdan|resolvio|resolvieron"
+    r"|decidieron|aprobandose|acordandose)\b"
+    r"|\b(?:queda|quedan|quedo|quedaron|quedando|se\s{1,3}da|se\s{1,3}dan)\s{1,3}"
+    r"(?:\w{1,20}\s{1,3}){0,3}?(?:por\s{1,3})?aprobad[oa]s?\b"
+    r"|\b(?:aprobad[oa]s?|aprobacion|adoptad[oa]s?|elegid[oa]s?|electo|electa)\s{1,3}"
+    r"(?:\w{1,20}\s{1,3}){0,3}?(?:por\s{1,3}(?:unanimidad|mayoria|consenso|aclamacion)"
+    r"|con\s{1,3}(?:\d{1,4}|\w{1,12})\s{1,3}votos|de\s{1,3}manera\s{1,3}unanime|sin\s{1,3}observaciones)"
+    r"|^acuerdo\s{1,3}(?:n[°ºo.]{0,2}\s{0,3})?\d{1,3}\b"
+)
+# What makes a match no decision: denied ("no se aprueba"), only a condition ("si se
+# aprueba"), or a question.
+_UNDONE = re.compile(r"\b(?:no|ni|si|cuando|hasta\s+que)\s{1,3}$")
+
+
+def is_decision(text: str) -> bool:
+    """Whether ``text`` states a decision taken (see :data:`_DECISION`); a proposal
+    rejected ("se rechaza", "no se aprueba") or a vote only announced ("se someterá a
+    votación") is none."""
+    folded = fold(text[:2000])
+    for match in itertools.islice(_DECISION.finditer(folded), 20):
+        before = folded[max(0, match.start() - 14) : match.start()]
+        if _UNDONE.search(before):
+            continue
+        return True
+    return False
+
+
+def same_agreement(first: str, second: str) -> bool:
+    """Whether two agreements say the same thing (a decision stated in the text and its
+    summary under "Acuerdos"): most of the shorter one's words are in the other."""
+    one, other = _content(first), _content(second)
+    if not one or not other:
+        return False
+    shorter, longer = (one, other) if len(one) <= len(other) else (other, one)
+    return len(shorter & longer) * 3 >= len(shorter) * 2
+
+
+_SMALL = frozenset(
+    (  # noqa: SIM905 -- a word list reads better as prose.
+        "el la los las lo un una de del al a en con por para y e o u que se su sus es fue "
+        "como sobre este esta"
+    ).split()
+)
+
+
+def _content(text: str) -> set[str]:
+    return {word for word in re.findall(r"\w{3,}", fold(text[:2000])) if word not in _SMALL}
+
+
 @dataclass
 class PendingDate:
     """A date to resolve once the meeting's date is known (deadlines, next meeting)."""

@@ -8,6 +8,7 @@ broken over lines.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -104,6 +105,11 @@ HEADINGS: dict[str, str] = {
             "compromisos asumidos",
             "tareas",
             "acuerdos y tareas",
+            "puntos acordados",
+            "resumen de acuerdos",
+            "decisiones",
+            "decisiones tomadas",
+            "decisiones adoptadas",
         ),
         AGREEMENTS,
     ),
@@ -116,6 +122,9 @@ HEADINGS: dict[str, str] = {
             "fecha de la proxima reunion",
             "fecha de proxima reunion",
             "proxima convocatoria",
+            "proxima asamblea",
+            "siguiente asamblea",
+            "fecha de la proxima sesion",
         ),
         NEXT_MEETING,
     ),
@@ -130,7 +139,8 @@ _INTRO = re.compile(
     r"|\b(?P<presentations>presentaciones|exposiciones)\b"
     r"|\b(?P<interventions>intervenciones|temas propuestos|temas tratados|intervinieron"
     r"|comentarios|se discutio|se discutieron|se trataron)\b"
-    r"|\b(?P<agreements>acuerdos|compromisos|se acordo|acordaron|se acordaron)\b"
+    r"|\b(?P<agreements>acuerdos|compromisos|se acordo|acordaron|se acordaron|acuerda|acuerdan"
+    r"|resuelve|resuelven)\b"
     r"|\b(?P<next_meeting>proxima reunion|proxima sesion)\b"
 )
 _CLOSING = re.compile(
@@ -147,6 +157,20 @@ _BULLET = re.compile(
     r"^(?:(?P<symbol>[•·▪◦‣●○■□➢►✓]\s*|[-*–—]\s+)|(?P<number>\d{1,3})[.)]\s+"
     r"|(?P<letter>[a-zA-Z])\)\s+)(?=\S)"
 )
+# "PRIMERO.-", "Segundo:-", "ACUERDO Nº 3": the numbered items of agreements and of some
+# agendas (folded); the ordinal stays in the item's text.
+_ORDINAL = re.compile(
+    r"^(?:(?P<ordinal>primer[oa]?|segund[oa]|tercer[oa]?|cuart[oa]|quint[oa]|sext[oa]"
+    r"|s(?:ep|e)tim[oa]|octav[oa]|noven[oa]|decim[oa]|undecim[oa]|duodecim[oa])\s{0,3}[.:]?\s{0,3}-"
+    r"|acuerdo\s{1,3}(?:n[°ºo.]{0,2}\s{0,3})?(?P<count>\d{1,3})\b)"
+)
+_ORDINALS = {
+    "prim": 1, "segu": 2, "terc": 3, "cuar": 4, "quin": 5, "sext": 6, "sept": 7, "seti": 7,
+    "octa": 8, "nove": 9, "deci": 10, "unde": 11, "duod": 12,
+}  # fmt: skip
+# A line that is only one sign repeated: a reStructuredText or Markdown underline under a
+# heading, or a rule; it has no words.
+_ADORNMENT = re.compile(r"^([=\-~^*+#_.:'\"`])\1{2,}$")
 _HEADING_NUMBER = re.compile(r"^(?:(?:\d{1,2}|[ivxlc]{1,6}|[a-z])[.)-]|[-•*·–—])\s*")
 TITLE_LINE = re.compile(r"^(?:acta|minuta|ayuda\s+memoria)\b", re.IGNORECASE)
 _TERMINAL = (".", "!", "?", ":", ";", "…")
@@ -154,6 +178,7 @@ _CONNECTIVES = word_set(
     "de del la las el los lo un una y e o u en con para por a al que su sus sobre entre "
     "desde hacia como sin ante segun tras mediante hasta se es son"
 )
+_WRAPPING = word_set("por y e o u con para que sino pero")
 # Words that may vanish from a line that gave a field: articles, prepositions, and the
 # phrases minutes wrap fields in ("se realizó la reunión", "quien planteó").
 BOILERPLATE = (
@@ -181,8 +206,8 @@ BOILERPLATE = (
 
 def heading_key(line: str) -> str:
     """The folded form of a line that :data:`HEADINGS` is keyed on."""
-    key = _HEADING_NUMBER.sub("", fold(line[:120]).strip())
-    return " ".join(key.strip(" :.*_").split())
+    key = _HEADING_NUMBER.sub("", fold(line[:120]).strip(" #*_"))
+    return " ".join(key.strip(" :.*_#").split())
 
 
 def _heading(line: str) -> tuple[str, str] | None:
@@ -190,7 +215,7 @@ def _heading(line: str) -> tuple[str, str] | None:
     text ("Próxima reunión: 18 de mayo")."""
     if len(line) > 200:
         return None
-    section = HEADINGS.get(heading_key(line))
+    section = HEADINGS.get(heading_key(line)) or _named_heading(line)
     if section:
         return section, ""
     colon = line.find(":", 0, 60)
@@ -199,6 +224,31 @@ def _heading(line: str) -> tuple[str, str] | None:
         if section:
             return section, line[colon + 1 :].strip()
     return None
+
+
+# A heading that names the agreements or the next meeting with more words than the known
+# ones: "Acuerdos de la sesión", "Fecha y lugar de la próxima reunión".
+_NAMED_HEADING = re.compile(
+    r"^(?:(?P<agreements>acuerdos|compromisos)\s(?:de|del|y|adoptados|tomados|alcanzados)\b"
+    r"|(?P<next_meeting>(?:(?:fecha|lugar|hora|dia)(?:\s(?:y|,)\s?(?:fecha|lugar|hora|dia)){0,2}"
+    r"\sde\sla\s|convocatoria\sa\sla\s|convocatoria\sde\sla\s)?(?:proxima|siguiente)\s"
+    r"(?:reunion|sesion|asamblea)\b))"
+)
+
+
+def _named_heading(line: str) -> str | None:
+    """The section a short line without final punctuation names (see
+    :data:`_NAMED_HEADING`)."""
+    if len(line) > 80 or line.rstrip("*_ ").endswith((".", ";", ",")):
+        return None
+    key = heading_key(line)
+    match = _NAMED_HEADING.match(key)
+    if match is None:
+        return None
+    rest = key[match.end() :].split()
+    if len(rest) > 5 or any(ch.isdigit() for ch in key):  # "Próxima reunión el 5 de mayo"
+        return None
+    return match.lastgroup
 
 
 def _intro(line: str) -> str | None:
@@ -222,6 +272,8 @@ class Unit:
     number: int | None = None
     section: str | None = None  # headings and introductions
     rest: str = ""  # a heading's text after its colon
+    generic: bool = False  # a heading not in HEADINGS: its words go to the notes
+    closes: bool = False  # an item after the agenda, which ends it
     opened: int = 0  # brackets and quotes left open
     quotes: int = 0
 
@@ -243,7 +295,9 @@ class Unit:
             self._text = clean(" ".join(self.parts))
         return self._text
 
-    def continued_by(self, line: str, wrap: int | None = None) -> bool:
+    def continued_by(
+        self, line: str, wrap: int | None = None, *, after_blank: bool = False
+    ) -> bool:
         """Whether ``line`` goes on with this unit. ``wrap`` is the width at which the text's
         layout wraps lines (a PDF's, a narrow document's): a line that long that does not end
         a sentence is continued by the next, whatever its case."""
@@ -258,9 +312,25 @@ class Unit:
         words = WORD.findall(fold(last[-40:]))
         if words and words[-1] in _CONNECTIVES and not last.endswith(_TERMINAL):
             return True
-        if wrap is not None and len(last) >= wrap and not last.endswith(_TERMINAL):
+        if (
+            wrap is not None
+            and len(last) >= wrap
+            and not last.endswith(_TERMINAL)
+            and not after_blank
+        ):
             return True
-        return self.kind == "item" and not last.endswith(_TERMINAL)
+        # A wrapped sentence whose next line starts with a connective, perhaps in capitals
+        # ("…dio como resultado la APROBACIÓN ⏎ POR UNANIMIDAD de la Lista"); not a
+        # short line (a name, a heading), and not "De", "La" (which start surnames).
+        if (
+            not last.endswith(_TERMINAL)
+            and not after_blank
+            and len(last.split()) >= 6
+            and fold(line.split(maxsplit=1)[0]) in _WRAPPING
+        ):
+            return True
+        # A wrapped item; not a capitalized line after a blank line (a new paragraph).
+        return self.kind == "item" and not last.endswith(_TERMINAL) and not after_blank
 
 
 @dataclass
@@ -272,6 +342,14 @@ class _AgendaTrack:
     marker: str | None = None
     last_number: int | None = None
     upper: bool = True
+    remarks: int = 0  # paragraphs after its items
+
+    def ends(self, marker: str | None, number: int | None) -> bool:
+        """Whether an item that is not the agenda's next one ends it: its numbering starts
+        again ("1." after "5."), or a list of another kind follows a remark."""
+        if marker == self.marker and marker in ("number", "ordinal"):
+            return number is not None and number <= 1
+        return self.remarks > 0
 
     def is_item(self, line: str, marker: str | None, number: int | None) -> bool:
         if not self.active or marker is None:
@@ -333,6 +411,46 @@ def wrap_width(text: str) -> int | None:
     return width if near * 5 >= len(lengths) else None
 
 
+def _ordinal(line: str) -> int | None:
+    """The number of an ordinal item ("SEGUNDO.-" is 2, "ACUERDO Nº 3" is 3)."""
+    match = _ORDINAL.match(fold(line[:40]))
+    if match is None:
+        return None
+    if match["count"]:
+        return int(match["count"])
+    return _ORDINALS.get(match["ordinal"][:4], 0)
+
+
+def _underlined(lines: list[str], position: int) -> bool:
+    """Whether the line at ``position`` is a heading underlined as reStructuredText and
+    Markdown write them ("Acuerdos" over "========"): the next line, with no blank line
+    between, is a sign repeated at least about as long as the heading."""
+    if position + 1 >= len(lines) or len(lines[position]) > 200:
+        return False
+    under = lines[position + 1]
+    return bool(_ADORNMENT.match(under)) and len(under) * 3 >= len(lines[position]) * 2
+
+
+def _generic_heading(line: str, *, underlined: bool, after_agenda: bool) -> bool:
+    """A heading by its form that names no known section: underlined, a Markdown heading
+    ("# **Título**"), a line all in bold, or (ending an agenda) a line in capitals."""
+    if underlined:
+        return True
+    if len(line) > 120 or line.endswith((".", ";", ",")):
+        return False
+    if line.startswith("#") or (line.startswith("**") and line.endswith("**") and len(line) > 4):
+        return True
+    count = len(line.split())
+    # "º" and "ª" ("Nº 73") are lower-case letters that capitals keep.
+    letters = [c for c in line if c.isalpha() and c not in "ºª"]
+    return (
+        after_agenda
+        and 2 <= count <= 15
+        and bool(letters)
+        and not any(c.islower() for c in letters)
+    )
+
+
 def read_units(text: str) -> list[Unit]:
     """Pass 1: the headings, items and paragraphs of ``text``."""
     units: list[Unit] = []
@@ -341,39 +459,83 @@ def read_units(text: str) -> list[Unit]:
     section: str | None = None
     raw = text.replace("\r\n", "\n").replace("\r", "\n")
     wrap = wrap_width(raw)
-    for raw_line in raw.split("\n"):
-        line = clean(raw_line.replace("\ufeff", "").replace("\u00ad", ""))
+    lines = [clean(line.replace("\ufeff", "").replace("\u00ad", "")) for line in raw.split("\n")]
+    # Blank lines part paragraphs only when the text also has lines one after the other:
+    # PDF extraction puts a blank line after every line of some documents.
+    adjacent = sum(1 for first, second in itertools.pairwise(lines) if first and second)
+    blanks_part = adjacent * 4 >= sum(1 for line in lines if line)
+    blank = False  # a blank line (that parts paragraphs) before this one
+    for position, line in enumerate(lines):
         if not line:
+            blank = blanks_part
             continue
+        if _ADORNMENT.match(line):  # an underline or a rule: no words, and not a break
+            continue
+        after_blank, blank = blank, False
+        underlined = _underlined(lines, position)
         bullet = _BULLET.match(line)
         marker = bullet.lastgroup if bullet else None
         number = int(bullet["number"]) if bullet and bullet["number"] else None
         body = line[bullet.end() :] if bullet else line
-        heading = None if agenda.is_item(body, marker, number) else _heading(line)
+        if marker is None:
+            number = _ordinal(line)
+            marker = "ordinal" if number is not None else None
+        is_item = agenda.is_item(body, marker, number) and not (underlined and agenda.items)
+        heading = None if is_item else _heading(line)
         if heading is not None and marker is not None and heading[1]:
             heading = None  # "- Próxima reunión: …" inside a list is an item
+        # Before any section a heading by its form is the title, read with the preamble.
+        if (
+            heading is None
+            and not is_item
+            and section is not None
+            and _generic_heading(
+                line,
+                underlined=underlined,
+                after_agenda=agenda.active
+                and agenda.items > 0
+                and _line_kind(line, section) == "para",
+            )
+        ):
+            heading = (NOTES, "")
+            current = Unit(len(units), "heading", [line], section=NOTES, generic=True)
+            units.append(current)
+            section = NOTES
+            agenda = _AgendaTrack()
+            continue
         if heading is not None:
             current = Unit(len(units), "heading", [line], section=heading[0], rest=heading[1])
+            current.generic = not heading[1] and HEADINGS.get(heading_key(line)) is None
             units.append(current)
             section = heading[0]
             agenda = _AgendaTrack(active=section == AGENDA)
             continue
         if marker is not None:
             current = Unit(len(units), "item", [], marker=marker, number=number)
-            current.add(body)
+            current.add(line if marker == "ordinal" else body)
             units.append(current)
-            if agenda.active:
+            if agenda.active and agenda.items and not is_item and agenda.ends(marker, number):
+                current.closes = True
+                section = NOTES
+                agenda = _AgendaTrack()
+            elif agenda.active:
                 agenda.add(body, marker, number)
             continue
         kind = _line_kind(line, section)
         # Lists of attendees are one per line, often of one width: no layout wrap there.
         width = None if section == ATTENDEES else wrap
-        if kind == "para" and current is not None and current.continued_by(line, width):
+        if (
+            kind == "para"
+            and current is not None
+            and current.continued_by(line, width, after_blank=after_blank)
+        ):
             current.add(line)
             continue
         current = Unit(len(units), kind, [])
         current.add(line)
         units.append(current)
+        if agenda.active and agenda.items:
+            agenda.remarks += 1
         if kind == "intro":
             section = current.section = _intro(line)
             agenda = _AgendaTrack(active=section == AGENDA)

@@ -1,6 +1,10 @@
 """The next meeting: from the text of a "Próxima reunión" section, or of the first agreement
-that names it ("La próxima reunión será el 18 de mayo"), a date (see
-:func:`.agreements.resolve_after`) and a time.
+that names it ("La próxima reunión será el 18 de mayo", "se acordó reunirse nuevamente
+dentro de quince días"), or else of the first paragraph that announces it
+(:func:`announces_next`: "la siguiente sesión se realizará…", a call to the next assembly
+printed above the minutes), a date (see :func:`.agreements.resolve_after`) and a time. A
+next meeting named without a day ("en una próxima reunión", "en febrero de 2022") is kept
+with its text and no date.
 """
 
 from __future__ import annotations
@@ -10,16 +14,69 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
+from minka.core.text import fold
 from minka.meetings.minutes.importers.parsed import ParsedNextMeeting
 from minka.meetings.minutes.importers.spanish import dates
-from minka.meetings.minutes.importers.spanish.agreements import pending_date, resolve_after
+from minka.meetings.minutes.importers.spanish.agreements import (
+    PendingDate,
+    pending_date,
+    resolve_after,
+)
 from minka.meetings.minutes.importers.spanish.text import short
 
 if TYPE_CHECKING:
     import datetime as dt
 
 # An agreement that says this also sets the next meeting (unless a section does).
-NEXT_PHRASE = re.compile(r"\b(?:pr[oó]xima|siguiente)\s+(?:reuni[oó]n|sesi[oó]n)\b", re.IGNORECASE)
+NEXT_PHRASE = re.compile(
+    r"\b(?:(?:pr[oó]xim[ao]|siguiente)\s{1,3}(?:reuni[oó]n|sesi[oó]n|asamblea|encuentro"
+    r"|junta\s{1,3}(?:general|directiva))"
+    r"|(?:reunirse|reunirnos|reunirán|reuniremos)\s{1,3}(?:nuevamente|de\s{1,3}nuevo|otra\s{1,3}vez)"
+    r"|volver\s{1,3}a\s{1,3}reuni(?:rse|rnos)|nueva\s{1,3}reuni[oó]n)\b",
+    re.IGNORECASE,
+)
+# Said of a meeting to come (folded): "será el…", "se realizará", "se convoca a…".
+_FUTURE = re.compile(
+    r"\b(?:sera|seran|se\s{1,3}(?:realizara|llevara\s{1,3}a\s{1,3}cabo|celebrara|efectuara"
+    r"|desarrollara|convoca|convocara|fija|programa|reunira|reuniran)|tendra\s{1,3}lugar"
+    r"|nos\s{1,3}reuniremos|queda(?:n)?\s{1,3}(?:convocad|fijad|programad)[oa]s?)\b"
+)
+# A month without a day ("en febrero de 2022"): a next meeting with no date.
+_MONTH_ONLY = re.compile(
+    rf"\b(?:en|para|durante)\s{{1,3}}(?:el\s{{1,3}}mes\s{{1,3}}de\s{{1,3}})?"
+    rf"(?:{'|'.join(fold(month) for month in dates.MONTHS)})\b"
+)
+# "martes 05/03": a day and a month, without the year.
+_DAY_MONTH = re.compile(r"(?<![\w/.-])(?P<day>[0-3]?\d)/(?P<month>[01]?\d)(?![\w/]|[.-]\d)")
+
+
+def announces_next(text: str) -> bool:
+    """Whether a paragraph that is no agreement names the next meeting ("la próxima
+    reunión será…", "se tratará en una próxima sesión", "reunirse nuevamente")."""
+    return NEXT_PHRASE.search(text[:2000]) is not None
+
+
+def dated(text: str) -> bool:
+    """Whether ``text`` says when the next meeting it names will be: a day, a span of
+    time, a month, or that it is set ("queda convocada")."""
+    match = NEXT_PHRASE.search(text[:2000])
+    if match is None:
+        return False
+    after = text[match.start() : match.start() + 300]
+    return bool(_next_date(after) or _MONTH_ONLY.search(fold(after)) or _FUTURE.search(fold(after)))
+
+
+def _next_date(text: str) -> PendingDate | None:
+    pending = pending_date(text)
+    if pending is not None:
+        return pending
+    match = _DAY_MONTH.search(text)
+    if match is None or not 1 <= int(match["month"]) <= 12:
+        return None
+    found = dates.DateMatch(
+        match.start(), match.end(), int(match["day"]), int(match["month"]), None
+    )
+    return PendingDate(match=found, relative=None)
 
 
 def read_next_meeting(
@@ -30,8 +87,11 @@ def read_next_meeting(
     today: dt.date,
     warnings: list[str],
 ) -> ParsedNextMeeting:
-    """The next meeting ``text`` describes; what could not be read is said in ``warnings``."""
-    pending = pending_date(text)
+    """The next meeting ``text`` describes; what could not be read is said in ``warnings``.
+    Its date is the first after the words that name it, else the first in ``text``."""
+    named = NEXT_PHRASE.search(text)
+    base = named.start() if named and _next_date(text[named.start() :]) else 0
+    pending = _next_date(text[base:])
     when = None
     if pending is None:
         warnings.append(
@@ -48,7 +108,7 @@ def read_next_meeting(
                     "not found: its date was left empty."
                 )
                 % {
-                    "phrase": text[pending.relative.start : pending.relative.end],
+                    "phrase": text[base + pending.relative.start : base + pending.relative.end],
                 }
             )
     found_time = dates.find_time(text)

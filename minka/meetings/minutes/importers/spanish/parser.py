@@ -23,7 +23,9 @@ from minka.meetings.minutes.importers.spanish import dates, places
 from minka.meetings.minutes.importers.spanish.agreements import (
     Deadline,
     agreement_fields,
+    is_decision,
     resolve_after,
+    same_agreement,
 )
 from minka.meetings.minutes.importers.spanish.attendance import (
     read_attendance,
@@ -38,6 +40,7 @@ from minka.meetings.minutes.importers.spanish.lines import (
     CLOSING,
     INTERVENTIONS,
     NEXT_MEETING,
+    NOTES,
     PRESENTATIONS,
     TITLE_LINE,
     Unit,
@@ -45,7 +48,12 @@ from minka.meetings.minutes.importers.spanish.lines import (
     quoted_title,
     read_units,
 )
-from minka.meetings.minutes.importers.spanish.next_meeting import NEXT_PHRASE, read_next_meeting
+from minka.meetings.minutes.importers.spanish.next_meeting import (
+    NEXT_PHRASE,
+    announces_next,
+    dated,
+    read_next_meeting,
+)
 from minka.meetings.minutes.importers.spanish.people import (
     Presenter,
     parse_attendee,
@@ -99,6 +107,10 @@ class Parser:
         self.next_parts: list[str] = []
         self.next_from_agreement: str | None = None
         self.deadlines: list[Deadline] = []
+        # Decisions written as sentences outside an agreements section, and paragraphs
+        # that announce the next meeting outside its section.
+        self.stated: list[tuple[Unit, ParsedAgreement]] = []
+        self.announced: list[Unit] = []
 
     # -- entry point
 
@@ -132,8 +144,12 @@ class Parser:
     # -- units
 
     def unit(self, unit: Unit) -> None:
+        if unit.closes:  # an item after the agenda: the agenda is over
+            self.section = NOTES
         if unit.kind == "heading":
             self.section = unit.section
+            if unit.generic:  # a heading of the minutes' own: its words are in no field
+                self.note(unit)
             if unit.rest:
                 self.unit(Unit(unit.index, "para", [unit.rest]))
             return
@@ -164,6 +180,8 @@ class Parser:
     def in_section(self, unit: Unit) -> None:
         section = self.section
         text = unit.text
+        if self.stated_elsewhere(unit):
+            return
         if section in (AGENDA, INTERVENTIONS, AGREEMENTS, PRESENTATIONS):
             marked = self.marked.setdefault(section, unit.marker is not None)
             if marked and unit.marker is None:
@@ -393,6 +411,22 @@ class Parser:
         if not self.result.attendees and found.count:
             self.result.attendee_count = found.count
 
+    def stated_elsewhere(self, unit: Unit) -> bool:
+        """A decision written as a sentence ("se aprueba por unanimidad…") or a paragraph
+        announcing the next meeting, outside their sections (not an agenda's item)."""
+        if self.section in (AGREEMENTS, NEXT_MEETING) or (
+            self.section == AGENDA and unit.marker is not None
+        ):
+            return False
+        if is_decision(unit.text):
+            self.agreement(unit)
+            self.stated.append((unit, self.result.agreements[-1]))
+            return True
+        if announces_next(unit.text):
+            self.announced.append(unit)
+            return True
+        return False
+
     def agreement(self, unit: Unit) -> None:
         agreement = ParsedAgreement(text="")
         agreement_fields(agreement, unit.text, deadlines=self.deadlines, warnings=self.warnings)
@@ -433,6 +467,7 @@ class Parser:
             if claim.leftover or lost:
                 self.note(claim.unit)
         self.result.date = meeting_date
+        self.repeated_agreements()
         for agreement, pending, value in self.deadlines:
             agreement.due = resolve_after(
                 pending,
@@ -494,8 +529,29 @@ class Parser:
                         return text[found.start : found.end]
         return ""
 
+    def repeated_agreements(self) -> None:
+        """A decision stated in the text and summarized under "Acuerdos" counts once: the
+        summary stays, the sentence goes back to the notes."""
+        stated = {id(agreement) for _unit, agreement in self.stated}
+        listed = [a for a in self.result.agreements if id(a) not in stated]
+        if not listed:
+            return
+        for unit, agreement in self.stated:
+            if any(same_agreement(agreement.text, other.text) for other in listed):
+                self.result.agreements = [a for a in self.result.agreements if a is not agreement]
+                self.note(unit)
+
     def next_meeting(self, meeting_date: dt.date | None) -> None:
         text = clean(" ".join(self.next_parts)) or self.next_from_agreement
+        # Else the first paragraph that says when, or the first that names it; the others
+        # are notes.
+        chosen = None
+        if not text and self.announced:
+            chosen = next((u for u in self.announced if dated(u.text)), self.announced[0])
+            text = chosen.text
+        for unit in self.announced:
+            if unit is not chosen:
+                self.note(unit)
         if not text:
             return
         self.result.next_meeting = read_next_meeting(
