@@ -110,3 +110,31 @@ class WrappedLinesTests(SimpleTestCase):
         ] * 3
         units = read_units("\n".join(lines))
         self.assertEqual([len(unit.parts) for unit in units], [4, 4, 4])
+
+
+class PlaceAcrossParagraphsTests(SimpleTestCase):
+    def test_a_city_and_the_venue_named_a_few_lines_later(self) -> None:
+        """A narrow layout breaks the opening sentence: the city, a date in capitals, then
+        the venue; the place is both."""
+        text = (
+            "ACTA DE LA SESIÓN ORDINARIA DEL PLENO\n"
+            "En la Villa de Alcañiz a\n"
+            "QUINCE DE MAYO DE DOS MIL\n"
+            "TRECE,\n"
+            "siendo las 19.00 horas, se reunieron\n"
+            "en la Casa Consistorial, bajo la presidencia del Alcalde.\n"
+        )
+        self.assertEqual(parse(text).place, "Casa Consistorial, Alcañiz")
+
+    def test_a_venue_from_which_the_meeting_was_held(self) -> None:
+        text = "Vía Meet y desde el salón de actos del Colegio San Luis, a las 18:30 h, se celebra."
+        self.assertEqual(parse(text).place, "Salón de actos del Colegio San Luis")
+
+    def test_the_minutes_heading_below_a_call_to_the_next_meeting(self) -> None:
+        text = (
+            "Se convoca a la próxima asamblea para el 9 de diciembre de 2021.\n"
+            "ORDEN DEL DÍA\n1) Aprobación del acta\n2) Informes\n\n"
+            "ACTA DE LA ASAMBLEA 12 REALIZADA EL 10/11/2021 EN EL Club Atlético Sur, Paz 12.\n"
+        )
+        parsed = parse(text)
+        self.assertEqual((parsed.date, parsed.place), (dt.date(2021, 11, 10), "Club Atlético Sur"))

@@ -70,6 +70,7 @@ if TYPE_CHECKING:
 # date of an opening paragraph. Ties go to the earliest in the text.
 FIELD_DATE, HELD_DATE, DATE_LINE, PASSING_DATE = 0, 1, 2, 3
 OPENING_LINES = 60  # how far into the text a date broken over lines is looked for
+VENUE_REACH = 3  # how many paragraphs after a city its venue may be named
 
 
 @dataclass
@@ -107,6 +108,9 @@ class Parser:
         self.next_parts: list[str] = []
         self.next_from_agreement: str | None = None
         self.deadlines: list[Deadline] = []
+        # Opening sentences that named only a city or only a venue, by unit.
+        self.cities: dict[int, str] = {}
+        self.venues: dict[int, str] = {}
         # Decisions written as sentences outside an agreements section, and paragraphs
         # that announce the next meeting outside its section.
         self.stated: list[tuple[Unit, ParsedAgreement]] = []
@@ -169,7 +173,10 @@ class Parser:
             return
         if unit.kind == "field" and self.field(unit):
             return
-        if unit.kind in ("dateline", "titleline") and self.section not in (
+        # A date line, or a paragraph opening with "ACTA …" (the minutes' own heading, even
+        # below a call to the next meeting's agenda), is read as the preamble.
+        titled = unit.kind == "para" and unit.marker is None and TITLE_LINE.match(text)
+        if (unit.kind in ("dateline", "titleline") or titled) and self.section not in (
             AGREEMENTS,
             NEXT_MEETING,
         ):
@@ -347,18 +354,44 @@ class Parser:
                 self.candidates["date"].append(_Candidate(PASSING_DATE, -1, found))
                 return
 
+    def place_with_venue(self, chosen: object) -> str | None:
+        """The place chosen; a city named alone is joined to a venue named in one of the
+        next few paragraphs ("En la Villa de X a … ⏎ …se reunieron en la Casa Consistorial"),
+        as layout breaks one opening sentence over several."""
+        if not isinstance(chosen, str):
+            return None
+        for order, city in self.cities.items():
+            if city != chosen:
+                continue
+            for later, venue in self.venues.items():
+                if 0 < later - order <= VENUE_REACH:
+                    return places.join_place(venue, city)
+        return chosen
+
     def place_among_attendees(self, unit: Unit) -> None:
         """The opening sentence often follows the list of members ("En la Villa de X, siendo
         las…, se reunieron en el Salón de Sesiones…"): its place is a candidate too (the
         sentence itself stays with the attendees or the notes)."""
-        if unit.marker is None and (place := places.place_in_sentence(unit.text)):
+        if unit.marker is not None:
+            return
+        venue, city = places.place_parts(unit.text)
+        if place := places.join_place(venue, city):
             self.candidates["place"].append(_Candidate(2, unit.index, place))
+            if city and not venue:
+                self.cities[unit.index] = city
+            elif venue and not city:
+                self.venues[unit.index] = venue
 
     def passing_place(self, unit: Unit, fields: dict[str, object], used: list[str]) -> None:
         """A place named in passing: in an opening sentence, or a known place in brackets
         (after the "Lugar:" line and the date line, which come first)."""
+        venue, city = places.place_parts(unit.text)
+        if city and not venue:
+            self.cities[unit.index] = city
+        elif venue and not city:
+            self.venues[unit.index] = venue
         for priority, place in (
-            (2, places.place_in_sentence(unit.text)),
+            (2, places.join_place(venue, city)),
             (3, places.place_in_brackets(unit.text)),
         ):
             if place:
@@ -446,7 +479,7 @@ class Parser:
                 min(candidates, key=lambda c: (c.priority, c.order)).value if candidates else None
             )
             chosen[name] = value
-        self.result.place = chosen["place"] if isinstance(chosen["place"], str) else None
+        self.result.place = self.place_with_venue(chosen["place"])
         self.result.title = chosen["title"] if isinstance(chosen["title"], str) else None
         for claim in self.claims:
             lost = False

@@ -100,7 +100,7 @@ _OPENING_CITY = re.compile(
 # "en las oficinas de X", "en el Salón de Sesiones del…", "EN EL Club Social…": the venue as
 # written.
 _VENUE = re.compile(
-    r"\ben\s+(?:el|la|las|los)\s+(?P<place>(?:oficinas?|local|sede|auditorio|sala|sal[oó]n"
+    r"\b(?:en|desde)\s+(?:el|la|las|los)\s+(?P<place>(?:oficinas?|local|sede|auditorio|sala|sal[oó]n"
     r"|instalaciones|casa|club|aula|domicilio|colegio|escuela|biblioteca|palacio|edificio"
     r"|hotel|centro|teatro|c[aá]mara|calle|avenida|av\.)\b[^,;:()]{2,100})",
     re.IGNORECASE,
@@ -129,7 +129,7 @@ def _known(text: str) -> bool:
 
 
 # "…del Ayuntamiento los señores concejales": an article and a lower-case word end a venue.
-_LOWER_TAIL = re.compile(r"\s+(?:los|las|la|el|al)\s+[a-záéíóúñ].*$")
+_LOWER_TAIL = re.compile(r"(?<!\bde)(?<!\bdel)\s+(?:los|las|la|el|al)\s+[a-záéíóúñ].*$")
 
 
 def _trim(text: str) -> str | None:
@@ -149,20 +149,29 @@ def place_in_brackets(text: str) -> str | None:
     return None
 
 
-def place_in_sentence(text: str) -> str | None:
-    """The place an opening sentence names: the venue ("en las oficinas de X", first letter
-    in upper case) and the city ("en la ciudad de X", "En Punitaqui a…"), as "venue, city"
-    when both are named; ``None`` otherwise."""
+def place_parts(text: str) -> tuple[str | None, str | None]:
+    """The venue ("en las oficinas de X", "desde el salón de actos de…", first letter in upper
+    case) and the city ("en la ciudad de X", "En Punitaqui a…") an opening sentence names."""
     city_match = _CITY.search(text) or _OPENING_CITY.match(text)
     city = _trim(city_match["place"]) if city_match else None
     venue_match = _VENUE.search(text)
     venue = _trim(_cut_sentence(venue_match["place"])) if venue_match else None
     if venue:
         venue = venue[0].upper() + venue[1:]
-        if city and fold(city) not in fold(venue):
-            return f"{venue}, {city}"
-        return venue
-    return city
+    return venue, city
+
+
+def join_place(venue: str | None, city: str | None) -> str | None:
+    """ "venue, city", or whichever is known (the city once when the venue names it)."""
+    if venue and city and fold(city) not in fold(venue):
+        return f"{venue}, {city}"
+    return venue or city
+
+
+def place_in_sentence(text: str) -> str | None:
+    """The place an opening sentence names, venue and city (:func:`place_parts`) as
+    "venue, city" when both are named; ``None`` otherwise."""
+    return join_place(*place_parts(text))
 
 
 def online_in_sentence(text: str) -> str | None:
