@@ -278,3 +278,21 @@ class HeadingFormTests(SimpleTestCase):
     def test_a_sentence_that_names_the_next_meeting_is_no_heading(self) -> None:
         parsed = parse("Acta del 7 de marzo de 2026\nPróxima reunión el 5 de mayo\n")
         self.assertEqual(parsed["next_meeting"]["date"], "2026-05-05")
+
+    def test_items_numbered_with_a_dash_and_ordinals_after_them(self) -> None:
+        parsed = parse(
+            "Acta del 7 de marzo de 2026\n"
+            "El orden del día es el siguiente:\n"
+            "1.- Apertura\n"
+            "2.- Cuentas del curso\n"
+            "Primero.- Apertura. La presidenta saluda a los socios.\n"
+            "Segundo.- Cuentas del curso. Se aprueban por unanimidad.\n"
+        )
+        self.assertEqual(parsed["agenda"], ["Apertura", "Cuentas del curso"])
+        self.assertEqual(
+            agreements(parsed), ["Segundo.- Cuentas del curso. Se aprueban por unanimidad."]
+        )
+
+    def test_a_heading_numbered_with_a_dash(self) -> None:
+        parsed = parse("3.- ACUERDOS\nComprar sillas.\n")
+        self.assertEqual(agreements(parsed), ["Comprar sillas."])

@@ -44,6 +44,19 @@ _DECISION = re.compile(
     r"|con\s{1,3}(?:\d{1,4}|\w{1,12})\s{1,3}votos|de\s{1,3}manera\s{1,3}unanime|sin\s{1,3}observaciones)"
     r"|^acuerdo\s{1,3}(?:n[°ºo.]{0,2}\s{0,3})?\d{1,3}\b"
 )
+# Every decision has one of these (a quick test before the pattern).
+_STEMS = (
+    "aprue",
+    "aprob",
+    "acuerd",
+    "acord",
+    "resuel",
+    "resol",
+    "decid",
+    "adopt",
+    "elegid",
+    "elect",
+)
 # What makes a match no decision: denied ("no se aprueba"), only a condition ("si se
 # aprueba"), or a question.
 _UNDONE = re.compile(r"\b(?:no|ni|si|cuando|hasta\s+que)\s{1,3}$")
@@ -53,7 +66,10 @@ def is_decision(text: str) -> bool:
     """Whether ``text`` states a decision taken (see :data:`_DECISION`); a proposal
     rejected ("se rechaza", "no se aprueba") or a vote only announced ("se someterá a
     votación") is none."""
-    folded = fold(text[:2000])
+    lower = text[:2000].lower()
+    if not any(stem in lower for stem in _STEMS):
+        return False
+    folded = fold(lower)
     for match in itertools.islice(_DECISION.finditer(folded), 20):
         before = folded[max(0, match.start() - 14) : match.start()]
         if _UNDONE.search(before):

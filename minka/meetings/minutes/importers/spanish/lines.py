@@ -154,15 +154,17 @@ _OPENING = re.compile(
     r"|se\s+reunieron|se\s+abre|da\s+comienzo|dio\s+comienzo|se\s+instala|en\s+la\s+ciudad)\b"
 )
 _BULLET = re.compile(
-    r"^(?:(?P<symbol>[•·▪◦‣●○■□➢►✓]\s*|[-*–—]\s+)|(?P<number>\d{1,3})[.)]\s+"
+    r"^(?:(?P<symbol>[•·▪◦‣●○■□➢►✓]\s*|[-*–—]\s+)|(?P<number>\d{1,3})(?:[.)]\s+|[.)]-\s*)"
     r"|(?P<letter>[a-zA-Z])\)\s+)(?=\S)"
 )
 # "PRIMERO.-", "Segundo:-", "ACUERDO Nº 3": the numbered items of agreements and of some
 # agendas (folded); the ordinal stays in the item's text.
 _ORDINAL = re.compile(
     r"^(?:(?P<ordinal>primer[oa]?|segund[oa]|tercer[oa]?|cuart[oa]|quint[oa]|sext[oa]"
-    r"|s(?:ep|e)tim[oa]|octav[oa]|noven[oa]|decim[oa]|undecim[oa]|duodecim[oa])\s{0,3}[.:]?\s{0,3}-"
-    r"|acuerdo\s{1,3}(?:n[°ºo.]{0,2}\s{0,3})?(?P<count>\d{1,3})\b)"
+    r"|s[eé](?:p)?tim[oa]|octav[oa]|noven[oa]|d[eé]cim[oa]|und[eé]cim[oa]|duod[eé]cim[oa])"
+    r"\s{0,3}[.:]?\s{0,3}-"
+    r"|acuerdo\s{1,3}(?:n[°ºo.]{0,2}\s{0,3})?(?P<count>\d{1,3})\b)",
+    re.IGNORECASE,
 )
 _ORDINALS = {
     "prim": 1, "segu": 2, "terc": 3, "cuar": 4, "quin": 5, "sext": 6, "sept": 7, "seti": 7,
@@ -171,7 +173,7 @@ _ORDINALS = {
 # A line that is only one sign repeated: a reStructuredText or Markdown underline under a
 # heading, or a rule; it has no words.
 _ADORNMENT = re.compile(r"^([=\-~^*+#_.:'\"`])\1{2,}$")
-_HEADING_NUMBER = re.compile(r"^(?:(?:\d{1,2}|[ivxlc]{1,6}|[a-z])[.)-]|[-•*·–—])\s*")
+_HEADING_NUMBER = re.compile(r"^(?:(?:\d{1,2}|[ivxlc]{1,6}|[a-z])[.)-]{1,2}|[-•*·–—])\s*")
 TITLE_LINE = re.compile(r"^(?:acta|minuta|ayuda\s+memoria)\b", re.IGNORECASE)
 _TERMINAL = (".", "!", "?", ":", ";", "…")
 _CONNECTIVES = word_set(
@@ -215,7 +217,8 @@ def _heading(line: str) -> tuple[str, str] | None:
     text ("Próxima reunión: 18 de mayo")."""
     if len(line) > 200:
         return None
-    section = HEADINGS.get(heading_key(line)) or _named_heading(line)
+    key = heading_key(line)
+    section = HEADINGS.get(key) or _named_heading(line, key)
     if section:
         return section, ""
     colon = line.find(":", 0, 60)
@@ -236,12 +239,11 @@ _NAMED_HEADING = re.compile(
 )
 
 
-def _named_heading(line: str) -> str | None:
+def _named_heading(line: str, key: str) -> str | None:
     """The section a short line without final punctuation names (see
-    :data:`_NAMED_HEADING`)."""
+    :data:`_NAMED_HEADING`); ``key`` is its :func:`heading_key`."""
     if len(line) > 80 or line.rstrip("*_ ").endswith((".", ";", ",")):
         return None
-    key = heading_key(line)
     match = _NAMED_HEADING.match(key)
     if match is None:
         return None
@@ -326,7 +328,7 @@ class Unit:
             not last.endswith(_TERMINAL)
             and not after_blank
             and len(last.split()) >= 6
-            and fold(line.split(maxsplit=1)[0]) in _WRAPPING
+            and line.split(maxsplit=1)[0].lower() in _WRAPPING
         ):
             return True
         # A wrapped item; not a capitalized line after a blank line (a new paragraph).
@@ -346,10 +348,12 @@ class _AgendaTrack:
 
     def ends(self, marker: str | None, number: int | None) -> bool:
         """Whether an item that is not the agenda's next one ends it: its numbering starts
-        again ("1." after "5."), or a list of another kind follows a remark."""
+        again ("1." after "5."), ordinals follow numbers or the reverse, or a list of another
+        kind follows a remark."""
         if marker == self.marker and marker in ("number", "ordinal"):
             return number is not None and number <= 1
-        return self.remarks > 0
+        # "Primero.-" after "1." (or the reverse) is the body treating each item.
+        return self.remarks > 0 or "ordinal" in (marker, self.marker)
 
     def is_item(self, line: str, marker: str | None, number: int | None) -> bool:
         if not self.active or marker is None:
@@ -413,12 +417,12 @@ def wrap_width(text: str) -> int | None:
 
 def _ordinal(line: str) -> int | None:
     """The number of an ordinal item ("SEGUNDO.-" is 2, "ACUERDO Nº 3" is 3)."""
-    match = _ORDINAL.match(fold(line[:40]))
+    match = _ORDINAL.match(line)
     if match is None:
         return None
     if match["count"]:
         return int(match["count"])
-    return _ORDINALS.get(match["ordinal"][:4], 0)
+    return _ORDINALS.get(fold(match["ordinal"])[:4], 0)
 
 
 def _underlined(lines: list[str], position: int) -> bool:
