@@ -70,6 +70,7 @@ if TYPE_CHECKING:
 # date of an opening paragraph. Ties go to the earliest in the text.
 FIELD_DATE, HELD_DATE, DATE_LINE, PASSING_DATE = 0, 1, 2, 3
 OPENING_LINES = 60  # how far into the text a date broken over lines is looked for
+OPENING_CHARS = 6000  # …and no further than this many characters
 VENUE_REACH = 3  # how many paragraphs after a city its venue may be named
 
 
@@ -348,7 +349,8 @@ class Parser:
         read as one text, for a date that layout broke over units ("…DE DOS MIL ⏎ DOCE")."""
         if self.candidates["date"]:
             return
-        opening = " ".join(line.strip() for line in self.text.splitlines()[:OPENING_LINES])
+        lines = self.text[:OPENING_CHARS].splitlines()[:OPENING_LINES]
+        opening = " ".join(line.strip() for line in lines)
         for found in dates.find_dates(opening):
             if dates.date_role(opening, found) == dates.HELD:
                 self.candidates["date"].append(_Candidate(PASSING_DATE, -1, found))
