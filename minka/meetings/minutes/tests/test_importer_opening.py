@@ -138,3 +138,33 @@ class PlaceAcrossParagraphsTests(SimpleTestCase):
         )
         parsed = parse(text)
         self.assertEqual((parsed.date, parsed.place), (dt.date(2021, 11, 10), "Club Atlético Sur"))
+
+
+class MorePlacesTests(SimpleTestCase):
+    def test_places_of_villages_and_public_buildings(self) -> None:
+        for sentence, place in (
+            (
+                "En el centro poblado de Pampa Grande, a los dos días de mayo.",
+                "Centro poblado de Pampa Grande",
+            ),
+            ("En la comunidad campesina de Huayllay, siendo las 9 horas.", "Huayllay"),
+            (
+                "Reunidos en la Municipalidad Distrital de Sayán, siendo las 10 horas.",
+                "Municipalidad Distrital de Sayán",
+            ),
+            (
+                "Se reunieron en el Paraninfo de la Universidad, a las 10 horas.",
+                "Paraninfo de la Universidad",
+            ),
+        ):
+            with self.subTest(sentence):
+                self.assertEqual(parse(sentence).place, place)
+
+    def test_more_ways_of_meeting_online(self) -> None:
+        for sentence, place in (
+            ("La asamblea se realizó de manera remota.", "Remota"),
+            ("Sesión celebrada vía Microsoft Teams.", "Microsoft Teams"),
+            ("Reunión a distancia del comité.", "A distancia"),
+        ):
+            with self.subTest(sentence):
+                self.assertEqual(parse(sentence).place, place)

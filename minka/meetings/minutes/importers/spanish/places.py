@@ -86,7 +86,9 @@ KNOWN_PLACES = frozenset(
 _BRACKET = re.compile(r"\((?P<inside>[^()\d]{2,60})\)")
 # "en la ciudad de X", "en el distrito de X", "En la Villa de X": the place is X.
 _CITY = re.compile(
-    r"\ben\s+(?:la\s+(?:ciudad|villa|localidad|comuna)|el\s+(?:distrito|municipio|pueblo)"
+    r"\ben\s+(?:la\s+(?:ciudad|villa|localidad|comuna|comunidad(?:\s+(?:campesina|nativa))?"
+    r"|aldea|vereda|colonia|parroquia|delegaci[oó]n)|el\s+(?:distrito|municipio|pueblo"
+    r"|caser[ií]o|centro\s+poblado|anexo|cant[oó]n|corregimiento|barrio|poblado)"
     r"|la\s+provincia|la\s+regi[oó]n|el\s+departamento)"
     r"\s+de\s+(?P<place>[^,.;:()]{2,80})",
     re.IGNORECASE,
@@ -102,15 +104,20 @@ _OPENING_CITY = re.compile(
 _VENUE = re.compile(
     r"\b(?:en|desde)\s+(?:el|la|las|los)\s+(?P<place>(?:oficinas?|local|sede|auditorio|sala|sal[oó]n"
     r"|instalaciones|casa|club|aula|domicilio|colegio|escuela|biblioteca|palacio|edificio"
-    r"|hotel|centro|teatro|c[aá]mara|calle|avenida|av\.)\b[^,;:()]{2,100})",
+    r"|hotel|centro|teatro|c[aá]mara|calle|avenida|av\.|municipalidad|ayuntamiento|alcald[ií]a"
+    r"|gobernaci[oó]n|prefectura|iglesia|capilla|universidad|facultad|instituto|rectorado"
+    r"|paraninfo|hemiciclo|despacho|coliseo|estadio|mercado|plaza|parque|cancha"
+    r"|instituci[oó]n\s+educativa|I\.E\.|casona|hacienda|cooperativa)\b[^,;:()]{2,100})",
     re.IGNORECASE,
 )
 # Meetings held online: "sesión virtual", "vía Zoom", "(edición en línea)", "en Discord".
 _ONLINE = re.compile(
     r"\b(?:(?:sesi[oó]n|reuni[oó]n|asamblea|junta|modalidad|manera|forma|modo)[\s,:]{1,3}"
-    r"(?:\w+[\s,:]{1,3}){0,2}?(?P<virtual>virtual)|(?P<place>virtualmente|en\s+l[ií]nea|online"
+    r"(?:\w+[\s,:]{1,3}){0,2}?(?P<virtual>virtual|remota|no\s+presencial|h[ií]brida"
+    r"|semipresencial)|(?P<place>virtualmente|en\s+l[ií]nea|online|a\s+distancia"
     r"|por\s+medios\s+telem[aá]ticos|(?:v[ií]a|por|en|plataforma)\s+(?:zoom|google\s+meet"
-    r"|meet|teams|jitsi|discord|videoconferencia|videollamada)))\b",
+    r"|microsoft\s+teams|webex|skype|meet|teams|jitsi|discord|videoconferencia"
+    r"|videollamada)))\b",
     re.IGNORECASE,
 )
 _STOP = re.compile(
