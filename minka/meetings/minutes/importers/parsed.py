@@ -69,8 +69,13 @@ class ParsedMinutes:
     warnings: list[str] = field(default_factory=list)
 
     def missed(self) -> list[str]:
-        """The fields of :data:`MISSED` that the importer left empty, in that order."""
-        return [name for name in MISSED if not getattr(self, name)]
+        """The fields of :data:`MISSED` that the importer left empty, in that order (the
+        attendees are not missed when the minutes give their number)."""
+        return [
+            name
+            for name in MISSED
+            if not getattr(self, name) and not (name == "attendees" and self.attendee_count)
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of the issue, key for key (dates ISO, times "HH:MM")."""

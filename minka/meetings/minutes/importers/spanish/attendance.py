@@ -115,10 +115,13 @@ _PEOPLE = (
     r"|compa[ñn]er[oa]s|estudiantes|alumn[oa]s|docentes|vocales|ciudadan[oa]s|pobladores)"
 )
 _COUNT = re.compile(
-    r"(?<![\w,.])(?:[a-z]+(?:\s+y\s+[a-z]+)?\s+)?\(?(?P<n>\d{1,3})\)?\s+"
+    r"(?<![\w,.])(?:[a-z]+(?:\s+y\s+[a-z]+)?\s+)?(?:\((?P<n>\d{1,3})\)|(?P<n2>\d{1,3}))\s+"
     r"(?:[\w/]+\s+){0,3}?" + _PEOPLE + r"\b(?!\s*:)",
 )
-_COUNT_CUE = re.compile(r"\b(?:asist|present|particip|qu?orum|reun|concurr|total\s+de)")
+# "presentes", not "presentación": a list item "3) Mujeres…" after a presentation is no count.
+_COUNT_CUE = re.compile(
+    r"\b(?:asist|presentes?\b|particip|qu?orum|reun|concurr|total\s+de)"
+)
 _OPENING_CHARS = 8000  # attendance is stated at the opening of minutes
 
 
@@ -483,7 +486,7 @@ def _count(sentences: list[str]) -> int | None:
                 ",",
             ):
                 break
-            total += int(match["n"])
+            total += int(match["n"] or match["n2"])
             last_end = match.end()
         if total:
             return total

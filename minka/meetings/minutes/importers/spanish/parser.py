@@ -72,6 +72,7 @@ FIELD_DATE, HELD_DATE, DATE_LINE, PASSING_DATE = 0, 1, 2, 3
 OPENING_LINES = 60  # how far into the text a date broken over lines is looked for
 OPENING_CHARS = 6000  # …and no further than this many characters
 VENUE_REACH = 3  # how many paragraphs after a city its venue may be named
+NOISY = 2  # more lines than this of one kind of doubt make one warning
 
 
 @dataclass
@@ -109,6 +110,7 @@ class Parser:
         self.next_parts: list[str] = []
         self.next_from_agreement: str | None = None
         self.deadlines: list[Deadline] = []
+        self.not_attendees: list[str] = []  # lines of the attendees section that are not
         # Opening sentences that named only a city or only a venue, by unit.
         self.cities: dict[int, str] = {}
         self.venues: dict[int, str] = {}
@@ -128,7 +130,13 @@ class Parser:
         result.notes = [text for _order, text in sorted(self.notes, key=lambda n: n[0])]
         # One warning per field missed, first; then the others, each said once.
         missed = [str(MISSED[name]) for name in result.missed()]
-        result.warnings = list(dict.fromkeys(missed + self.warnings))
+        if not result.attendees and result.attendee_count:
+            missed.append(
+                _("The minutes give the number of attendees (%(count)s) but not their names.")
+                % {"count": result.attendee_count}
+            )
+        warnings = missed + self.warnings + self.attendee_warnings()
+        result.warnings = list(dict.fromkeys(warnings))
         return result
 
     def note(self, unit: Unit, text: str | None = None) -> None:
@@ -413,13 +421,28 @@ class Parser:
             self.result.attendees.extend(a for a in parsed if a is not None)
             return
         self.note(unit)
-        self.warnings.append(
+        self.not_attendees.append(unit.text)
+
+    def attendee_warnings(self) -> list[str]:
+        """What the attendees section held that is no attendee: each line said when there
+        are one or two, else one summary (a list of 40 roles and remarks is one warning)."""
+        lines = self.not_attendees
+        if len(lines) > NOISY:
+            return [
+                _(
+                    "%(count)s lines of the attendees section do not look like attendees "
+                    "(the first: “%(line)s”); they were kept in the notes."
+                )
+                % {"count": len(lines), "line": short(lines[0])}
+            ]
+        return [
             _(
                 "“%(line)s” does not look like an attendee (“Name (Organization)” or "
                 "“Name – Organization”); it was kept in the notes."
             )
-            % {"line": short(unit.text)}
-        )
+            % {"line": short(line)}
+            for line in lines
+        ]
 
     def attendance(self) -> None:
         """Attendance stated outside an attendees section (:mod:`.attendance`): the names
