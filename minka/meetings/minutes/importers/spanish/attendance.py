@@ -189,7 +189,8 @@ def read_name(segment: str, *, need_honorific: bool = False) -> ParsedAttendee |
     a courtesy title, the name must end the item."""
     tokens = segment.split()[:40]
     start = None
-    for index, token in enumerate(tokens):
+    bracket = next((i for i, token in enumerate(tokens) if token.startswith("(")), len(tokens))
+    for index, token in enumerate(tokens[:bracket]):  # "(Ing. Civil)" is no courtesy title
         previous = tokens[index - 1] if index else ""
         if _is_honorific(token) and (
             len(_bare(token)) > 1
@@ -277,7 +278,21 @@ def not_a_name(text: str) -> bool:
 
 
 def _split_items(text: str) -> list[str]:
-    return [item for item in _SPLIT.split(text) if item and item.strip(" .,;")]
+    """The items of a list written in a line, not split inside brackets ("Dra. A (Farmacia y
+    Bioquímica), Dr. B")."""
+    items: list[str] = []
+    start = 0
+    depth = 0
+    counted = 0
+    for match in _SPLIT.finditer(text):
+        depth += text.count("(", counted, match.start()) - text.count(")", counted, match.start())
+        counted = match.start()
+        if depth > 0:
+            continue
+        items.append(text[start : match.start()])
+        start = match.end()
+    items.append(text[start:])
+    return [item for item in items if item and item.strip(" .,;")]
 
 
 def _surname_first(line: str) -> str | None:
@@ -334,11 +349,25 @@ def _line_names(line: str, *, need_honorific: bool) -> list[ParsedAttendee] | No
     return found or None
 
 
+# A bracket left open longer than this, or over more lines, is a typo, not a wrapped name.
+_OPEN_BRACKET = 200
+
+
+def _open_item(line: str) -> bool:
+    """A list line whose last item is a courtesy title and a given name ("…, Lic. César"):
+    the name goes on in the next line."""
+    if "," not in line:
+        return False
+    last = line.rsplit(",", 1)[1].split()
+    return len(last) == 2 and _is_honorific(last[0]) and _capital(last[1]) and last[1].isalpha()
+
+
 def _join_broken(lines: list[str]) -> list[str]:
     """A name broken over lines by a PDF: "D." or "D. JUAN" then one word a line, an open
     bracket, or a line that starts with "(" or in lower case."""
     joined: list[str] = []
     open_name = False
+    bracket_lines = 0  # lines joined to the current one
     for line in lines:
         words = line.split()
         if joined and (
@@ -348,13 +377,20 @@ def _join_broken(lines: list[str]) -> list[str]:
                 and not _is_honorific(words[0])
                 and not line.endswith(":")
             )
-            or joined[-1].count("(") > joined[-1].count(")")
+            or (
+                joined[-1].count("(") > joined[-1].count(")")
+                and len(joined[-1]) < _OPEN_BRACKET
+                and bracket_lines < 2
+            )
             or line.startswith("(")
             or (line[:1].islower() and "," in joined[-1])
+            or (_open_item(joined[-1]) and _capital(line) and not line.endswith(":"))
         ):
+            bracket_lines += 1
             joined[-1] += " " + line
             open_name = not line.endswith(".")
             continue
+        bracket_lines = 0
         joined.append(line)
         open_name = (bool(words) and _is_honorific(words[-1])) or (
             len(words) == 1 and _is_honorific(words[0])
