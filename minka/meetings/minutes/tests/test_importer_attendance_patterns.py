@@ -99,3 +99,18 @@ def test_a_list_under_sub_headings_with_items_in_brackets() -> None:
         "Luis Ccahua Mendo",
         "Irma Soto Barrios",
     ]
+
+
+def test_an_institution_in_capitals_before_a_titled_name_and_an_initial() -> None:
+    parsed = parse_minutes(
+        "Acta\nPARTICIPANTES\nFRENTE VECINAL UNIDO Dr. Arturo Meza Colque\n"
+        "Embajador Rolando Fierro\nSINDICATO TEXTIL Dr. Hernán B. Quispe\n"
+        "Ing. Delia Choque Mamani\n",
+        today=TODAY,
+    )
+    assert [(a.name, a.organization) for a in parsed.attendees] == [
+        ("Arturo Meza Colque", "FRENTE VECINAL UNIDO"),
+        ("Embajador Rolando Fierro", None),
+        ("Hernán B. Quispe", "SINDICATO TEXTIL"),
+        ("Delia Choque Mamani", None),
+    ]

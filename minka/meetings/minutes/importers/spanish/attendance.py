@@ -227,6 +227,10 @@ def read_name(segment: str, *, need_honorific: bool = False) -> ParsedAttendee |
             name.append(core)
             index += 1
             continue
+        if name and len(core) == 1 and core.isupper() and token == core + ".":
+            name.append(token)  # an initial: "Pedro A. Villacorta"
+            index += 1
+            continue
         if not _capital(core) or folded in _NOT_NAME or _is_title(token) or core.isdigit():
             break
         name.append(core)
@@ -263,6 +267,28 @@ def read_name(segment: str, *, need_honorific: bool = False) -> ParsedAttendee |
     if is_upper(text):
         text = title_case(text)
     return ParsedAttendee(name=text, organization=organization)
+
+
+def listed(part: str, parsed: ParsedAttendee | None) -> ParsedAttendee | None:
+    """An item of an attendees list that :func:`.people.parse_attendee` read as ``parsed``:
+    when that name holds a courtesy title ("ACCIÓN VECINAL Dr. Juan Pérez", "R.P. Juan
+    Pérez"), the person after it, the words in capitals before it as the organization (a
+    job title alone stays: its word would be lost)."""
+    tokens = part.split()
+    if parsed is None or not any(
+        _is_honorific(token) and len(_bare(token)) > 1 for token in parsed.name.split()
+    ):
+        return parsed
+    person = read_name(part)
+    if person is None:
+        return parsed
+    first = next(
+        (i for i, token in enumerate(tokens) if _is_honorific(token) or _is_title(token)), 0
+    )
+    prefix = " ".join(tokens[:first])
+    if prefix and is_upper(prefix) and not person.organization:
+        person.organization = prefix
+    return person
 
 
 def not_a_name(text: str) -> bool:

@@ -28,6 +28,7 @@ from minka.meetings.minutes.importers.spanish.agreements import (
     same_agreement,
 )
 from minka.meetings.minutes.importers.spanish.attendance import (
+    listed,
     not_a_name,
     read_attendance,
     read_name,
@@ -380,7 +381,7 @@ class Parser:
             self.note(unit)
             return
         parts = split_attendees(unit.text)
-        parsed = [parse_attendee(part) for part in parts]
+        parsed = [listed(part, parse_attendee(part)) for part in parts]
         if parts and all(
             attendee is not None and not not_a_name(attendee.name) for attendee in parsed
         ):
