@@ -17,6 +17,10 @@ whatever its units, because PDF wraps these sentences and lists anywhere.
   "justificaron su inasistencia" is not taken.
 - **A count**: "con la asistencia de 23 socios", "asisten 16 vecinos", "11 consejeros
   presentes", "doce (12) mujeres y cuarenta (40) varones" (52).
+- **Presenters stated in sentences** (:func:`read_presenters`): "X expuso…", "la Sra. X
+  presenta el informe…", "informa el Tesorero Sr. X", "exposición a cargo del Ing. X", "el
+  expositor Dr. X"; a role alone ("El presidente hace una breve presentación") only when
+  the text names one person in it ("Presidencia: X", "bajo la presidencia del Sr. X").
 """
 
 from __future__ import annotations
