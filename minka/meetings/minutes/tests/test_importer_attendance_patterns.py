@@ -71,3 +71,46 @@ def test_a_name_table_attaches_the_institution_after_each_name() -> None:
         ("Nora Vilca Ramos", "Red Andina"),
         ("León Paz Cuba", "CEDAL"),
     ]
+
+
+def test_a_roll_call_after_a_header_with_a_bracket_left_open() -> None:
+    text = (
+        "Municipio Distrital (Acta N° 3 de\n\nACTA DE SESIÓN ORDINARIA\n"
+        "Siendo las 9.00 a.m. el Secretario procede a tomar la asistencia, como sigue:\n"
+        "Regidora Clara Huamán Rojas presente\nRegidor Óscar Llerena Vela presente\n"
+        "Regidor Mauro Tincopa Sulca ausente\n"
+    )
+    assert names(text) == ["Clara Huamán Rojas", "Óscar Llerena Vela"]
+
+
+def test_a_list_under_sub_headings_with_items_in_brackets() -> None:
+    text = (
+        "1. LISTA DE ASISTENCIA\nAUTORIDADES:\n"
+        "Dr. Anselmo Ruiz Tapia (Rector), la Dra. Ingrid Paz Lora (Vicerrectora de\n"
+        "Investigación y Posgrado).\nDECANOS:\nÁrea de Ciencias Básicas\n"
+        "Dra. Olga Ramos Vidal (Ing. Química, Textil y de Materiales).\n"
+        "REPRESENTANTES ESTUDIANTILES\n"
+        "Luis Ccahua Mendo (Medicina y Salud), Lic. Irma\nSoto Barrios (Economía).\n"
+    )
+    assert names(text) == [
+        "Anselmo Ruiz Tapia",
+        "Ingrid Paz Lora",
+        "Olga Ramos Vidal",
+        "Luis Ccahua Mendo",
+        "Irma Soto Barrios",
+    ]
+
+
+def test_an_institution_in_capitals_before_a_titled_name_and_an_initial() -> None:
+    parsed = parse_minutes(
+        "Acta\nPARTICIPANTES\nFRENTE VECINAL UNIDO Dr. Arturo Meza Colque\n"
+        "Embajador Rolando Fierro\nSINDICATO TEXTIL Dr. Hernán B. Quispe\n"
+        "Ing. Delia Choque Mamani\n",
+        today=TODAY,
+    )
+    assert [(a.name, a.organization) for a in parsed.attendees] == [
+        ("Arturo Meza Colque", "FRENTE VECINAL UNIDO"),
+        ("Embajador Rolando Fierro", None),
+        ("Hernán B. Quispe", "SINDICATO TEXTIL"),
+        ("Delia Choque Mamani", None),
+    ]

@@ -17,6 +17,10 @@ whatever its units, because PDF wraps these sentences and lists anywhere.
   "justificaron su inasistencia" is not taken.
 - **A count**: "con la asistencia de 23 socios", "asisten 16 vecinos", "11 consejeros
   presentes", "doce (12) mujeres y cuarenta (40) varones" (52).
+- **Presenters stated in sentences** (:func:`read_presenters`): "X expuso…", "la Sra. X
+  presenta el informe…", "informa el Tesorero Sr. X", "exposición a cargo del Ing. X", "el
+  expositor Dr. X"; a role alone ("El presidente hace una breve presentación") only when
+  the text names one person in it ("Presidencia: X", "bajo la presidencia del Sr. X").
 """
 
 from __future__ import annotations
@@ -192,7 +196,8 @@ def read_name(segment: str, *, need_honorific: bool = False) -> ParsedAttendee |
     a courtesy title, the name must end the item."""
     tokens = segment.split()[:40]
     start = None
-    for index, token in enumerate(tokens):
+    bracket = next((i for i, token in enumerate(tokens) if token.startswith("(")), len(tokens))
+    for index, token in enumerate(tokens[:bracket]):  # "(Ing. Civil)" is no courtesy title
         previous = tokens[index - 1] if index else ""
         if _is_honorific(token) and (
             len(_bare(token)) > 1
@@ -227,6 +232,10 @@ def read_name(segment: str, *, need_honorific: bool = False) -> ParsedAttendee |
             break
         if folded in _PARTICLES and name:
             name.append(core)
+            index += 1
+            continue
+        if name and len(core) == 1 and core.isupper() and token == core + ".":
+            name.append(token)  # an initial: "Pedro A. Villacorta"
             index += 1
             continue
         if not _capital(core) or folded in _NOT_NAME or _is_title(token) or core.isdigit():
@@ -267,8 +276,56 @@ def read_name(segment: str, *, need_honorific: bool = False) -> ParsedAttendee |
     return ParsedAttendee(name=text, organization=organization)
 
 
+def listed(part: str, parsed: ParsedAttendee | None) -> ParsedAttendee | None:
+    """An item of an attendees list that :func:`.people.parse_attendee` read as ``parsed``:
+    when that name holds a courtesy title ("ACCIÓN VECINAL Dr. Juan Pérez", "R.P. Juan
+    Pérez"), the person after it, the words in capitals before it as the organization (a
+    job title alone stays: its word would be lost)."""
+    tokens = part.split()
+    if parsed is None or not any(
+        _is_honorific(token) and len(_bare(token)) > 1 for token in parsed.name.split()
+    ):
+        return parsed
+    person = read_name(part)
+    if person is None:
+        return parsed
+    first = next(
+        (i for i, token in enumerate(tokens) if _is_honorific(token) or _is_title(token)), 0
+    )
+    prefix = " ".join(tokens[:first])
+    if prefix and is_upper(prefix) and not person.organization:
+        person.organization = prefix
+    return person
+
+
+def not_a_name(text: str) -> bool:
+    """A line of an attendees list that names no one: a role label ("SECRETARIO
+    ACCIDENTAL:"), a party or institution ("PARTIDO …") or the opening sentence ("En la
+    Villa de …")."""
+    tokens = text.split()
+    if not tokens:
+        return True
+    if all(_is_title(t) or _bare(t) in _PARTICLES or not _bare(t) for t in tokens):
+        return True
+    return _bare(tokens[0]) in _NOT_NAME | {"en", "el", "los", "con", "por"}
+
+
 def _split_items(text: str) -> list[str]:
-    return [item for item in _SPLIT.split(text) if item and item.strip(" .,;")]
+    """The items of a list written in a line, not split inside brackets ("Dra. A (Farmacia y
+    Bioquímica), Dr. B")."""
+    items: list[str] = []
+    start = 0
+    depth = 0
+    counted = 0
+    for match in _SPLIT.finditer(text):
+        depth += text.count("(", counted, match.start()) - text.count(")", counted, match.start())
+        counted = match.start()
+        if depth > 0:
+            continue
+        items.append(text[start : match.start()])
+        start = match.end()
+    items.append(text[start:])
+    return [item for item in items if item and item.strip(" .,;")]
 
 
 def _surname_first(line: str) -> str | None:
@@ -325,11 +382,25 @@ def _line_names(line: str, *, need_honorific: bool) -> list[ParsedAttendee] | No
     return found or None
 
 
+# A bracket left open longer than this, or over more lines, is a typo, not a wrapped name.
+_OPEN_BRACKET = 200
+
+
+def _open_item(line: str) -> bool:
+    """A list line whose last item is a courtesy title and a given name ("…, Lic. César"):
+    the name goes on in the next line."""
+    if "," not in line:
+        return False
+    last = line.rsplit(",", 1)[1].split()
+    return len(last) == 2 and _is_honorific(last[0]) and _capital(last[1]) and last[1].isalpha()
+
+
 def _join_broken(lines: list[str]) -> list[str]:
     """A name broken over lines by a PDF: "D." or "D. JUAN" then one word a line, an open
     bracket, or a line that starts with "(" or in lower case."""
     joined: list[str] = []
     open_name = False
+    bracket_lines = 0  # lines joined to the current one
     for line in lines:
         words = line.split()
         if joined and (
@@ -339,13 +410,20 @@ def _join_broken(lines: list[str]) -> list[str]:
                 and not _is_honorific(words[0])
                 and not line.endswith(":")
             )
-            or joined[-1].count("(") > joined[-1].count(")")
+            or (
+                joined[-1].count("(") > joined[-1].count(")")
+                and len(joined[-1]) < _OPEN_BRACKET
+                and bracket_lines < 2
+            )
             or line.startswith("(")
             or (line[:1].islower() and "," in joined[-1])
+            or (_open_item(joined[-1]) and _capital(line) and not line.endswith(":"))
         ):
+            bracket_lines += 1
             joined[-1] += " " + line
             open_name = not line.endswith(".")
             continue
+        bracket_lines = 0
         joined.append(line)
         open_name = (bool(words) and _is_honorific(words[-1])) or (
             len(words) == 1 and _is_honorific(words[0])
@@ -431,8 +509,31 @@ def _blocks(lines: list[str], attendance: Attendance) -> None:
         mode = None
 
 
+def _is_list_label(line: str) -> bool:
+    """A line that opens a list of attendees, absentees or a role ("MIEMBROS NO
+    ASISTENTES:", "SECRETARIO GENERAL:"): no sentence runs across it."""
+    line = clean(line)
+    if not line.endswith(":") or len(line) > 60:
+        return False
+    if _PRESENT_LABEL.match(line) or _ABSENT_LABEL.match(line):
+        return True
+    return all(_is_title(w) or _bare(w) in _PARTICLES for w in line.rstrip(": ").split())
+
+
 def _sentences(text: str) -> list[str]:
-    flat = clean(text[:_OPENING_CHARS])
+    sentences: list[str] = []
+    chunk: list[str] = []
+    for line in text[:_OPENING_CHARS].splitlines():
+        chunk.append(line)
+        if _is_list_label(line):
+            sentences += _chunk_sentences(" ".join(chunk))
+            chunk = []
+    sentences += _chunk_sentences(" ".join(chunk))
+    return [sentence for sentence in sentences if sentence]
+
+
+def _chunk_sentences(text: str) -> list[str]:
+    flat = clean(text)
     sentences: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(flat):
@@ -508,3 +609,207 @@ def read_attendance(text: str) -> Attendance:
     ]
     attendance.count = _count(sentences)
     return attendance
+
+
+# -- presenters stated in sentences
+
+# The families of the roles a sentence may name instead of the person ("el Presidente hace
+# una breve presentación"), by the start of their folded words; "vicepresidente" is its own.
+_ROLE_FAMILIES = (
+    ("vicepresid", "vicepresid"),
+    ("presid", "presid"),
+    ("secretar", "secretar"),
+    ("tesor", "tesor"),
+    ("alcald", "alcald"),
+    ("coordinador", "coordin"),
+    ("coordinacion", "coordin"),
+    ("rector", "rector"),
+    ("decan", "decan"),
+)
+# A verb of presenting, folded: what its subject (before it) or its agent (after it) did.
+_PRESENTS = re.compile(
+    r"\b(?:presenta|presento|expone|expuso|informa|informo|da\s+cuenta|dio\s+cuenta"
+    r"|rinde|rindio|(?:hace|hizo|realiza|realizo|efectua|efectuo|brinda|brindo)\s+(?:una\s+|la\s+)?"
+    r"(?:breve\s+|amplia\s+)?(?:presentacion|exposicion))\b"
+)
+# What is filed rather than presented: "presentó una queja", "presenta su renuncia".
+_FILED = re.compile(
+    r"\s+(?:una?|su|sus|el|la)\s+(?:queja|reclamo|reclamacion|denuncia|solicitud|pedido|excusa"
+    r"|renuncia|mocion|recurso|carta|oficio|pregunta|ruego|enmienda|voto|escrito|dimision)"
+)
+_BY = re.compile(r"\b(?:a\s+cargo\s+(?:del?|de\s+la)|(?:el|la)\s+expositora?:?|expositora?\s*:)\s+")
+_TALK = re.compile(
+    r"\b(?:presentacion|exposicion|ponencia|charla|conferencia|informe|taller|capacitacion)"
+)
+_NAME_BEFORE_STOP = word_set(
+    "seguidamente luego acto continuacion posteriormente despues finalmente asimismo tambien "
+    "ademas entonces igualmente enseguida primero inmediatamente el en con por para a al "
+    "tras segun y"
+)
+# The person a role is held by: "Presidencia: X", "bajo la presidencia del Sr. X",
+# "actuando en la Presidencia el Sr. X", "preside la sesión la Sra. X", "el Presidente Sr. X".
+_ROLE_HELD = re.compile(
+    r"\b(?P<role>[a-z-]{4,30})\s*:\s+"
+    r"|\b(?:en\s+(?:la\s+)?|bajo\s+la\s+)(?P<office>[a-z]{4,20})\s+(?:del?\s+|de\s+la\s+|el\s+|la\s+)"
+    r"|\bpreside\s+(?:la\s+(?:sesion|reunion|asamblea)\s+)?(?:el\s+|la\s+)?"
+    r"|\bpresidid[oa]\s+por\s+(?:el\s+|la\s+)?"
+)
+
+
+def _family(word: str) -> str | None:
+    for start, family in _ROLE_FAMILIES:
+        if word.startswith(start):
+            return family
+    return None
+
+
+def _flat(text: str) -> tuple[str, str] | None:
+    flat = clean(text)
+    folded = fold(flat)
+    if len(folded) != len(flat):
+        return None  # folding changed the length; positions would not match
+    return flat, folded
+
+
+def _roles(flat: str, folded: str) -> dict[str, set[str]]:
+    """The people each role is said to be held by (folded families to names)."""
+    held: dict[str, set[str]] = {}
+    for match in _ROLE_HELD.finditer(folded):
+        role = match["role"] or match["office"] or "presid"
+        families = {f for w in re.split(r"[-/]", role) if w and (f := _family(w))}
+        if not families:
+            continue
+        person = _name_after(flat, match.end())
+        if person is None:
+            continue
+        for family in families:
+            held.setdefault(family, set()).add(person)
+    return held
+
+
+def _name_after(flat: str, start: int, *, need_title: bool = False) -> str | None:
+    """The name right after ``start``, after an article, job and courtesy titles (one of
+    them is required with ``need_title``); it ends at the first word that is not part of a
+    name."""
+    tokens = flat[start : start + 200].split()[:14]
+    index = 0
+    titled = False
+    while index < len(tokens) and (
+        _bare(tokens[index]) in ("el", "la")
+        or _is_title(tokens[index])
+        or _is_honorific(tokens[index])
+    ):
+        titled = titled or _bare(tokens[index]) not in ("el", "la")
+        index += 1
+    if need_title and not titled:
+        return None
+    name: list[str] = []
+    for token in tokens[index : index + 8]:
+        core = token.strip(".,;:()*_")
+        bare = _bare(token)
+        if not core:
+            break
+        if bare in _PARTICLES and name:
+            name.append(core)
+            continue
+        initial = len(core) == 1 and token.endswith(".") and core.isupper()
+        if not initial and (
+            not _capital(core) or bare in _NOT_NAME or _is_title(token) or core.isdigit()
+        ):
+            break
+        name.append(core + ("." if initial else ""))
+        if (token.rstrip(".") != token and not initial) or token.endswith((",", ";", ":")):
+            break
+    while name and _bare(name[-1]) in _PARTICLES:
+        name.pop()
+    if len([w for w in name if _bare(w) not in _PARTICLES and not w.endswith(".")]) < 2:
+        return None
+    text = " ".join(name)
+    return title_case(text) if is_upper(text) else text
+
+
+def _name_before(flat: str, end: int) -> tuple[str | None, str | None]:
+    """The subject right before ``end``: a name (with its courtesy title, or after a role)
+    or a role alone; (name, role family)."""
+    tokens = flat[max(0, end - 200) : end].split()[-10:]
+    name: list[str] = []
+    role = None
+    for token in reversed(tokens):
+        core = token.strip(".,;:()*_")
+        bare = _bare(token)
+        if token.endswith((".", ":", ";")) and not (
+            _is_honorific(token) or (len(core) == 1 and core.isupper())
+        ):
+            break
+        if token.endswith(",") and name:
+            break
+        if _is_honorific(token):
+            break
+        if _is_title(token):
+            family = _family(bare)
+            if family and not name:
+                role = family
+            break
+        if bare in _PARTICLES and name:
+            name.insert(0, core)
+            continue
+        initial = len(core) == 1 and core.isupper()
+        if not initial and (not _capital(core) or bare in _NOT_NAME or core.isdigit()):
+            break
+        if bare in _NAME_BEFORE_STOP:
+            break
+        name.insert(0, core + ("." if initial else ""))
+        if len(name) >= 6:
+            break
+    while name and _bare(name[0]) in _PARTICLES:
+        name.pop(0)
+    if len([w for w in name if _bare(w) not in _PARTICLES and not w.endswith(".")]) >= 2:
+        text = " ".join(name)
+        return (title_case(text) if is_upper(text) else text), None
+    return None, role
+
+
+def read_presenters(text: str) -> list[str]:
+    """The people the minutes say presented something: "X expuso…", "la Sra. X presenta el
+    informe…", "informa el Tesorero Sr. X", "hace una breve presentación", "a cargo del Dr.
+    X", "el expositor Sr. X"; a role alone ("El Presidente hace una breve presentación") only
+    when the text names one person in that role ("Presidencia: X")."""
+    flattened = _flat(text[: _OPENING_CHARS * 8])
+    if flattened is None:
+        return []
+    flat, folded = flattened
+    found: list[str] = []
+    roles: list[str] = []
+    for match in _PRESENTS.finditer(folded):
+        if match[0].startswith("present") and _FILED.match(folded, match.end()):
+            continue
+        before = folded[max(0, match.start() - 4) : match.start()]
+        name, role = _name_before(flat, match.start())
+        if name is None and role is None and not before.endswith(("se ", "le ")):
+            name = _name_after(flat, match.end(), need_title=True)
+            after = folded[match.end() : match.end() + 40].split()
+            if name is None and after and after[0] in ("el", "la") and len(after) > 1:
+                role = _family(after[1])
+        if name is not None:
+            found.append(name)
+        elif role is not None:
+            roles.append(role)
+    for match in _BY.finditer(folded):
+        if match[0].startswith("a") and not _TALK.search(
+            folded, max(0, match.start() - 80), match.start()
+        ):
+            continue  # "a cargo de" a task, not a talk
+        name = _name_after(flat, match.end())
+        if name is not None:
+            found.append(name)
+    if roles:
+        held = _roles(flat, folded)
+        for role in roles:
+            people = held.get(role, set())
+            if len(people) == 1:
+                found.append(next(iter(people)))
+    unique: list[str] = []
+    for name in found:
+        if not any(same_person(name, other) for other in unique):
+            unique.append(name)
+    return unique

@@ -25,6 +25,7 @@ from minka.meetings.minutes.importers.spanish.text import (
 )
 
 ATTENDEES = "attendees"
+ABSENTEES = "absentees"  # a list of those who did not attend: kept in the notes
 AGENDA = "agenda"
 PRESENTATIONS = "presentations"
 INTERVENTIONS = "interventions"
@@ -131,10 +132,14 @@ HEADINGS: dict[str, str] = {
     **dict.fromkeys(
         ("notas", "observaciones", "otros", "varios", "otros temas", "otros asuntos"), NOTES
     ),
+    **dict.fromkeys(
+        ("no asistentes", "miembros no asistentes", "ausentes", "miembros ausentes"), ABSENTEES
+    ),
 }
 # Phrases that make a line ending in a colon an introduction to a section.
 _INTRO = re.compile(
-    r"\b(?P<attendees>asistieron|participaron|asistentes|participantes|estuvieron presentes)\b"
+    r"(?<!\bno\s)\b(?P<attendees>asistieron|participaron|asistentes|participantes"
+    r"|estuvieron presentes)\b"
     r"|\b(?P<agenda>agenda|orden del dia|puntos a tratar|temario)\b"
     r"|\b(?P<presentations>presentaciones|exposiciones)\b"
     r"|\b(?P<interventions>intervenciones|temas propuestos|temas tratados|intervinieron"

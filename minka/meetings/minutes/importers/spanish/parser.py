@@ -28,11 +28,15 @@ from minka.meetings.minutes.importers.spanish.agreements import (
     same_agreement,
 )
 from minka.meetings.minutes.importers.spanish.attendance import (
+    listed,
+    not_a_name,
     read_attendance,
     read_name,
+    read_presenters,
     same_person,
 )
 from minka.meetings.minutes.importers.spanish.lines import (
+    ABSENTEES,
     AGENDA,
     AGREEMENTS,
     ATTENDEES,
@@ -125,6 +129,7 @@ class Parser:
         for unit in read_units(self.text):
             self.unit(unit)
         self.attendance()
+        self.presenters()
         self.finish()
         result = self.result
         result.notes = [text for _order, text in sorted(self.notes, key=lambda n: n[0])]
@@ -205,7 +210,7 @@ class Parser:
                 return
         if section is None:
             self.preamble(unit)
-        elif section == ATTENDEES:
+        elif section in (ATTENDEES, ABSENTEES):
             self.place_among_attendees(unit)
             self.attendees(unit)
         elif section == AGENDA:
@@ -415,9 +420,14 @@ class Parser:
             self.candidates["place"].append(_Candidate(4, unit.index, online))
 
     def attendees(self, unit: Unit) -> None:
+        if self.section == ABSENTEES:  # "MIEMBROS NO ASISTENTES:": never attendees
+            self.note(unit)
+            return
         parts = split_attendees(unit.text)
-        parsed = [parse_attendee(part) for part in parts]
-        if parts and all(attendee is not None for attendee in parsed):
+        parsed = [listed(part, parse_attendee(part)) for part in parts]
+        if parts and all(
+            attendee is not None and not not_a_name(attendee.name) for attendee in parsed
+        ):
             self.result.attendees.extend(a for a in parsed if a is not None)
             return
         self.note(unit)
@@ -468,6 +478,16 @@ class Parser:
                 known.append(attendee.name)
         if not self.result.attendees and found.count:
             self.result.attendee_count = found.count
+
+    def presenters(self) -> None:
+        """People said in a sentence to present something (:func:`.attendance.read_presenters`)
+        whom no presenter line gave: a presentation each, with no points (the sentence stays
+        where the units put it)."""
+        known = [p.presenter for p in self.result.presentations if p.presenter]
+        for name in read_presenters(self.text):
+            if not any(same_person(name, other) for other in known):
+                self.result.presentations.append(ParsedPresentation(presenter=name))
+                known.append(name)
 
     def stated_elsewhere(self, unit: Unit) -> bool:
         """A decision written as a sentence ("se aprueba por unanimidad…") or a paragraph
