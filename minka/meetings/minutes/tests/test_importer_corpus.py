@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.test import SimpleTestCase
@@ -101,6 +103,18 @@ class CorpusParseTests(SimpleTestCase):
         for field, floor in FLOORS.items():
             with self.subTest(field):
                 self.assertGreaterEqual(figures[field], floor)
+
+    def test_markdown_minutes_read_the_same_as_txt(self) -> None:
+        """The issue's "the same text as .md and .txt must give the same result"."""
+        markdown = [p for p in corpus.corpus_files() if p.suffix == ".md"]
+        self.assertTrue(markdown)
+        with tempfile.TemporaryDirectory() as folder, translation.override("en"):
+            for path in markdown:
+                with self.subTest(path.name):
+                    copy = Path(folder) / f"{path.stem}.txt"
+                    copy.write_bytes(path.read_bytes())
+                    as_txt = parse_minutes(read_minutes(copy), today=TODAY)
+                    self.assertEqual(as_txt, self.parsed[path.name][1])
 
     def test_a_field_missed_is_said_once(self) -> None:
         for name, (_text, parsed) in self.parsed.items():

@@ -213,17 +213,21 @@ def test_latin1_text_is_decoded(tmp_path: Path) -> None:
     assert read_minutes(path) == text
 
 
-def test_markdown_keeps_lines_and_lists_without_its_marks(tmp_path: Path) -> None:
-    """Heading and emphasis marks, escapes and rules go; list markers and lines stay."""
-    path = tmp_path / "acta.md"
+@pytest.mark.parametrize("suffix", [".md", ".txt"])
+def test_markdown_keeps_lines_and_lists_without_its_marks(tmp_path: Path, suffix: str) -> None:
+    """Heading and emphasis marks, escapes and HTML tags go; list markers, rules (an
+    underline makes a heading) and lines stay; a .txt written in Markdown reads the same."""
+    path = tmp_path / f"acta{suffix}"
     path.write_text(
         "# Acta de la *reunión*\n\nFecha: **16 de marzo**\n\n## Acuerdos ##\n---\n"
-        "- Compartir el __directorio__\n* Revisar el punto 3\\. del acta\n1. Otra vez\n",
+        "- Compartir el __directorio__\n* Revisar el punto 3\\. del acta\n1. Otra vez\n"
+        '<h3 align="center">Próxima reunión&nbsp;</h3>\n',
         encoding="utf-8",
     )
     assert read_minutes(path) == (
-        "Acta de la reunión\n\nFecha: 16 de marzo\n\nAcuerdos\n\n"
-        "- Compartir el directorio\n* Revisar el punto 3. del acta\n1. Otra vez"
+        "Acta de la reunión\n\nFecha: 16 de marzo\n\nAcuerdos\n---\n"
+        "- Compartir el directorio\n* Revisar el punto 3. del acta\n1. Otra vez\n"
+        "Próxima reunión"
     )
 
 

@@ -59,13 +59,14 @@ class PlainTextFormat:
         return self.clean(text)
 
     def clean(self, text: str) -> str:
-        return text
+        # Minutes typed with Markdown's marks (pasted from a chat, a wiki or a repository)
+        # read the same whether the file is called .txt or .md.
+        return without_marks(text)
 
 
 # A heading line and its text; the closing "#"s are taken off by ``_heading_text`` (a
 # pattern doing it too, "(.*?)(?:[ \t]+#+)?[ \t]*$", is quadratic on a line of spaces).
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(?P<text>.*)|)$", re.MULTILINE)
-_RULE = re.compile(r"^ {0,3}([-*_=])(?:[ \t]*\1){2,}[ \t]*$", re.MULTILINE)
 # The text between two "**" (or "__") never contains another: an opening mark without a
 # closing one is given up at the next mark, not at the end of the line.
 _STRONG = re.compile(r"(\*\*|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1")
@@ -79,15 +80,18 @@ class MarkdownFormat(PlainTextFormat):
     extensions: tuple[str, ...] = (".md", ".markdown")
     mime_types: tuple[str, ...] = ("text/markdown",)
 
-    def clean(self, text: str) -> str:
-        # HTML that Markdown allows ("<h3 align=center>04-03-2024</h3>", "<br>") keeps only
-        # its text, and character references are read ("&nbsp;", "&aacute;").
-        text = html.unescape(_TAG.sub("", text))
-        text = _RULE.sub("", text)
-        text = strip_headings(text)
-        text = _STRONG.sub(r"\2", text)
-        text = _EMPHASIS.sub(r"\1", text)
-        return _ESCAPE.sub(r"\1", text)
+
+def without_marks(text: str) -> str:
+    """``text`` without Markdown's marks: heading marks, bold and emphasis marks, escapes,
+    and HTML tags (their text kept, character references read). Rules and underlines
+    ("-----", "=====") stay: the parser reads an underlined line as a heading."""
+    # HTML that Markdown allows ("<h3 align=center>04-03-2024</h3>", "<br>") keeps only
+    # its text, and character references are read ("&nbsp;", "&aacute;").
+    text = html.unescape(_TAG.sub("", text))
+    text = strip_headings(text)
+    text = _STRONG.sub(r"\2", text)
+    text = _EMPHASIS.sub(r"\1", text)
+    return _ESCAPE.sub(r"\1", text)
 
 
 def strip_headings(text: str) -> str:

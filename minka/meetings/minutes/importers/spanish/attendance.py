@@ -123,9 +123,7 @@ _COUNT = re.compile(
     r"(?:[\w/]+\s+){0,3}?" + _PEOPLE + r"\b(?!\s*:)",
 )
 # "presentes", not "presentación": a list item "3) Mujeres…" after a presentation is no count.
-_COUNT_CUE = re.compile(
-    r"\b(?:asist|presentes?\b|particip|qu?orum|reun|concurr|total\s+de)"
-)
+_COUNT_CUE = re.compile(r"\b(?:asist|presentes?\b|particip|qu?orum|reun|concurr|total\s+de)")
 _OPENING_CHARS = 8000  # attendance is stated at the opening of minutes
 
 
