@@ -30,10 +30,10 @@ TODAY = dt.date(2026, 12, 1)
 SAFETY_NET = "The structure of the minutes could not be read; the text was kept as notes."
 # Accuracy floors on the text of the corpus (fractions of the stated facts).
 FLOORS = {
-    "overall": 0.69,
+    "overall": 0.67,
     "date": 0.88,
     "place": 0.6,
-    "attendee_count": 0.54,
+    "attendee_count": 0.47,
 }
 
 
