@@ -168,3 +168,25 @@ class MorePlacesTests(SimpleTestCase):
         ):
             with self.subTest(sentence):
                 self.assertEqual(parse(sentence).place, place)
+
+
+class AbbreviationsAndCouncilsTests(SimpleTestCase):
+    def test_an_abbreviated_month_with_its_year(self) -> None:
+        for text, date in (
+            ("08 dic.2018\nReunión de la comunidad.", dt.date(2018, 12, 8)),
+            ("Acta del 12 Set. 2019", dt.date(2019, 9, 12)),
+            ("Fecha: 3-feb-2020", dt.date(2020, 2, 3)),
+        ):
+            with self.subTest(text):
+                self.assertEqual(parse(text).date, date)
+
+    def test_an_abbreviation_without_a_year_is_no_date(self) -> None:
+        self.assertIsNone(parse("Llegamos al mar 3 veces.").date)
+
+    def test_the_councils_town_when_no_place_is_written(self) -> None:
+        text = "SESIÓN ORDINARIA DEL CONCEJO MUNICIPAL DE TARRAZÚ\n\n5 de julio de 2020\n"
+        self.assertEqual(parse(text).place, "Tarrazú")
+
+    def test_a_written_place_wins_over_the_councils_town(self) -> None:
+        text = "CONCEJO MUNICIPAL DE TARRAZÚ\nLugar: Salón comunal de San Marcos\n"
+        self.assertEqual(parse(text).place, "Salón comunal de San Marcos")

@@ -53,7 +53,8 @@ MAY_VANISH = frozenset(
         "observaciones otros varios asuntos "
         # dates and times
         "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre "
-        "noviembre diciembre lunes martes miercoles jueves viernes sabado domingo ro er "
+        "noviembre diciembre ene feb mar abr may jun jul ago sep sept set oct nov dic "
+        "lunes martes miercoles jueves viernes sabado domingo ro er "
         "am pm h hs hr hrs hora horas "
         # courtesy titles
         "sr sra srta dr dra ing lic mg mag prof abog econ arq senor senora senorita doctor "

@@ -54,6 +54,13 @@ _WORDED = re.compile(
     rf"(?:,?\s+(?:del?\s+)?(?:a[ñn]o\s+)?(?:(?P<year>\d\.?\d{{3}})\b|(?P<yearw>{numbers.NUMBER})))?",
     re.IGNORECASE,
 )
+# "08 dic.2018", "8-dic-2018", "12 Set. 2019": an abbreviated month, only with its year.
+_ABBREVIATED = re.compile(
+    r"(?<![\w/.-])(?P<day>[0-3]?\d)[\s/-]*(?:de\s+)?(?P<month>ene|feb|mar|abr|may|jun|jul|ago"
+    r"|sept?|set|oct|nov|dic)\.?[\s/-]*(?:de[l]?\s+)?(?P<year>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+_ABBREVIATIONS = {name[:3]: number for name, number in MONTHS.items()} | {"sep": 9, "set": 9}
 _NUMERIC = re.compile(
     r"(?<![\w/.-])(?P<day>[0-3]?\d)(?P<sep>[/.-])(?P<month>[01]?\d)(?P=sep)"
     r"(?P<year>\d{4}|\d{2})(?![\w/-]|\.\d)"
@@ -149,6 +156,16 @@ def find_dates(text: str) -> list[DateMatch]:
             )
         )
     found.extend(_worded_dates(text))
+    for match in _ABBREVIATED.finditer(text):
+        found.append(
+            DateMatch(
+                start=match.start(),
+                end=match.end(),
+                day=int(match["day"]),
+                month=_ABBREVIATIONS[match["month"].lower()[:3]],
+                year=int(match["year"]),
+            )
+        )
     for pattern in (_NUMERIC, _ISO):
         for match in pattern.finditer(text):
             month = int(match["month"])

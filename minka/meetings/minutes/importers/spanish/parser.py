@@ -76,6 +76,7 @@ FIELD_DATE, HELD_DATE, DATE_LINE, PASSING_DATE = 0, 1, 2, 3
 OPENING_LINES = 60  # how far into the text a date broken over lines is looked for
 OPENING_CHARS = 6000  # …and no further than this many characters
 VENUE_REACH = 3  # how many paragraphs after a city its venue may be named
+JURISDICTION_UNITS = 5  # how early a council's name gives its town as the place
 NOISY = 2  # more lines than this of one kind of doubt make one warning
 
 
@@ -414,6 +415,9 @@ class Parser:
                 fields["place"] = place
                 used.append(place)
                 return
+        # The council's own town, named in the opening units: the last resort.
+        if unit.index < JURISDICTION_UNITS and (town := places.jurisdiction(unit.text)):
+            self.candidates["place"].append(_Candidate(5, unit.index, town))
         # Held online: said in passing, often inside a title or a sentence that says more;
         # the unit is not claimed for it (it stays where it goes).
         if online := places.online_in_sentence(unit.text):

@@ -181,6 +181,29 @@ def place_in_sentence(text: str) -> str | None:
     return join_place(*place_parts(text))
 
 
+# The body that meets names its town: "MUNICIPALIDAD PROVINCIAL DE ICA", "Ayuntamiento de
+# Alcolea", "Concejo Municipal de Tarrazú", "Gobierno Regional de Junín".
+_JURISDICTION = re.compile(
+    r"\b(?:municipalidad(?:\s+(?:provincial|distrital|metropolitana))?|ayuntamiento"
+    r"|concejo\s+(?:municipal|cantonal|distrital|provincial|deliberante)|alcald[ií]a(?:\s+municipal)?"
+    r"|gobierno\s+(?:regional|provincial|aut[oó]nomo\s+descentralizado)|municipio)\s+(?:del?\s+)"
+    r"(?P<place>[A-ZÁÉÍÓÚÑ][\w'’-]*(?:\s+(?:de\s+|del\s+|la\s+)?[A-ZÁÉÍÓÚÑ][\w'’-]*){0,3})",
+    re.IGNORECASE,
+)
+
+
+def jurisdiction(text: str) -> str | None:
+    """The town of the council that meets, when a heading names it ("Concejo Municipal de
+    Tarrazú" → "Tarrazú"); a last resort for the place, as councils meet in their town."""
+    match = _JURISDICTION.search(text)
+    if match is None:
+        return None
+    place = _trim(match["place"])
+    if place is None:
+        return None
+    return place if not place.isupper() else place.title()
+
+
 def online_in_sentence(text: str) -> str | None:
     """That the meeting was held online, as ``text`` says it ("Virtual" for "sesión
     virtual", "Zoom" for "vía Zoom", "En línea"); ``None`` otherwise."""
