@@ -114,3 +114,65 @@ def test_an_institution_in_capitals_before_a_titled_name_and_an_initial() -> Non
         ("Hernán B. Quispe", "SINDICATO TEXTIL"),
         ("Delia Choque Mamani", None),
     ]
+
+
+def test_a_roll_call_in_a_sentence_takes_only_the_marked_present() -> None:
+    text = (
+        "SESIÓN ORDINARIA DEL 4 DE MARZO DE 2026. Se pasa lista a los señores regidores: "
+        "Aurelio Campos Vidal (Presente), Noemí Ibáñez Ruiz (Presente), Fermín Soto Lara "
+        "(No se encuentra presente), los señores regidores Ciro Peña Luna y Olga Vera Paz "
+        "se encuentran de licencia, Marta Gil Ramos (Presente)."
+    )
+    assert names(text) == ["Aurelio Campos Vidal", "Noemí Ibáñez Ruiz", "Marta Gil Ramos"]
+
+
+def test_a_list_after_presentes_goes_on_after_full_stops() -> None:
+    text = (
+        "Acta de la sesión del 2 de febrero de 2026. MIEMBROS PRESENTES: REGIDORES: Señor "
+        "Hugo Lara Mena (Presidente), señora Inés Roca Díaz. SINDICOS PRESENTES: Señor Iván "
+        "Solano Rey, síndico San Pedro. Señora Lidia Mora Paz, síndica Santa Ana. AGENDA "
+        "Una vez aprobada se inicia la sesión con el Señor Tomás Vega Ruiz."
+    )
+    assert names(text) == [
+        "Hugo Lara Mena",
+        "Inés Roca Díaz",
+        "Iván Solano Rey",
+        "Lidia Mora Paz",
+    ]
+
+
+def test_stacked_glued_titles_and_an_ordinal_given_name() -> None:
+    text = (
+        "ACTA NUMERO DOS. Reunidos en el Salón de Sesiones, LIC.ERNESTO BRAVO LUNA, Alcalde; "
+        "MYR. LIC. ANA SILVA MORA, 1º Regidor Propietario; Dña. Rosa Gil Paz; "
+        "Dr. Segundo Ortiz Vela, Procurador; Ab. Raúl Peña Cano."
+    )
+    assert names(text) == [
+        "Ernesto Bravo Luna",
+        "Ana Silva Mora",
+        "Rosa Gil Paz",
+        "Segundo Ortiz Vela",
+        "Raúl Peña Cano",
+    ]
+
+
+def test_a_list_of_surnames_alone_after_a_formula_of_attendance() -> None:
+    text = (
+        "Sesión ordinaria del 3 de marzo de 1920.\n"
+        "Asistencia de los C.C. Olmedo, Dr. Barragán, Quintero, Salcedo Pedro y Robles.\n"
+        "Abierta la sesión se leyó el acta."
+    )
+    assert names(text) == ["Olmedo", "Barragán", "Quintero", "Salcedo Pedro", "Robles"]
+
+
+def test_a_sentence_of_two_surnames_is_no_list_of_surnames() -> None:
+    text = "Sesión del 3 de marzo de 2026. Asisten Olmedo y Barragán. Se leyó el acta."
+    assert names(text) == []
+
+
+def test_an_ellipsis_does_not_hide_who_presides() -> None:
+    text = (
+        "SESIÓN ORDINARIA … 5 DE MAYO DE 2026 PRESIDIDA POR EL SEÑOR ALCALDE Econ. "
+        "ELENA RÍOS DE LA VEGA. Se abre la sesión."
+    )
+    assert names(text) == ["Elena Ríos de la Vega"]

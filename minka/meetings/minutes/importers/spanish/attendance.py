@@ -14,7 +14,11 @@ whatever its units, because PDF wraps these sentences and lists anywhere.
   Consejeros B y C", "bajo la presidencia del Sr. A", "con la asistencia de los señores
   regidores: …", "actúa como Secretario D. A") gives the names after the formula, each
   without its courtesy or job title; what follows "excusa", "no asiste", "faltan" or
-  "justificaron su inasistencia" is not taken.
+  "justificaron su inasistencia" is not taken. "PRESENTES:" opens such a list too, which
+  goes on after a full stop while each sentence starts with a courtesy title; a roll call in
+  a sentence ("A (Presente), B (No se encuentra presente), C y D de licencia") gives only
+  the marked present; "Asistencia de los CC. Pérez, Gómez y Ruiz" gives surnames alone; a
+  title glued to the name ("LIC.JUAN") is split off.
 - **A count**: "con la asistencia de 23 socios", "asisten 16 vecinos", "11 consejeros
   presentes", "doce (12) mujeres y cuarenta (40) varones" (52).
 - **Presenters stated in sentences** (:func:`read_presenters`): "X expuso…", "la Sra. X
@@ -38,7 +42,7 @@ from minka.meetings.minutes.importers.spanish.text import clean, is_upper, word_
 HONORIFICS = word_set(
     "d da don dona sr sra srta sres sras srs senor senora senorita senores senoras dr dra "
     "dres ing lic mg mgt mag msc phd br est abog prof profa arq econ cpc cpcc c tec bach "
-    "ldo lda mtro mtra abg rp"
+    "ldo lda mtro mtra abg rp dna myr ab cc"
 )
 # Job titles and the words of their names: skipped before a name, never a name themselves.
 TITLES = word_set(
@@ -55,8 +59,12 @@ TITLES = word_set(
     "honorable senador senadora diputado diputada docente docentes alumno alumna "
     "estudiante funcionario funcionaria funcionarios autoridades invitado invitada invitados "
     "subgerente subdirector subdirectora jefes vecino vecina primer primera segundo segunda "
-    "tercer tercera teniente-alcalde embajador embajadora"
+    "tercer tercera teniente-alcalde embajador embajadora procurador procuradora "
+    "vicealcalde vicealcaldesa"
 )
+# Ordinals among the job titles ("Primer Teniente de Alcalde") are also given names ("Dr.
+# Segundo Pérez"): skipped only before another title.
+_ORDINALS = word_set("primer primera segundo segunda tercer tercera")
 # Words of organizations and places: a run with one is not a name.
 _NOT_NAME = word_set(
     "asociacion organizacion red instituto ministerio colegio centro consejo sociedad "
@@ -73,6 +81,7 @@ _NOT_NAME = word_set(
     "asistieron faltan preside"
 )
 _PARTICLES = word_set("de del la las los da van von di")
+_PLACE_FIRST = word_set("san santa santo")
 _ROLL_CALL = re.compile(r"\s*(?:[-–—:]\s*)?\(?\s*presente\s*\)?\s*[.;,]?\s*$", re.IGNORECASE)
 _PRESENT_LABEL = re.compile(
     r"^(?:\d{1,2}[.)-]?\s*)?(?:(?:lista|relaci[oó]n|registro|miembros|se[ñn]ores|sres\.?|"
@@ -104,7 +113,7 @@ _CUE = re.compile(
     r"|\bbajo\s+la\s+presidencia\s+(?:del?|de\s+la)\b|\bpresidid[oa]s?\s+por\b|\bpreside\b"
     r"|\b(?:con\s+)?la\s+presencia\s+(?:del?|de\s+la|de\s+los|de\s+las)\b"
     r"|\b(?:actua|actuando|oficia|oficiando)\s+(?:como|de|en)\b|\bconcurr(?:en|ieron)\b"
-    r"|\bparticipa(?:n|ron)\b"
+    r"|\bparticipa(?:n|ron)\b|\bpresentes\s*:"
 )
 _NEGATIVE = re.compile(
     r"\b(?:no\s+asist|no\s+concurr|no\s+particip|inasist|ausen|excus|justific|faltan?|"
@@ -218,7 +227,15 @@ def read_name(segment: str, *, need_honorific: bool = False) -> ParsedAttendee |
             caps += 1
         if start < caps < len(tokens) and _capital(tokens[caps]):
             start = caps  # "CONSEJO CONSULTIVO Raúl Delgado": the institution first
+    given = -1
     while start < len(tokens) and (_is_title(tokens[start]) or _is_honorific(tokens[start])):
+        if (
+            honorific
+            and _bare(tokens[start]) in _ORDINALS
+            and not (start + 1 < len(tokens) and _is_title(tokens[start + 1]))
+        ):
+            given = start
+            break  # "Dr. Segundo Pérez": a given name
         start += 1
     name: list[str] = []
     index = start
@@ -236,7 +253,12 @@ def read_name(segment: str, *, need_honorific: bool = False) -> ParsedAttendee |
             name.append(token)  # an initial: "Pedro A. Villacorta"
             index += 1
             continue
-        if not _capital(core) or folded in _NOT_NAME or _is_title(token) or core.isdigit():
+        if (
+            not _capital(core)
+            or folded in _NOT_NAME
+            or (_is_title(token) and index != given)
+            or core.isdigit()
+        ):
             break
         name.append(core)
         index += 1
@@ -248,6 +270,8 @@ def read_name(segment: str, *, need_honorific: bool = False) -> ParsedAttendee |
     real = [w for w in name if _bare(w) not in _PARTICLES]
     if len(real) < 2 or any(ch.isdigit() for w in name for ch in w):
         return None
+    if _bare(name[0]) in _PLACE_FIRST:
+        return None  # "síndico San Marcos": a place after a job
     rest = " ".join(tokens[index:])
     organization = None
     if rest.startswith("(") and ")" in rest:
@@ -546,13 +570,85 @@ def _chunk_sentences(text: str) -> list[str]:
     return sentences
 
 
-def _sentence_names(sentence: str, attendance: Attendance) -> None:
+# "LIC.MARIO": a courtesy title glued to the name after it.
+_GLUED = re.compile(r"\b(?P<title>[A-Za-z]{2,4})\.(?=[A-ZÁÉÍÓÚÑ][A-Za-zÁÉÍÓÚÑáéíóúñ]{2})")
+# A roll call's mark after a name: "(Presente)", "(Ausente)", "(No se encuentra presente)".
+_MARK = re.compile(r"\((?P<mark>[^()]{4,40})\)[\s.,;]*$")
+_MARK_PRESENT = re.compile(r"\s*presente\s*")
+_MARK_ABSENT = re.compile(r"\b(?:no|ausente|licencia|justific|excus|permiso)")
+
+
+def _unglue(text: str) -> str:
+    return _GLUED.sub(lambda m: m[0] + " " if _bare(m["title"]) in HONORIFICS else m[0], text)
+
+
+def _roll_marks(sentence: str, attendance: Attendance) -> bool:
+    """A roll call in a sentence, two names or more each marked "(Presente)" or "(Ausente)":
+    the marked present are taken, the others never (those on leave, excused)."""
+    items = _split_items(sentence)
+    marks = [(item, _MARK.search(item)) for item in items]
+    present = [(item, m) for item, m in marks if m and _MARK_PRESENT.fullmatch(fold(m["mark"]))]
+    if len(present) < 2:
+        return False
+    for item, mark in marks:
+        if mark is None:
+            continue
+        person = read_name(item[: mark.start()])
+        if person is None:
+            continue
+        if _MARK_PRESENT.fullmatch(fold(mark["mark"])):
+            attendance.add(person)
+        elif _MARK_ABSENT.search(fold(mark["mark"])):
+            attendance.absent.add(person.name)
+    return True
+
+
+# A name that is a surname alone in a list after a formula of attendance ("Asistencia de los
+# CC. Pérez, Gómez y Ruiz"): one capitalized word, after a courtesy title or none.
+_SURNAME = re.compile(r"[A-ZÁÉÍÓÚÑ][a-záéíóúñü]{2,20}")
+
+
+def _surnames(items: list[str]) -> list[str] | None:
+    """The names of a list of surnames alone (three items or more, each one or two
+    capitalized words, most of them one), or ``None``."""
+    names: list[str] = []
+    single = 0
+    for item in items:
+        words = [w for w in item.split() if not _is_honorific(w) and _bare(w) not in ("los", "las")]
+        words = [w.strip(".,;") for w in words]
+        if not 1 <= len(words) <= 2 or not all(_SURNAME.fullmatch(w) for w in words):
+            return None
+        if any(_bare(w) in _NOT_NAME or _is_title(w) for w in words):
+            return None
+        single += len(words) == 1
+        names.append(" ".join(words))
+    if len(names) < 3 or single * 2 <= len(names):
+        return None
+    return names
+
+
+def _sentence_names(sentence: str, attendance: Attendance, *, carry: bool = False) -> bool:
+    """Read the attendees one sentence names; whether it was a sentence of attendance (the
+    next one may go on with its list: ``carry``)."""
     folded = fold(sentence)
     if len(folded) != len(sentence):
-        return  # folding changed the length ("ß"); positions would not match
+        return False  # folding changed the length ("ß"); positions would not match
+    if _roll_marks(sentence, attendance):
+        return True
     cue = _CUE.search(folded)
     if cue is None:
-        return
+        if not carry:
+            return False
+        # A list that goes on after a full stop: "… Sra. B. Sr. C, síndico. Sr. D, …".
+        items = _split_items(sentence)
+        people = [read_name(items[0], need_honorific=True)] if items else []
+        if people[:1] == [None] or not _is_honorific(sentence.split()[0]):
+            return False
+        for item in items:
+            attendee = read_name(item)
+            if attendee is not None:
+                attendance.add(attendee)
+        return True
     end = len(sentence)
     negative = _NEGATIVE.search(folded)
     if negative is not None:
@@ -562,13 +658,22 @@ def _sentence_names(sentence: str, attendance: Attendance) -> None:
             if absent:
                 attendance.absent.add(absent.name)
     position = cue.end()
+    taken = False
     while position < end and (negative is None or negative.start() > cue.start()):
         span = sentence[position:end]
-        for item in _split_items(span):
+        items = _split_items(span)
+        surnames = _surnames([i.strip(" .") for i in items])
+        if surnames is not None:
+            for name in surnames:
+                attendance.add(ParsedAttendee(name=name))
+            return True
+        for item in items:
             attendee = read_name(item)
             if attendee is not None:
                 attendance.add(attendee)
+                taken = True
         break
+    return taken
 
 
 def _count(sentences: list[str]) -> int | None:
@@ -597,9 +702,11 @@ def read_attendance(text: str) -> Attendance:
     attendance = Attendance()
     lines = [clean(line) for line in text[: _OPENING_CHARS * 2].splitlines()]
     _blocks([line for line in lines if line], attendance)
-    sentences = _sentences(text)
+    # "…" folds to "...": spelled out, the positions of a sentence and its folding match.
+    sentences = _sentences(_unglue(text[:_OPENING_CHARS].replace("…", "...")))
+    carry = False
     for sentence in sentences:
-        _sentence_names(sentence, attendance)
+        carry = _sentence_names(sentence, attendance, carry=carry)
     attendance.attendees = [
         a
         for a in attendance.attendees
