@@ -296,3 +296,59 @@ class HeadingFormTests(SimpleTestCase):
     def test_a_heading_numbered_with_a_dash(self) -> None:
         parsed = parse("3.- ACUERDOS\nComprar sillas.\n")
         self.assertEqual(agreements(parsed), ["Comprar sillas."])
+
+
+class CouncilDecisionTests(SimpleTestCase):
+    """Council minutes: decisions by their number or code, the chair's "damos por aprobada",
+    numbered CAPS items run together in one paragraph, and an agenda listed on its heading's
+    line above the items treated one by one."""
+
+    def test_council_formulae(self) -> None:
+        for text in (
+            "Alcalde: Sin más observaciones, damos por aprobada el acta.",
+            "El Presidente la somete a votación, adoptándose por unanimidad el siguiente acuerdo:",
+            "ACUERDO NÚMERO CUATRO. Autorizar la reparación del puente.",
+            "ACUERDO NÚMERO 12. Nombrar a la comisión de fiestas.",
+            "Conformes los señores concejales (A.C. N° 031-2019-MDX).",
+        ):
+            with self.subTest(text):
+                self.assertTrue(is_decision(text))
+
+    def test_orders_to_forward_papers_are_no_decision(self) -> None:
+        for text in (
+            "Transcríbase al interesado.",
+            "Pase a la Comisión de Obras para su dictamen.",
+            "Se somete a consideración del pleno la moción del regidor.",
+            "Si damos por aprobada el acta, pasamos al siguiente punto.",
+            "Según el Acuerdo de Concejo N° 12-2010, la feria es anual.",
+        ):
+            with self.subTest(text):
+                self.assertFalse(is_decision(text))
+
+    def test_numbered_caps_items_run_together(self) -> None:
+        parsed = parse(
+            "En Villa Rosales, siendo las diez horas del 3 de marzo de 2021, se reúne el Pleno "
+            "bajo la presidencia de la Sra. Alcaldesa Dña. Ofelia Carranza Ruiz, y se pasa a "
+            "tratar el orden del día. 1. APROBACIÓN DEL ACTA ANTERIOR. Sin alegaciones, el acta "
+            "se aprueba por unanimidad. 2. MOCIÓN SOBRE EL ALUMBRADO. El concejal Ramón Tejada "
+            "defiende la moción; sometida a votación, no se aprueba. 3. CESIÓN DEL LOCAL SOCIAL. "
+            "Se acuerda por mayoría ceder el local a la asociación juvenil."
+        )
+        texts = agreements(parsed)
+        self.assertEqual(len(texts), 2)
+        self.assertTrue(texts[0].startswith("APROBACIÓN DEL ACTA ANTERIOR"))
+        self.assertTrue(texts[1].startswith("CESIÓN DEL LOCAL SOCIAL"))
+        self.assertEqual(parsed["date"], "2021-03-03")
+
+    def test_a_short_line_is_not_parted(self) -> None:
+        parsed = parse("Reunión del 3 de marzo de 2021. 1. APROBACIÓN DEL ACTA. Se aprueba.")
+        self.assertEqual(len(parsed["agreements"]), 1)
+
+    def test_agenda_on_its_heading_line_then_items_treated(self) -> None:
+        parsed = parse(
+            "Acta de la reunión del 5 de mayo de 2023.\n"
+            "ORDEN DEL DÍA: 1. Lectura del acta anterior. 2. Informe de tesorería.\n"
+            "1. Lectura del acta anterior. Leída el acta, se aprueba sin observaciones.\n"
+            "2. Informe de tesorería. La tesorera presenta el informe; se acuerda publicarlo."
+        )
+        self.assertEqual(len(parsed["agreements"]), 2)

@@ -28,9 +28,13 @@ _AGREEMENT_FIELD = re.compile(
 
 # A decision written as a sentence, with no "Acuerdos" heading (folded text): "se aprueba
 # por unanimidad", "Por mayoría se ha decidido…", "El Consejo aprobó…", "ACUERDO Nº 3",
-# "aprobado con 5 votos a favor", "queda aprobada el acta". A passive "fue aprobada" alone
-# may report someone else's decision ("nos dice que la solicitud fue aprobada"): it counts
-# only with how it was voted.
+# "aprobado con 5 votos a favor", "queda aprobada el acta", "damos por aprobada el acta",
+# "adoptándose por unanimidad el siguiente acuerdo", "ACUERDO NÚMERO DOS", a council
+# agreement's code after a vote "(A.C. N° 45-2011)". An order only to forward papers
+# ("Transcríbase", "Pase a comisión", "Comuníquese") is the procedure, not a decision,
+# unless a decision formula says it ("se acordó que pase a comisión"). A passive "fue
+# aprobada" alone may report someone else's decision ("nos dice que la solicitud fue
+# aprobada"): it counts only with how it was voted.
 _DECISION = re.compile(
     r"\bse\s{1,3}(?:ha\s{1,3}|han\s{1,3})?(?:aprueba|aprueban|aprobo|aprobaron|aprobado|acuerda"
     r"|acuerdan|acordo|acordaron|acordado|resuelve|resolvio|resuelto|decide|decidio|decidido"
@@ -39,10 +43,13 @@ _DECISION = re.compile(
     r"|decidieron|aprobandose|acordandose)\b"
     r"|\b(?:queda|quedan|quedo|quedaron|quedando|se\s{1,3}da|se\s{1,3}dan)\s{1,3}"
     r"(?:\w{1,20}\s{1,3}){0,3}?(?:por\s{1,3})?aprobad[oa]s?\b"
-    r"|\b(?:aprobad[oa]s?|aprobacion|adoptad[oa]s?|elegid[oa]s?|electo|electa)\s{1,3}"
+    r"|\b(?:damos|doy|dan|se\s{1,3}dio|se\s{1,3}dieron)\s{1,3}por\s{1,3}aprobad[oa]s?\b"
+    r"|\b(?:aprobad[oa]s?|aprobacion|adoptad[oa]s?|adoptandose|elegid[oa]s?|electo|electa)\s{1,3}"
     r"(?:\w{1,20}\s{1,3}){0,3}?(?:por\s{1,3}(?:unanimidad|mayoria|consenso|aclamacion)"
     r"|con\s{1,3}(?:\d{1,4}|\w{1,12})\s{1,3}votos|de\s{1,3}manera\s{1,3}unanime|sin\s{1,3}observaciones)"
     r"|^acuerdo\s{1,3}(?:n[°ºo.]{0,2}\s{0,3})?\d{1,3}\b"
+    r"|^acuerdo\s{1,3}numero\s{1,3}(?:\d{1,4}|[a-z]{3,12})\b"
+    r"|\(a\.\s?c\.\s{0,2}n[°ºo.]{0,2}\s{0,3}\d"
 )
 # Every decision has one of these (a quick test before the pattern).
 _STEMS = (
@@ -56,6 +63,7 @@ _STEMS = (
     "adopt",
     "elegid",
     "elect",
+    "(a.",
 )
 # What makes a match no decision: denied ("no se aprueba"), only a condition ("si se
 # aprueba"), or a question.

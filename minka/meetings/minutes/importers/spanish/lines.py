@@ -340,6 +340,9 @@ class Unit:
         return self.kind == "item" and not last.endswith(_TERMINAL) and not after_blank
 
 
+_INLINE_ITEM = re.compile(r"(?:^|(?<=[\s.;:,]))(\d{1,2})[.)]-?\s")
+
+
 @dataclass
 class _AgendaTrack:
     """What pass 1 needs to tell an agenda item "3. Acuerdos" from the heading "3. ACUERDOS"."""
@@ -372,6 +375,14 @@ class _AgendaTrack:
         return not (marker == "number" and self.last_number is not None) or (
             number == self.last_number + 1
         )
+
+    def inline(self, text: str) -> None:
+        """The agenda listed on its heading's line ("ORDEN DEL DÍA: 1. Lectura del acta.
+        2. Informes."): a "1." below is then the body treating each item, not the agenda."""
+        numbers = [int(found) for found in itertools.islice(_INLINE_ITEM.findall(text), 100)]
+        if len(numbers) >= 2 and numbers[0] == 1:
+            self.items, self.marker, self.last_number = len(numbers), "number", numbers[-1]
+            self.upper = is_upper(text)
 
     def add(self, line: str, marker: str | None, number: int | None) -> None:
         if self.items == 0:
@@ -460,6 +471,28 @@ def _generic_heading(line: str, *, underlined: bool, after_agenda: bool) -> bool
     )
 
 
+# A numbered item in CAPS run on inside a long paragraph, after the end of a sentence:
+# "… se pasa al orden del día. 1. APROBACIÓN DEL ACTA ANTERIOR. Sin observaciones, …
+# 2. ELECCIÓN DE JUEZ DE PAZ. …" (minutes kept as one line per paragraph, or as one line).
+_RUN_TOGETHER = re.compile(
+    r"(?<=[.:;] )(?=\d{1,2}(?:[.)]|\.-) {1,2}[A-ZÁÉÍÓÚÑÜ]{4,20}(?: {1,2}[A-ZÁÉÍÓÚÑÜ]{1,20}){1,12}"
+    r" ?[.:–—-])"
+)
+RUN_TOGETHER_MIN = 200  # a shorter line is a line of the layout, where items start lines
+
+
+def run_together(line: str) -> list[str]:
+    """``line`` parted before each numbered CAPS item run on inside it (see
+    :data:`_RUN_TOGETHER`): each item then reads as a line of its own."""
+    if len(line) < RUN_TOGETHER_MIN:
+        return [line]
+    starts = [match.start() for match in itertools.islice(_RUN_TOGETHER.finditer(line), 100)]
+    if not starts:
+        return [line]
+    bounds = [0, *starts, len(line)]
+    return [line[start:end].strip() for start, end in itertools.pairwise(bounds)]
+
+
 def read_units(text: str) -> list[Unit]:
     """Pass 1: the headings, items and paragraphs of ``text``."""
     units: list[Unit] = []
@@ -468,7 +501,11 @@ def read_units(text: str) -> list[Unit]:
     section: str | None = None
     raw = text.replace("\r\n", "\n").replace("\r", "\n")
     wrap = wrap_width(raw)
-    lines = [clean(line.replace("\ufeff", "").replace("\u00ad", "")) for line in raw.split("\n")]
+    lines = [
+        piece
+        for line in raw.split("\n")
+        for piece in run_together(clean(line.replace("\ufeff", "").replace("\u00ad", "")))
+    ]
     # Blank lines part paragraphs only when the text also has lines one after the other:
     # PDF extraction puts a blank line after every line of some documents.
     adjacent = sum(1 for first, second in itertools.pairwise(lines) if first and second)
@@ -518,6 +555,8 @@ def read_units(text: str) -> list[Unit]:
             units.append(current)
             section = heading[0]
             agenda = _AgendaTrack(active=section == AGENDA)
+            if agenda.active and heading[1]:
+                agenda.inline(heading[1])
             continue
         if marker is not None:
             current = Unit(len(units), "item", [], marker=marker, number=number)
