@@ -76,6 +76,7 @@ FIELD_DATE, HELD_DATE, DATE_LINE, PASSING_DATE = 0, 1, 2, 3
 OPENING_LINES = 60  # how far into the text a date broken over lines is looked for
 OPENING_CHARS = 6000  # …and no further than this many characters
 VENUE_REACH = 3  # how many paragraphs after a city its venue may be named
+OPENING_UNITS = 80  # the paragraphs that make the opening of minutes
 JURISDICTION_UNITS = 5  # how early a council's name gives its town as the place
 NOISY = 2  # more lines than this of one kind of doubt make one warning
 
@@ -305,7 +306,11 @@ class Parser:
                 self.candidates["place"].append(_Candidate(1, unit.index, place))
                 fields["place"] = place
                 used.append(place)
-        if "place" not in fields:
+        # The place and date said in passing are looked for in the opening only (a long
+        # text of paragraphs costs no more per paragraph, and a late paragraph's place is
+        # rarely the meeting's).
+        opening = unit.index < OPENING_UNITS
+        if "place" not in fields and opening:
             self.passing_place(unit, fields, used)
         if unit.kind == "titleline" or (
             self.section is None and unit.marker is None and TITLE_LINE.match(text)
@@ -327,7 +332,7 @@ class Parser:
                 used.append(title)
                 if colon:
                     fields["title_colon"] = title
-            if line is None:
+            if line is None and opening:
                 first = self.first_date(unit, PASSING_DATE, fields)
                 if first is not None:
                     used.append(text[first.start : first.end])
