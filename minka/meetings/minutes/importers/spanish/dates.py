@@ -61,6 +61,13 @@ _ABBREVIATED = re.compile(
     re.IGNORECASE,
 )
 _ABBREVIATIONS = {name[:3]: number for name, number in MONTHS.items()} | {"sep": 9, "set": 9}
+# "mayo 5 de 2019", "Mayo 5, 2019" (month first, as in Colombia and Central America): only
+# with its year.
+_MONTH_FIRST = re.compile(
+    rf"(?<![\w/.-])(?P<month>{_MONTH})\s+(?P<day>[0-3]?\d)(?:\s*,|\s+del?)?\s+"
+    r"(?P<year>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
 _NUMERIC = re.compile(
     r"(?<![\w/.-])(?P<day>[0-3]?\d)(?P<sep>[/.-])(?P<month>[01]?\d)(?P=sep)"
     r"(?P<year>\d{4}|\d{2})(?![\w/-]|\.\d)"
@@ -156,6 +163,16 @@ def find_dates(text: str) -> list[DateMatch]:
             )
         )
     found.extend(_worded_dates(text))
+    for match in _MONTH_FIRST.finditer(text):
+        found.append(
+            DateMatch(
+                start=match.start(),
+                end=match.end(),
+                day=int(match["day"]),
+                month=MONTHS[match["month"].lower()],
+                year=int(match["year"]),
+            )
+        )
     for match in _ABBREVIATED.finditer(text):
         found.append(
             DateMatch(

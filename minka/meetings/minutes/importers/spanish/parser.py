@@ -76,6 +76,7 @@ FIELD_DATE, HELD_DATE, DATE_LINE, PASSING_DATE = 0, 1, 2, 3
 OPENING_LINES = 60  # how far into the text a date broken over lines is looked for
 OPENING_CHARS = 6000  # …and no further than this many characters
 VENUE_REACH = 3  # how many paragraphs after a city its venue may be named
+PLACE_LABELS = frozenset({"sede", "local", "ciudad", "ubicacion"})
 OPENING_UNITS = 80  # the paragraphs that make the opening of minutes
 JURISDICTION_UNITS = 5  # how early a council's name gives its town as the place
 NOISY = 2  # more lines than this of one kind of doubt make one warning
@@ -284,11 +285,22 @@ class Parser:
                 used.append(rest)
             self.claim(unit, used, **fields)
             return True
-        if label in ("lugar", "sede", "local") and value:
+        if value and (label.startswith("lugar") or label in PLACE_LABELS):
             place = value[:-1] if value.endswith(".") else value
             self.candidates["place"].append(_Candidate(0, unit.index, place))
             self.claim(unit, [place], place=place)
             return True
+        # "Modalidad: virtual", "Plataforma: Zoom": where an online meeting was held (a
+        # "Modalidad: presencial" says nothing of where).
+        if value and label in ("modalidad", "plataforma"):
+            online = places.online_in_sentence(f"modalidad {value}") or (
+                value if label == "plataforma" else None
+            )
+            if online:
+                place = online[0].upper() + online[1:]
+                self.candidates["place"].append(_Candidate(1, unit.index, place))
+                self.claim(unit, [value], place=place)
+                return True
         return False
 
     def preamble(self, unit: Unit) -> None:

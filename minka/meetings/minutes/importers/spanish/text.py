@@ -11,7 +11,8 @@ from minka.core.text import fold
 
 FIELD = re.compile(
     r"^(?P<label>fecha\s+l[ií]mite|fecha\s+de\s+entrega|fecha(?:\s+y\s+(?:hora|lugar))?"
-    r"|lugar(?:\s+y\s+fecha)?|sede|local|d[ií]a|hora(?:\s+de\s+inicio)?|horario"
+    r"|lugar(?:\s+y\s+fecha|\s+de\s+(?:la\s+)?(?:reuni[oó]n|sesi[oó]n|asamblea))?|sede|local"
+    r"|ciudad|ubicaci[oó]n|plataforma|d[ií]a|hora(?:\s+de\s+inicio)?|horario"
     r"|responsables?|encargad[oa]s?|plazo|t[ií]tulo|asunto|tema|modalidad"
     r"|expositor(?:a|es)?|ponentes?|presentador(?:a)?)\s*:\s*",
     re.IGNORECASE,
