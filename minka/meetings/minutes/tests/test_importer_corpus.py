@@ -30,10 +30,10 @@ TODAY = dt.date(2026, 12, 1)
 SAFETY_NET = "The structure of the minutes could not be read; the text was kept as notes."
 # Accuracy floors on the text of the corpus (fractions of the stated facts).
 FLOORS = {
-    "overall": 0.74,
-    "date": 0.9,
-    "place": 0.7,
-    "attendee_count": 0.61,
+    "overall": 0.68,
+    "date": 0.87,
+    "place": 0.62,
+    "attendee_count": 0.52,
 }
 
 
