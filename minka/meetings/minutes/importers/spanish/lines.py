@@ -178,6 +178,10 @@ _ORDINALS = {
 # A line that is only one sign repeated: a reStructuredText or Markdown underline under a
 # heading, or a rule; it has no words.
 _ADORNMENT = re.compile(r"^([=\-~^*+#_.:'\"`])\1{2,}$")
+# The rule under a table's header row ("|---|:---:|", "+----+----+"): no words either.
+_TABLE_RULE = re.compile(r"^[|+]?(?:\s{0,3}:?[-=]{3,}:?\s{0,3}[|+]){1,20}\s{0,3}(?::?[-=]{3,}:?)?$")
+# A row of a table ("Acuerdo | Responsable | Plazo"): a unit of its own, never a wrapped line.
+_TABLE_ROW = re.compile(r"^\|.{0,500}\||^[^|]{1,300}\|[^|]{1,300}\|")
 _HEADING_NUMBER = re.compile(r"^(?:(?:\d{1,2}|[ivxlc]{1,6}|[a-z])[.)-]{1,2}|[-•*·–—])\s*")
 TITLE_LINE = re.compile(r"^(?:acta|minuta|ayuda\s+memoria)\b", re.IGNORECASE)
 _TERMINAL = (".", "!", "?", ":", ";", "…")
@@ -515,7 +519,7 @@ def read_units(text: str) -> list[Unit]:
         if not line:
             blank = blanks_part
             continue
-        if _ADORNMENT.match(line):  # an underline or a rule: no words, and not a break
+        if _ADORNMENT.match(line) or _TABLE_RULE.match(line):  # no words, and not a break
             continue
         after_blank, blank = blank, False
         underlined = _underlined(lines, position)
@@ -575,6 +579,7 @@ def read_units(text: str) -> list[Unit]:
         if (
             kind == "para"
             and current is not None
+            and not _TABLE_ROW.match(line)
             and current.continued_by(line, width, after_blank=after_blank)
         ):
             current.add(line)
