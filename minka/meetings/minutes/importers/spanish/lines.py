@@ -51,6 +51,8 @@ HEADINGS: dict[str, str] = {
             "asistentes a la reunion",
             "participantes de la reunion",
             "miembros asistentes",
+            "miembros presentes",
+            "relacion de miembros asistentes",
         ),
         ATTENDEES,
     ),
@@ -92,6 +94,11 @@ HEADINGS: dict[str, str] = {
             "discusion",
             "debate",
             "intervenciones de los participantes",
+            "desarrollo",
+            "desarrollo de la agenda",
+            "desarrollo del orden del dia",
+            "desarrollo de los puntos",
+            "desarrollo de la agenda del dia",
         ),
         INTERVENTIONS,
     ),
@@ -111,6 +118,8 @@ HEADINGS: dict[str, str] = {
             "decisiones",
             "decisiones tomadas",
             "decisiones adoptadas",
+            "relacion de acuerdos",
+            "acuerdos adoptados y compromisos",
         ),
         AGREEMENTS,
     ),
@@ -130,11 +139,48 @@ HEADINGS: dict[str, str] = {
         NEXT_MEETING,
     ),
     **dict.fromkeys(
-        ("notas", "observaciones", "otros", "varios", "otros temas", "otros asuntos"), NOTES
+        (
+            "notas",
+            "observaciones",
+            "otros",
+            "varios",
+            "otros temas",
+            "otros asuntos",
+            "asuntos varios",
+            "puntos varios",
+            "temas varios",
+        ),
+        NOTES,
     ),
     **dict.fromkeys(
         ("no asistentes", "miembros no asistentes", "ausentes", "miembros ausentes"), ABSENTEES
     ),
+}
+# Headings with words of their own ("Control de asistencia", "Desarrollo de la asamblea"):
+# they open their section and their line also goes to the notes.
+_NOTED_HEADINGS: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "control de asistencia",
+            "registro de asistencia",
+            "verificacion de asistencia",
+            "asistencia y quorum",
+            "verificacion del quorum",
+            "comprobacion del quorum",
+        ),
+        ATTENDEES,
+    ),
+    **dict.fromkeys(
+        (
+            "desarrollo de la asamblea",
+            "desarrollo de la junta",
+            "desarrollo del pleno",
+            "desarrollo del consejo",
+            "desarrollo de la jornada",
+        ),
+        INTERVENTIONS,
+    ),
+    **dict.fromkeys(("asuntos generales", "puntos generales"), NOTES),
 }
 # Phrases that make a line ending in a colon an introduction to a section.
 _INTRO = re.compile(
@@ -182,7 +228,11 @@ _ADORNMENT = re.compile(r"^([=\-~^*+#_.:'\"`])\1{2,}$")
 _TABLE_RULE = re.compile(r"^[|+]?(?:\s{0,3}:?[-=]{3,}:?\s{0,3}[|+]){1,20}\s{0,3}(?::?[-=]{3,}:?)?$")
 # A row of a table ("Acuerdo | Responsable | Plazo"): a unit of its own, never a wrapped line.
 _TABLE_ROW = re.compile(r"^\|.{0,500}\||^[^|]{1,300}\|[^|]{1,300}\|")
-_HEADING_NUMBER = re.compile(r"^(?:(?:\d{1,2}|[ivxlc]{1,6}|[a-z])[.)-]{1,2}|[-•*·–—])\s*")
+_HEADING_NUMBER = re.compile(
+    r"^(?:(?:\d{1,2}|[ivxlc]{1,6}|[a-z])[.)-]{1,2}|[-•*·–—]"
+    r"|(?P<ordinal>(?:primer|segund|tercer|cuart|quint|sext|se?ptim|octav|noven|decim)[oa]?"
+    r"\s?[.:-]{1,2}))\s*"
+)
 TITLE_LINE = re.compile(r"^(?:acta|minuta|ayuda\s+memoria)\b", re.IGNORECASE)
 _TERMINAL = (".", "!", "?", ":", ";", "…")
 _CONNECTIVES = word_set(
@@ -227,7 +277,7 @@ def _heading(line: str) -> tuple[str, str] | None:
     if len(line) > 200:
         return None
     key = heading_key(line)
-    section = HEADINGS.get(key) or _named_heading(line, key)
+    section = HEADINGS.get(key) or _NOTED_HEADINGS.get(key) or _named_heading(line, key)
     if section:
         return section, ""
     colon = line.find(":", 0, 60)
@@ -555,7 +605,13 @@ def read_units(text: str) -> list[Unit]:
             continue
         if heading is not None:
             current = Unit(len(units), "heading", [line], section=heading[0], rest=heading[1])
-            current.generic = not heading[1] and HEADINGS.get(heading_key(line)) is None
+            key = heading_key(line)
+            # A heading of the minutes' own, or with words of its own ("CUARTO: ACUERDOS",
+            # "Control de asistencia"): its line also goes to the notes.
+            numbered = _HEADING_NUMBER.match(fold(line[:40]).strip(" #*_"))
+            current.generic = not heading[1] and (
+                HEADINGS.get(key) is None or bool(numbered and numbered["ordinal"])
+            )
             units.append(current)
             section = heading[0]
             agenda = _AgendaTrack(active=section == AGENDA)
