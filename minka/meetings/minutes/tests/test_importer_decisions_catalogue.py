@@ -103,6 +103,16 @@ DECISIONS: tuple[tuple[str, int], ...] = (
     ("Se acuerda por unanimidad rechazar la propuesta de venta del terreno.", 1),
     ("La Junta de Facultad aprobó por mayoría el plan de estudios.", 1),
     ("Se autoriza por unanimidad al tesorero a abrir una cuenta de ahorros.", 1),
+    ("Puesto a consideración el proyecto, se sanciona la Ordenanza N° 1234.", 1),
+    ("El acta de la sesión anterior queda aprobada por asentimiento.", 1),
+    ("ACUERDO CU-05/2026: Aprobar el reglamento de grados y títulos.", 1),
+    ("Se conviene en realizar la asamblea extraordinaria en la sede central.", 1),
+    (
+        "SE ACUERDA: Aprobar la licencia del regidor suplente. ACUERDO DEFINITIVAMENTE APROBADO.",
+        1,
+    ),
+    ("Resultó electo presidente el socio Raúl Flores con 25 votos.", 1),
+    ("Se decidió lo siguiente:\n- Cambiar de banco.\n- Subir la cuota en abril.", 2),
     # Look-alikes: no decision taken.
     ("La propuesta de cambiar la sede es rechazada por mayoría.", 0),
     ("Se somete a consideración del pleno el informe de la comisión.", 0),
@@ -118,6 +128,12 @@ DECISIONS: tuple[tuple[str, int], ...] = (
     ("Se rechaza por mayoría la propuesta de aumentar la cuota.", 0),
     ("La moción del regidor fue desestimada.", 0),
     ("Se da lectura a la propuesta de acuerdo presentada por la comisión.", 0),
+    ("Tal como se acordó en la sesión anterior, el tesorero presenta el balance.", 0),
+    ("El acta de la sesión anterior queda pendiente de aprobación.", 0),
+    ("La propuesta será sometida a aprobación de la asamblea general.", 0),
+    ("Se gira el expediente a la Comisión de Hacienda.", 0),
+    ("El Concejo toma conocimiento de la nota del vecino.", 0),
+    ("Los candidatos aceptan el cargo para el que resultaron electos.", 0),
 )
 
 MARCH_17 = "2026-03-17"
@@ -156,6 +172,13 @@ NEXT_MEETINGS: tuple[tuple[str, str | None], ...] = (
     ("La próxima reunión será el viernes a las 16:00 horas.", "2026-03-13"),
     ("Se acuerda sesionar nuevamente el 31 de marzo.", "2026-03-31"),
     ("La fecha de la próxima asamblea se definirá oportunamente.", UNDATED),
+    ("La próxima sesión ordinaria será el martes 17, a las 18:00 horas.", "2026-03-17"),
+    ("Se fija la próxima reunión para el día 20 del presente mes.", "2026-03-20"),
+    ("La próxima reunión será el 5 del mes entrante.", "2026-04-05"),
+    ("Se convoca a asamblea general ordinaria para el sábado 11 de abril.", "2026-04-11"),
+    ("Nos volvemos a reunir el día 8 de abril en la sede.", "2026-04-08"),
+    ("La próxima sesión será convocada oportunamente por la Presidencia.", UNDATED),
+    ("Próxima reunión: jueves 9 de abril, 18 h.", "2026-04-09"),
     # Look-alikes: no next meeting.
     ("El acta de la sesión anterior, del 3 de marzo, se lee y se aprueba.", None),
     ("Se recuerda que la feria será el 20 de mayo en la plaza.", None),
@@ -189,6 +212,18 @@ HEADINGS: tuple[tuple[str, str], ...] = (
     ("Orden del día", "agenda"),
     ("CUARTO: ACUERDOS", "agreements"),
     ("Fecha de la siguiente reunión:", "next_meeting"),
+    ("PUNTOS DE ACUERDO", "agreements"),
+    ("RESOLUCIONES ADOPTADAS", "agreements"),
+    ("Acuerdos y resoluciones:", "agreements"),
+    ("Próximos pasos", "agreements"),
+    ("ACCIONES A SEGUIR", "agreements"),
+    ("Compromisos y responsables", "agreements"),
+    ("CONCEJALES PRESENTES:", "attendees"),
+    ("Socios asistentes", "attendees"),
+    ("Fecha, hora y lugar de la próxima reunión", "next_meeting"),
+    ("Acuerdos de la sesión anterior", "notes"),
+    ("CIERRE DE LA SESIÓN", "closing"),
+    ("Clausura", "closing"),
 )
 
 

@@ -62,6 +62,12 @@ _DECISION = re.compile(
     r"|\b(?:consejo|concejo|pleno|asamblea|junta|comite|comision|directorio|directiva"
     r"|cabildo|socios|asociados|comuneros|miembros)\b(?:\s{1,3}\w{1,20}){0,3}?,?"
     r"\s{1,3}(?:aprueba|aprueban|decide|deciden|resuelve|resuelven|ratifica|ratifican)\b"
+    # "se sanciona la Ordenanza", "queda sancionada"; "se conviene en…"; "resultó electo".
+    r"|\bse\s{1,3}(?:sanciona|sancionan|sanciono|sancionaron|conviene|convienen|convino)\b"
+    r"|\bqueda(?:n|ron)?\s{1,3}sancionad[oa]s?\b"
+    r"|(?<!\bque\s)\bresult(?:o|aron|a|an|ando)\s{1,3}(?:elect[oa]s?|elegid[oa]s?)\b"
+    # A code: "ACUERDO CU-05/2026:".
+    r"|^acuerdo\s{1,3}(?:n[°ºo.]{0,2}\s{0,3})?[a-z]{1,6}[-/.]\d"
     # An order voted: "se autoriza por unanimidad al tesorero…".
     r"|\bse\s{1,3}(?:autoriza|autorizo|ratifica|ratifico|designa|designo|nombra|nombro"
     r"|elige|eligio|otorga|otorgo|encarga|encargo|aprueba|aprueban)\b(?:\s{1,3}\w{1,20}){0,4}?"
@@ -81,6 +87,8 @@ _STEMS = (
     "elect",
     "(a.",
     "autoriz",
+    "sancion",
+    "convi",
     "ratific",
     "design",
     "nombr",
@@ -89,8 +97,11 @@ _STEMS = (
     "encarg",
 )
 # What makes a match no decision: denied ("no se aprueba"), only a condition ("si se
-# aprueba"), or a question.
-_UNDONE = re.compile(r"\b(?:no|ni|si|cuando|hasta\s+que)\s{1,3}(?:se\s{1,3})?$")
+# aprueba"), a question, or a reference to an earlier one ("como se acordó", "según lo
+# acordado").
+_UNDONE = re.compile(
+    r"\b(?:no|ni|si|cuando|hasta\s+que|como|segun)\s{1,3}(?:se\s{1,3}|lo\s{1,3})?$"
+)
 # Someone reporting another body's decision: "El tesorero informa que la Municipalidad
 # aprobó…" (the match comes after the reporting verb and "que", in the same sentence).
 _REPORTED = re.compile(

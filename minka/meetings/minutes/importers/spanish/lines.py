@@ -157,7 +157,8 @@ HEADINGS: dict[str, str] = {
     ),
 }
 # Headings with words of their own ("Control de asistencia", "Desarrollo de la asamblea"):
-# they open their section and their line also goes to the notes.
+# they open their section and their line also goes to the notes. ("Resoluciones:" alone
+# often heads the treatment of each item, not a list of agreements.)
 _NOTED_HEADINGS: dict[str, str] = {
     **dict.fromkeys(
         (
@@ -180,7 +181,36 @@ _NOTED_HEADINGS: dict[str, str] = {
         ),
         INTERVENTIONS,
     ),
+    **dict.fromkeys(
+        (
+            "puntos de acuerdo",
+            "resoluciones adoptadas",
+            "acuerdos y resoluciones",
+            "proximos pasos",
+            "pasos a seguir",
+            "acciones a seguir",
+            "acciones acordadas",
+            "tareas asignadas",
+            "compromisos adquiridos",
+            "acuerdos y proximos pasos",
+        ),
+        AGREEMENTS,
+    ),
     **dict.fromkeys(("asuntos generales", "puntos generales"), NOTES),
+    **dict.fromkeys(
+        (
+            "cierre",
+            "clausura",
+            "cierre de la sesion",
+            "cierre de la reunion",
+            "cierre de la asamblea",
+            "clausura de la sesion",
+            "clausura de la reunion",
+            "clausura de la asamblea",
+            "levantamiento de la sesion",
+        ),
+        CLOSING,
+    ),
 }
 # Phrases that make a line ending in a colon an introduction to a section.
 _INTRO = re.compile(
@@ -191,7 +221,7 @@ _INTRO = re.compile(
     r"|\b(?P<interventions>intervenciones|temas propuestos|temas tratados|intervinieron"
     r"|comentarios|se discutio|se discutieron|se trataron)\b"
     r"|\b(?P<agreements>acuerdos|compromisos|se acordo|acordaron|se acordaron|acuerda|acuerdan"
-    r"|resuelve|resuelven)\b"
+    r"|resuelve|resuelven|se resolvio|se decide|se decidio|decidieron|se conviene|se convino)\b"
     r"|\b(?P<next_meeting>proxima reunion|proxima sesion)\b"
 )
 _CLOSING = re.compile(
@@ -292,10 +322,15 @@ def _heading(line: str) -> tuple[str, str] | None:
 # ones: "Acuerdos de la sesión", "Fecha y lugar de la próxima reunión".
 _NAMED_HEADING = re.compile(
     r"^(?:(?P<agreements>acuerdos|compromisos)\s(?:de|del|y|adoptados|tomados|alcanzados)\b"
-    r"|(?P<next_meeting>(?:(?:fecha|lugar|hora|dia)(?:\s(?:y|,)\s?(?:fecha|lugar|hora|dia)){0,2}"
+    r"|(?P<next_meeting>(?:(?:fecha|lugar|hora|dia)(?:(?:\s?,|\sy)\s(?:fecha|lugar|hora|dia)){0,2}"
     r"\sde\sla\s|convocatoria\sa\sla\s|convocatoria\sde\sla\s)?(?:proxima|siguiente)\s"
-    r"(?:reunion|sesion|asamblea)\b))"
+    r"(?:reunion|sesion|asamblea)\b)"
+    # "Concejales presentes", "Socios asistentes", "Regidores ausentes".
+    r"|(?!no\s)(?:[a-z]{3,20}\s){1,2}(?:(?P<attendees>presentes|asistentes)"
+    r"|(?P<absentees>ausentes|no\sasistentes))$)"
 )
+# Agreements of an earlier meeting ("Acuerdos de la sesión anterior"): reviewed, not taken.
+_EARLIER = frozenset(("anterior", "anteriores", "pasada", "previa", "previas", "pendientes"))
 
 
 def _named_heading(line: str, key: str) -> str | None:
@@ -309,6 +344,8 @@ def _named_heading(line: str, key: str) -> str | None:
     rest = key[match.end() :].split()
     if len(rest) > 5 or any(ch.isdigit() for ch in key):  # "Próxima reunión el 5 de mayo"
         return None
+    if match.lastgroup == AGREEMENTS and _EARLIER & set(rest):
+        return NOTES
     return match.lastgroup
 
 
