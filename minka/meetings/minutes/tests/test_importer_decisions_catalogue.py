@@ -113,6 +113,22 @@ DECISIONS: tuple[tuple[str, int], ...] = (
     ),
     ("Resultó electo presidente el socio Raúl Flores con 25 votos.", 1),
     ("Se decidió lo siguiente:\n- Cambiar de banco.\n- Subir la cuota en abril.", 2),
+    ("ACUERDO REGIONAL N° 045-2026-GR/CR: Declarar de interés regional la carretera.", 1),
+    (
+        "El Consejo Provincial, en uso de sus atribuciones legales, RESUELVE: aprobar en "
+        "segundo debate la ordenanza.",
+        1,
+    ),
+    ("**Votación**: 6 a favor, 0 en contra. **Aprobado**.", 1),
+    ("Se vota y aprueba por unanimidad el proyecto de comunicación.", 1),
+    ("El Honorable Concejo Deliberante sanciona con fuerza de Ordenanza lo siguiente.", 1),
+    ("Quedamos en que Pablo prepara el sitio web para el evento.", 1),
+    ("Quedando electos como tesorero y vocal los socios Ana Mejía y Juan Solís.", 1),
+    ("El proyecto queda aprobado en general y en particular.", 1),
+    (
+        "Resolución de Consejo Universitario N° 012-2026-CU: Aprobar el cuadro de vacantes.",
+        1,
+    ),
     # Look-alikes: no decision taken.
     ("La propuesta de cambiar la sede es rechazada por mayoría.", 0),
     ("Se somete a consideración del pleno el informe de la comisión.", 0),
@@ -134,6 +150,9 @@ DECISIONS: tuple[tuple[str, int], ...] = (
     ("Se gira el expediente a la Comisión de Hacienda.", 0),
     ("El Concejo toma conocimiento de la nota del vecino.", 0),
     ("Los candidatos aceptan el cargo para el que resultaron electos.", 0),
+    ("La Resolución Rectoral N° 123-2026-R fue remitida a la Facultad.", 0),
+    ("El delegado pregunta qué se resuelve sobre el pedido del sindicato.", 0),
+    ("Se vota la propuesta y no alcanza la mayoría necesaria.", 0),
 )
 
 MARCH_17 = "2026-03-17"

@@ -45,14 +45,23 @@ _DECISION = re.compile(
     r"(?:\w{1,20}\s{1,3}){0,3}?(?:por\s{1,3})?aprobad[oa]s?\b"
     r"|\b(?:damos|doy|dan|se\s{1,3}dio|se\s{1,3}dieron)\s{1,3}por\s{1,3}aprobad[oa]s?\b"
     r"|\b(?:aprobad[oa]s?|aprobacion|adoptad[oa]s?|adoptandose|elegid[oa]s?|electo|electa)\s{1,3}"
-    r"(?:\w{1,20}\s{1,3}){0,3}?(?:por\s{1,3}(?:unanimidad|mayoria|consenso|aclamacion)"
-    r"|con\s{1,3}(?:\d{1,4}|\w{1,12})\s{1,3}votos|de\s{1,3}manera\s{1,3}unanime|sin\s{1,3}observaciones)"
+    r"(?:\w{1,20}\s{1,3}){0,3}?(?:por\s{1,3}(?:unanimidad|mayoria|consenso|aclamacion|asentimiento)"
+    r"|con\s{1,3}(?:\d{1,4}|\w{1,12})\s{1,3}votos|de\s{1,3}manera\s{1,3}unanime|sin\s{1,3}observaciones"
+    r"|en\s{1,3}general|en\s{1,3}particular|sobre\s{1,3}tablas)"
     r"|^acuerdo\s{1,3}(?:n[°ºo.]{0,2}\s{0,3})?\d{1,3}\b"
     r"|^acuerdo\s{1,3}numero\s{1,3}(?:\d{1,4}|[a-z]{3,12})\b"
     r"|\(a\.\s?c\.\s{0,2}n[°ºo.]{0,2}\s{0,3}\d"
     # "resulta aprobado", "el acta es aprobada"; a sentence that is only "Aprobado."
     r"|\b(?:es|son|resulta|resultan|resulto|resultaron|resultando)\s{1,3}aprobad[oa]s?\b"
-    r"|(?:^|[.:;]\s{1,3})aprobad[oa]s?(?:\s{1,3}por\s{1,3}\w{1,12})?\s{0,3}(?:[.!]|$)"
+    r"|(?:^|[.:;]\s{1,3}|[–—]\s{0,2})[*_]{0,2}aprobad[oa]s?(?:\s{1,3}por\s{1,3}\w{1,12})?"
+    r"[*_]{0,2}\s{0,3}(?:[.!]|$)"
+    r"|\bresultado\s{0,2}:\s{0,2}[*_]{0,2}aprobad[oa]s?\b"
+    # "Se vota y aprueba…", "sanciona con fuerza de Ordenanza", "quedamos en que…".
+    r"|\bse\s{1,3}vota(?:n|ron)?\s{1,3}y\s{1,3}(?:se\s{1,3})?aprueba(?:n)?\b"
+    r"|\bsanciona(?:n)?\s{1,3}con\s{1,3}fuerza\s{1,3}de\b"
+    r"|\b(?:quedamos|quedaron|se\s{1,3}quedo)\s{1,3}en\s{1,3}que\b"
+    # "El Consejo Provincial, en uso de sus atribuciones, RESUELVE:".
+    r"|\b(?:resuelve|resuelven|acuerda|acuerdan|decide|deciden)\s{0,2}:"
     # "Resolución N° 015-2026:", "RESOLUCIÓN 12.-": a body's numbered resolution heading it.
     r"|^resolucion\s{1,3}(?:n[°ºo.]{0,2}\s{0,3})?\d[\d/.-]{0,14}\s{0,2}(?::|\.-|–|—|-\s)"
     # "se toma el acuerdo de…", "se adoptó el siguiente acuerdo", "llegaron al acuerdo".
@@ -65,9 +74,14 @@ _DECISION = re.compile(
     # "se sanciona la Ordenanza", "queda sancionada"; "se conviene en…"; "resultó electo".
     r"|\bse\s{1,3}(?:sanciona|sancionan|sanciono|sancionaron|conviene|convienen|convino)\b"
     r"|\bqueda(?:n|ron)?\s{1,3}sancionad[oa]s?\b"
-    r"|(?<!\bque\s)\bresult(?:o|aron|a|an|ando)\s{1,3}(?:elect[oa]s?|elegid[oa]s?)\b"
+    r"|(?<!\bque\s)\b(?:result|qued)(?:o|aron|a|an|ando)\s{1,3}(?:elect[oa]s?|elegid[oa]s?)\b"
     # A code: "ACUERDO CU-05/2026:".
     r"|^acuerdo\s{1,3}(?:n[°ºo.]{0,2}\s{0,3})?[a-z]{1,6}[-/.]\d"
+    # "ACUERDO REGIONAL N° 123-2011", "Acuerdo de Concejo Nº 12", "RESOLUCIÓN DE CONSEJO
+    # UNIVERSITARIO N° 001-2016-CU:" (a resolution only when it heads its text).
+    r"|^acuerdo\s{1,3}(?:[a-z]{2,12}\s{1,3}){1,3}n[°ºo.]{1,2}\s{0,3}\d"
+    r"|^resolucion\s{1,3}(?:[a-z]{2,14}\s{1,3}){1,3}n[°ºo.]{1,2}\s{0,3}[\w/.-]{1,30}\s{0,2}"
+    r"(?::|\.-|–|—|-\s)"
     # An order voted: "se autoriza por unanimidad al tesorero…".
     r"|\bse\s{1,3}(?:autoriza|autorizo|ratifica|ratifico|designa|designo|nombra|nombro"
     r"|elige|eligio|otorga|otorgo|encarga|encargo|aprueba|aprueban)\b(?:\s{1,3}\w{1,20}){0,4}?"
@@ -88,6 +102,9 @@ _STEMS = (
     "(a.",
     "autoriz",
     "sancion",
+    "quedamos",
+    "quedaron en",
+    "quedo en",
     "convi",
     "ratific",
     "design",
@@ -102,6 +119,8 @@ _STEMS = (
 _UNDONE = re.compile(
     r"\b(?:no|ni|si|cuando|hasta\s+que|como|segun)\s{1,3}(?:se\s{1,3}|lo\s{1,3})?$"
 )
+# A question ("pregunta qué se resuelve…"): the accent, lost in the folded text, tells it.
+_ASKED = re.compile(r"\b(?:qué|cómo|cuándo|cuál|dónde)\s{1,3}(?:se\s{1,3})?$")
 # Someone reporting another body's decision: "El tesorero informa que la Municipalidad
 # aprobó…" (the match comes after the reporting verb and "que", in the same sentence).
 _REPORTED = re.compile(
@@ -122,7 +141,9 @@ def is_decision(text: str) -> bool:
     folded = fold(lower)
     for match in itertools.islice(_DECISION.finditer(folded), 20):
         before = folded[max(0, match.start() - 14) : match.start()]
-        if _UNDONE.search(before):
+        if _UNDONE.search(before) or _ASKED.search(
+            lower[max(0, match.start() - 14) : match.start()]
+        ):
             continue
         sentence = folded[max(0, match.start() - 200) : match.start()]
         if _REPORTED.search(sentence):
