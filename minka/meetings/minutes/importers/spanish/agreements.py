@@ -45,11 +45,47 @@ _DECISION = re.compile(
     r"(?:\w{1,20}\s{1,3}){0,3}?(?:por\s{1,3})?aprobad[oa]s?\b"
     r"|\b(?:damos|doy|dan|se\s{1,3}dio|se\s{1,3}dieron)\s{1,3}por\s{1,3}aprobad[oa]s?\b"
     r"|\b(?:aprobad[oa]s?|aprobacion|adoptad[oa]s?|adoptandose|elegid[oa]s?|electo|electa)\s{1,3}"
-    r"(?:\w{1,20}\s{1,3}){0,3}?(?:por\s{1,3}(?:unanimidad|mayoria|consenso|aclamacion)"
-    r"|con\s{1,3}(?:\d{1,4}|\w{1,12})\s{1,3}votos|de\s{1,3}manera\s{1,3}unanime|sin\s{1,3}observaciones)"
+    r"(?:\w{1,20}\s{1,3}){0,3}?(?:por\s{1,3}(?:unanimidad|mayoria|consenso|aclamacion|asentimiento)"
+    r"|con\s{1,3}(?:\d{1,4}|\w{1,12})\s{1,3}votos|de\s{1,3}manera\s{1,3}unanime|sin\s{1,3}observaciones"
+    r"|en\s{1,3}general|en\s{1,3}particular|sobre\s{1,3}tablas)"
     r"|^acuerdo\s{1,3}(?:n[°ºo.]{0,2}\s{0,3})?\d{1,3}\b"
     r"|^acuerdo\s{1,3}numero\s{1,3}(?:\d{1,4}|[a-z]{3,12})\b"
     r"|\(a\.\s?c\.\s{0,2}n[°ºo.]{0,2}\s{0,3}\d"
+    # "resulta aprobado", "el acta es aprobada"; a sentence that is only "Aprobado."
+    r"|\b(?:es|son|resulta|resultan|resulto|resultaron|resultando)\s{1,3}aprobad[oa]s?\b"
+    r"|(?:^|[.:;]\s{1,3}|[–—]\s{0,2})[*_]{0,2}aprobad[oa]s?(?:\s{1,3}por\s{1,3}\w{1,12})?"
+    r"[*_]{0,2}\s{0,3}(?:[.!]|$)"
+    r"|\bresultado\s{0,2}:\s{0,2}[*_]{0,2}aprobad[oa]s?\b"
+    # "Se vota y aprueba…", "sanciona con fuerza de Ordenanza", "quedamos en que…".
+    r"|\bse\s{1,3}vota(?:n|ron)?\s{1,3}y\s{1,3}(?:se\s{1,3})?aprueba(?:n)?\b"
+    r"|\bsanciona(?:n)?\s{1,3}con\s{1,3}fuerza\s{1,3}de\b"
+    r"|\b(?:quedamos|quedaron|se\s{1,3}quedo)\s{1,3}en\s{1,3}que\b"
+    # "El Consejo Provincial, en uso de sus atribuciones, RESUELVE:".
+    r"|\b(?:resuelve|resuelven|acuerda|acuerdan|decide|deciden)\s{0,2}:"
+    # "Resolución N° 015-2026:", "RESOLUCIÓN 12.-": a body's numbered resolution heading it.
+    r"|^resolucion\s{1,3}(?:n[°ºo.]{0,2}\s{0,3})?\d[\d/.-]{0,14}\s{0,2}(?::|\.-|–|—|-\s)"
+    # "se toma el acuerdo de…", "se adoptó el siguiente acuerdo", "llegaron al acuerdo".
+    r"|\b(?:toma|toman|tomo|tomaron|adopta|adoptan|adopto|adoptaron|llega|llegan|llego"
+    r"|llegaron)\s{1,3}(?:el|al|los|a\s{1,3}los)\s{1,3}(?:siguientes?\s{1,3})?acuerdos?\b"
+    # The body itself deciding in the present: "El Consejo Universitario aprueba…".
+    r"|\b(?:consejo|concejo|pleno|asamblea|junta|comite|comision|directorio|directiva"
+    r"|cabildo|socios|asociados|comuneros|miembros)\b(?:\s{1,3}\w{1,20}){0,3}?,?"
+    r"\s{1,3}(?:aprueba|aprueban|decide|deciden|resuelve|resuelven|ratifica|ratifican)\b"
+    # "se sanciona la Ordenanza", "queda sancionada"; "se conviene en…"; "resultó electo".
+    r"|\bse\s{1,3}(?:sanciona|sancionan|sanciono|sancionaron|conviene|convienen|convino)\b"
+    r"|\bqueda(?:n|ron)?\s{1,3}sancionad[oa]s?\b"
+    r"|(?<!\bque\s)\b(?:result|qued)(?:o|aron|a|an|ando)\s{1,3}(?:elect[oa]s?|elegid[oa]s?)\b"
+    # A code: "ACUERDO CU-05/2026:".
+    r"|^acuerdo\s{1,3}(?:n[°ºo.]{0,2}\s{0,3})?[a-z]{1,6}[-/.]\d"
+    # "ACUERDO REGIONAL N° 123-2011", "Acuerdo de Concejo Nº 12", "RESOLUCIÓN DE CONSEJO
+    # UNIVERSITARIO N° 001-2016-CU:" (a resolution only when it heads its text).
+    r"|^acuerdo\s{1,3}(?:[a-z]{2,12}\s{1,3}){1,3}n[°ºo.]{1,2}\s{0,3}\d"
+    r"|^resolucion\s{1,3}(?:[a-z]{2,14}\s{1,3}){1,3}n[°ºo.]{1,2}\s{0,3}[\w/.-]{1,30}\s{0,2}"
+    r"(?::|\.-|–|—|-\s)"
+    # An order voted: "se autoriza por unanimidad al tesorero…".
+    r"|\bse\s{1,3}(?:autoriza|autorizo|ratifica|ratifico|designa|designo|nombra|nombro"
+    r"|elige|eligio|otorga|otorgo|encarga|encargo|aprueba|aprueban)\b(?:\s{1,3}\w{1,20}){0,4}?"
+    r"\s{1,3}(?:por\s{1,3}(?:unanimidad|mayoria|consenso|aclamacion)|con\s{1,3}\d{1,4}\s{1,3}votos)"
 )
 # Every decision has one of these (a quick test before the pattern).
 _STEMS = (
@@ -64,10 +100,35 @@ _STEMS = (
     "elegid",
     "elect",
     "(a.",
+    "autoriz",
+    "sancion",
+    "quedamos",
+    "quedaron en",
+    "quedo en",
+    "convi",
+    "ratific",
+    "design",
+    "nombr",
+    "elig",
+    "otorg",
+    "encarg",
 )
 # What makes a match no decision: denied ("no se aprueba"), only a condition ("si se
-# aprueba"), or a question.
-_UNDONE = re.compile(r"\b(?:no|ni|si|cuando|hasta\s+que)\s{1,3}$")
+# aprueba"), a question, or a reference to an earlier one ("como se acordó", "según lo
+# acordado").
+_UNDONE = re.compile(
+    r"\b(?:no|ni|si|cuando|hasta\s+que|como|segun)\s{1,3}(?:se\s{1,3}|lo\s{1,3})?$"
+)
+# A question ("pregunta qué se resuelve…"): the accent, lost in the folded text, tells it.
+_ASKED = re.compile(r"\b(?:qué|cómo|cuándo|cuál|dónde)\s{1,3}(?:se\s{1,3})?$")
+# Someone reporting another body's decision: "El tesorero informa que la Municipalidad
+# aprobó…" (the match comes after the reporting verb and "que", in the same sentence).
+_REPORTED = re.compile(
+    r"\b(?:informa|informo|comunica|comunico|da\s{1,3}cuenta\s{1,3}de|dio\s{1,3}cuenta\s{1,3}de"
+    r"|manifiesta|manifesto|indica|indico|senala|senalo|menciona|menciono|refiere|refirio"
+    r"|recuerda|recordo|explica|explico|anuncia|anuncio)\s{1,3}(?:\w{1,20}\s{1,3}){0,3}?que\b"
+    r"[^.;:]{0,120}$"
+)
 
 
 def is_decision(text: str) -> bool:
@@ -80,7 +141,12 @@ def is_decision(text: str) -> bool:
     folded = fold(lower)
     for match in itertools.islice(_DECISION.finditer(folded), 20):
         before = folded[max(0, match.start() - 14) : match.start()]
-        if _UNDONE.search(before):
+        if _UNDONE.search(before) or _ASKED.search(
+            lower[max(0, match.start() - 14) : match.start()]
+        ):
+            continue
+        sentence = folded[max(0, match.start() - 200) : match.start()]
+        if _REPORTED.search(sentence):
             continue
         return True
     return False
@@ -106,6 +172,80 @@ _SMALL = frozenset(
 
 def _content(text: str) -> set[str]:
     return {word for word in re.findall(r"\w{3,}", fold(text[:2000])) if word not in _SMALL}
+
+
+# A table of agreements ("Acuerdo | Responsable | Plazo", Markdown or typed with bars): the
+# words of its header row, folded, and the column each names.
+_HEADER_WORDS = {
+    **dict.fromkeys(
+        (  # noqa: SIM905 -- a word list reads better as prose.
+            "acuerdo acuerdos compromiso compromisos tarea tareas actividad actividades accion "
+            "acciones decision decisiones descripcion detalle"
+        ).split(),
+        "text",
+    ),
+    **dict.fromkeys(
+        ("responsable", "responsables", "encargado", "encargada", "encargados", "a cargo"),
+        "responsible",
+    ),
+    **dict.fromkeys(("plazo", "fecha", "fecha limite", "fecha de entrega", "cuando"), "due"),
+    **dict.fromkeys(
+        ("n", "no", "nro", "num", "numero", "item", "estado", "observaciones"), "other"
+    ),
+}
+TABLE_MAX_CELLS = 12
+
+
+def table_cells(text: str) -> list[str] | None:
+    """The cells of a table row ("Acuerdo | Responsable | Plazo", "| a | b |"); ``None``
+    when ``text`` is no row (fewer than two cells, or too many)."""
+    if text.count("|") < 2 and not (text.count("|") == 1 and not text.strip().startswith("|")):
+        return None
+    cells = [cell.strip() for cell in text.strip().strip("|").split("|", TABLE_MAX_CELLS)]
+    if not 2 <= len(cells) <= TABLE_MAX_CELLS or not any(cells):
+        return None
+    return cells
+
+
+def table_header(cells: list[str]) -> list[str] | None:
+    """The column each cell of a header row names ("text", "responsible", "due",
+    "other"); ``None`` when the row is not a header."""
+    roles = [_HEADER_WORDS.get(" ".join(re.findall(r"\w+", fold(cell)))) for cell in cells]
+    if any(role is None for role in roles) or "text" not in roles:
+        return None
+    return [str(role) for role in roles]
+
+
+def table_agreement(cells: list[str], columns: list[str] | None) -> str:
+    """A row of a table of agreements written as an agreement with its "Responsable:" and
+    "Plazo:" fields. Without a header, a cell that is a date is the deadline and a short
+    cell after the first is the responsible."""
+    texts: list[str] = []
+    responsible = due = ""
+    for position, cell in enumerate(cells):
+        if not cell:
+            continue
+        role = columns[position] if columns and position < len(columns) else None
+        if role is None:
+            found = dates.find_dates(cell)
+            if position and found and found[0].start == 0 and len(cell) <= 40:
+                role = "due"
+            elif position and not responsible and len(cell.split()) <= 5 and texts:
+                role = "responsible"
+            else:
+                role = "text"
+        if role == "responsible" and not responsible:
+            responsible = cell
+        elif role == "due" and not due:
+            due = cell
+        else:
+            texts.append(cell)
+    text = " ".join(texts)
+    if responsible:
+        text += f" Responsable: {responsible}"
+    if due:
+        text += f" Plazo: {due}"
+    return text.strip()
 
 
 @dataclass

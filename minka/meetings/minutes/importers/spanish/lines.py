@@ -51,6 +51,8 @@ HEADINGS: dict[str, str] = {
             "asistentes a la reunion",
             "participantes de la reunion",
             "miembros asistentes",
+            "miembros presentes",
+            "relacion de miembros asistentes",
         ),
         ATTENDEES,
     ),
@@ -92,6 +94,11 @@ HEADINGS: dict[str, str] = {
             "discusion",
             "debate",
             "intervenciones de los participantes",
+            "desarrollo",
+            "desarrollo de la agenda",
+            "desarrollo del orden del dia",
+            "desarrollo de los puntos",
+            "desarrollo de la agenda del dia",
         ),
         INTERVENTIONS,
     ),
@@ -111,6 +118,8 @@ HEADINGS: dict[str, str] = {
             "decisiones",
             "decisiones tomadas",
             "decisiones adoptadas",
+            "relacion de acuerdos",
+            "acuerdos adoptados y compromisos",
         ),
         AGREEMENTS,
     ),
@@ -130,10 +139,77 @@ HEADINGS: dict[str, str] = {
         NEXT_MEETING,
     ),
     **dict.fromkeys(
-        ("notas", "observaciones", "otros", "varios", "otros temas", "otros asuntos"), NOTES
+        (
+            "notas",
+            "observaciones",
+            "otros",
+            "varios",
+            "otros temas",
+            "otros asuntos",
+            "asuntos varios",
+            "puntos varios",
+            "temas varios",
+        ),
+        NOTES,
     ),
     **dict.fromkeys(
         ("no asistentes", "miembros no asistentes", "ausentes", "miembros ausentes"), ABSENTEES
+    ),
+}
+# Headings with words of their own ("Control de asistencia", "Desarrollo de la asamblea"):
+# they open their section and their line also goes to the notes. ("Resoluciones:" alone
+# often heads the treatment of each item, not a list of agreements.)
+_NOTED_HEADINGS: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "control de asistencia",
+            "registro de asistencia",
+            "verificacion de asistencia",
+            "asistencia y quorum",
+            "verificacion del quorum",
+            "comprobacion del quorum",
+        ),
+        ATTENDEES,
+    ),
+    **dict.fromkeys(
+        (
+            "desarrollo de la asamblea",
+            "desarrollo de la junta",
+            "desarrollo del pleno",
+            "desarrollo del consejo",
+            "desarrollo de la jornada",
+        ),
+        INTERVENTIONS,
+    ),
+    **dict.fromkeys(
+        (
+            "puntos de acuerdo",
+            "resoluciones adoptadas",
+            "acuerdos y resoluciones",
+            "proximos pasos",
+            "pasos a seguir",
+            "acciones a seguir",
+            "acciones acordadas",
+            "tareas asignadas",
+            "compromisos adquiridos",
+            "acuerdos y proximos pasos",
+        ),
+        AGREEMENTS,
+    ),
+    **dict.fromkeys(("asuntos generales", "puntos generales"), NOTES),
+    **dict.fromkeys(
+        (
+            "cierre",
+            "clausura",
+            "cierre de la sesion",
+            "cierre de la reunion",
+            "cierre de la asamblea",
+            "clausura de la sesion",
+            "clausura de la reunion",
+            "clausura de la asamblea",
+            "levantamiento de la sesion",
+        ),
+        CLOSING,
     ),
 }
 # Phrases that make a line ending in a colon an introduction to a section.
@@ -145,7 +221,7 @@ _INTRO = re.compile(
     r"|\b(?P<interventions>intervenciones|temas propuestos|temas tratados|intervinieron"
     r"|comentarios|se discutio|se discutieron|se trataron)\b"
     r"|\b(?P<agreements>acuerdos|compromisos|se acordo|acordaron|se acordaron|acuerda|acuerdan"
-    r"|resuelve|resuelven)\b"
+    r"|resuelve|resuelven|se resolvio|se decide|se decidio|decidieron|se conviene|se convino)\b"
     r"|\b(?P<next_meeting>proxima reunion|proxima sesion)\b"
 )
 _CLOSING = re.compile(
@@ -178,7 +254,15 @@ _ORDINALS = {
 # A line that is only one sign repeated: a reStructuredText or Markdown underline under a
 # heading, or a rule; it has no words.
 _ADORNMENT = re.compile(r"^([=\-~^*+#_.:'\"`])\1{2,}$")
-_HEADING_NUMBER = re.compile(r"^(?:(?:\d{1,2}|[ivxlc]{1,6}|[a-z])[.)-]{1,2}|[-•*·–—])\s*")
+# The rule under a table's header row ("|---|:---:|", "+----+----+"): no words either.
+_TABLE_RULE = re.compile(r"^[|+]?(?:\s{0,3}:?[-=]{3,}:?\s{0,3}[|+]){1,20}\s{0,3}(?::?[-=]{3,}:?)?$")
+# A row of a table ("Acuerdo | Responsable | Plazo"): a unit of its own, never a wrapped line.
+_TABLE_ROW = re.compile(r"^\|.{0,500}\||^[^|]{1,300}\|[^|]{1,300}\|")
+_HEADING_NUMBER = re.compile(
+    r"^(?:(?:\d{1,2}|[ivxlc]{1,6}|[a-z])[.)-]{1,2}|[-•*·–—]"
+    r"|(?P<ordinal>(?:primer|segund|tercer|cuart|quint|sext|se?ptim|octav|noven|decim)[oa]?"
+    r"\s?[.:-]{1,2}))\s*"
+)
 TITLE_LINE = re.compile(r"^(?:acta|minuta|ayuda\s+memoria)\b", re.IGNORECASE)
 _TERMINAL = (".", "!", "?", ":", ";", "…")
 _CONNECTIVES = word_set(
@@ -223,7 +307,7 @@ def _heading(line: str) -> tuple[str, str] | None:
     if len(line) > 200:
         return None
     key = heading_key(line)
-    section = HEADINGS.get(key) or _named_heading(line, key)
+    section = HEADINGS.get(key) or _NOTED_HEADINGS.get(key) or _named_heading(line, key)
     if section:
         return section, ""
     colon = line.find(":", 0, 60)
@@ -238,10 +322,15 @@ def _heading(line: str) -> tuple[str, str] | None:
 # ones: "Acuerdos de la sesión", "Fecha y lugar de la próxima reunión".
 _NAMED_HEADING = re.compile(
     r"^(?:(?P<agreements>acuerdos|compromisos)\s(?:de|del|y|adoptados|tomados|alcanzados)\b"
-    r"|(?P<next_meeting>(?:(?:fecha|lugar|hora|dia)(?:\s(?:y|,)\s?(?:fecha|lugar|hora|dia)){0,2}"
+    r"|(?P<next_meeting>(?:(?:fecha|lugar|hora|dia)(?:(?:\s?,|\sy)\s(?:fecha|lugar|hora|dia)){0,2}"
     r"\sde\sla\s|convocatoria\sa\sla\s|convocatoria\sde\sla\s)?(?:proxima|siguiente)\s"
-    r"(?:reunion|sesion|asamblea)\b))"
+    r"(?:reunion|sesion|asamblea)\b)"
+    # "Concejales presentes", "Socios asistentes", "Regidores ausentes".
+    r"|(?!no\s)(?:[a-z]{3,20}\s){1,2}(?:(?P<attendees>presentes|asistentes)"
+    r"|(?P<absentees>ausentes|no\sasistentes))$)"
 )
+# Agreements of an earlier meeting ("Acuerdos de la sesión anterior"): reviewed, not taken.
+_EARLIER = frozenset(("anterior", "anteriores", "pasada", "previa", "previas", "pendientes"))
 
 
 def _named_heading(line: str, key: str) -> str | None:
@@ -255,6 +344,8 @@ def _named_heading(line: str, key: str) -> str | None:
     rest = key[match.end() :].split()
     if len(rest) > 5 or any(ch.isdigit() for ch in key):  # "Próxima reunión el 5 de mayo"
         return None
+    if match.lastgroup == AGREEMENTS and _EARLIER & set(rest):
+        return NOTES
     return match.lastgroup
 
 
@@ -515,7 +606,7 @@ def read_units(text: str) -> list[Unit]:
         if not line:
             blank = blanks_part
             continue
-        if _ADORNMENT.match(line):  # an underline or a rule: no words, and not a break
+        if _ADORNMENT.match(line) or _TABLE_RULE.match(line):  # no words, and not a break
             continue
         after_blank, blank = blank, False
         underlined = _underlined(lines, position)
@@ -551,7 +642,13 @@ def read_units(text: str) -> list[Unit]:
             continue
         if heading is not None:
             current = Unit(len(units), "heading", [line], section=heading[0], rest=heading[1])
-            current.generic = not heading[1] and HEADINGS.get(heading_key(line)) is None
+            key = heading_key(line)
+            # A heading of the minutes' own, or with words of its own ("CUARTO: ACUERDOS",
+            # "Control de asistencia"): its line also goes to the notes.
+            numbered = _HEADING_NUMBER.match(fold(line[:40]).strip(" #*_"))
+            current.generic = not heading[1] and (
+                HEADINGS.get(key) is None or bool(numbered and numbered["ordinal"])
+            )
             units.append(current)
             section = heading[0]
             agenda = _AgendaTrack(active=section == AGENDA)
@@ -575,6 +672,7 @@ def read_units(text: str) -> list[Unit]:
         if (
             kind == "para"
             and current is not None
+            and not _TABLE_ROW.match(line)
             and current.continued_by(line, width, after_blank=after_blank)
         ):
             current.add(line)

@@ -9,8 +9,10 @@ with its text and no date.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
@@ -24,15 +26,20 @@ from minka.meetings.minutes.importers.spanish.agreements import (
 )
 from minka.meetings.minutes.importers.spanish.text import short
 
-if TYPE_CHECKING:
-    import datetime as dt
-
 # An agreement that says this also sets the next meeting (unless a section does).
 NEXT_PHRASE = re.compile(
     r"\b(?:(?:pr[oó]xim[ao]|siguiente)\s{1,3}(?:reuni[oó]n|sesi[oó]n|asamblea|encuentro"
     r"|junta\s{1,3}(?:general|directiva))"
-    r"|(?:reunirse|reunirnos|reunirán|reuniremos)\s{1,3}(?:nuevamente|de\s{1,3}nuevo|otra\s{1,3}vez)"
-    r"|volver\s{1,3}a\s{1,3}reuni(?:rse|rnos)|nueva\s{1,3}reuni[oó]n)\b",
+    r"|(?:reunirse|reunirnos|reunirán|reuniremos|sesionar|sesionará|sesionaremos)\s{1,3}"
+    r"(?:nuevamente|de\s{1,3}nuevo|otra\s{1,3}vez)"
+    r"|(?:volver(?:á|án|emos)?|volvemos|vuelven?)\s{1,3}a\s{1,3}(?:reuni(?:rse|rnos|r)|sesionar)"
+    r"|nueva\s{1,3}reuni[oó]n"
+    # "se acuerda reunirse el próximo martes", "acordaron reunirse dentro de ocho días".
+    r"|(?:acuerda|acuerdan|acordó|acordaron|decide|deciden|decidió|decidieron)\s{1,3}"
+    r"(?:reunirse|reunirnos|sesionar)\s{1,3}(?:el|la|los|dentro|en\s{1,3}(?:\d|un|una|dos|tres|quince))"
+    # "Se convoca para el 7 de abril", "se cita a una nueva asamblea".
+    r"|(?:se\s{1,3}(?:convoca|cita)|quedan?\s{1,3}(?:convocad|citad)[oa]s?)\s{1,3}"
+    r"(?:para\s{1,3}el|a\s{1,3}(?:(?:una|la|nueva)\s{1,3}){0,2}(?:reuni[oó]n|sesi[oó]n|asamblea)))\b",
     re.IGNORECASE,
 )
 # Said of a meeting to come (folded): "será el…", "se realizará", "se convoca a…".
@@ -66,8 +73,109 @@ def dated(text: str) -> bool:
     return bool(_next_date(after) or _MONTH_ONLY.search(fold(after)) or _FUTURE.search(fold(after)))
 
 
+_WEEKDAY_NAMES = "lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo"
+_MONTH_NAMES = "|".join(sorted(dates.MONTHS, key=len, reverse=True))
+# A weekday without a date: "el próximo martes", "el viernes", "el primer lunes de junio",
+# "el último sábado de abril".
+_WEEKDAY = re.compile(
+    r"\b(?:el|este|para\s{1,3}el)\s{1,3}(?:(?P<nth>primer|segundo|tercer|cuarto|[uú]ltimo)\s{1,3}"
+    rf"(?P<day_of>{_WEEKDAY_NAMES})\s{{1,3}}(?:del?\s{{1,3}})(?:mes\s{{1,3}}de\s{{1,3}})?"
+    rf"(?P<month>{_MONTH_NAMES})|(?:pr[oó]ximo\s{{1,3}})?(?P<day>{_WEEKDAY_NAMES})"
+    r"(?:\s{1,3}pr[oó]ximo)?)\b(?!\s{1,3}(?:\d|de\s{1,3}cada))",
+    re.IGNORECASE,
+)
+# A day of this month or the next without the month's name: "el día 20 del presente mes",
+# "el 5 del mes entrante", "el martes 17" (the first such day after the meeting).
+_DAY_OF_MONTH = re.compile(
+    r"\b(?:el\s{1,3}(?:d[ií]a\s{1,3})?|d[ií]a\s{1,3})(?P<day>[0-3]?\d)\s{1,3}del?\s{1,3}"
+    r"(?:(?P<this>presente|corriente|mismo|este)\s{1,3}mes"
+    r"|mes\s{1,3}(?:entrante|pr[oó]ximo|siguiente|que\s{1,3}viene)|(?:pr[oó]ximo|siguiente)\s{1,3}mes)\b"
+    rf"|\b(?:{_WEEKDAY_NAMES})\s{{1,3}}(?P<bare>[0-3]?\d)\b(?!\s{{0,3}}(?:de\b|del\b|[/.:-]\d|h\b))",
+    re.IGNORECASE,
+)
+_NTH = {"prim": 1, "segu": 2, "terc": 3, "cuar": 4, "ulti": -1}
+_WEEKDAY_NUMBER = {fold(day)[:3]: number for number, day in enumerate(dates.WEEKDAYS)}
+
+
+@dataclass(frozen=True)
+class WeekdayMatch(dates.RelativeMatch):
+    """A weekday said without its date, resolved after the meeting's date: the next one
+    (``nth`` 0), or the ``nth`` (-1 the last) of ``month`` (the next year when it would
+    fall before the meeting)."""
+
+    weekday: int = 0
+    nth: int = 0
+    month: int = 0
+
+    def after(self, base: dt.date) -> dt.date:
+        if not self.nth:
+            return base + dt.timedelta(days=(self.weekday - base.weekday() - 1) % 7 + 1)
+        for year in (base.year, base.year + 1):
+            found = _nth_weekday(year, self.month, self.weekday, self.nth)
+            if found >= base:
+                return found
+        return found
+
+
+def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date:
+    if nth > 0:
+        first = dt.date(year, month, 1)
+        return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
+
+
+@dataclass(frozen=True)
+class DayOfMonthMatch(dates.RelativeMatch):
+    """A day of the month without its month: of the meeting's month (``months`` 0), of the
+    next (1), or the first such day after the meeting (``months`` -1)."""
+
+    day: int = 1
+    months: int = 0
+
+    def after(self, base: dt.date) -> dt.date:
+        first = dt.date(base.year, base.month, 1)
+        for ahead in (max(self.months, 0), max(self.months, 0) + 1, max(self.months, 0) + 2):
+            month = dates.add_months(first, ahead)
+            if self.day > calendar.monthrange(month.year, month.month)[1]:
+                continue
+            found = month.replace(day=self.day)
+            if self.months >= 0 or found > base:
+                return found
+        return base
+
+
+def _day_of_month(text: str) -> PendingDate | None:
+    match = _DAY_OF_MONTH.search(text)
+    if match is None or not 1 <= int(match["day"] or match["bare"]) <= 31:
+        return None
+    months = -1 if match["bare"] else (0 if match["this"] else 1)
+    found = DayOfMonthMatch(
+        match.start(), match.end(), 0, "days", day=int(match["day"] or match["bare"]), months=months
+    )
+    return PendingDate(match=None, relative=found)
+
+
+def _weekday(text: str) -> PendingDate | None:
+    match = _WEEKDAY.search(text)
+    if match is None:
+        return None
+    day = fold(match["day_of"] or match["day"])[:3]
+    nth = _NTH[fold(match["nth"])[:4]] if match["nth"] else 0
+    month = dates.MONTHS[fold(match["month"])] if match["month"] else 0
+    found = WeekdayMatch(
+        match.start(), match.end(), 0, "days", weekday=_WEEKDAY_NUMBER[day], nth=nth, month=month
+    )
+    return PendingDate(match=None, relative=found)
+
+
 def _next_date(text: str) -> PendingDate | None:
-    pending = pending_date(text)
+    """A written date first, then a day of a month named by its place ("del mes entrante"),
+    a span of time, a weekday, a day and month in figures."""
+    written = dates.find_dates(text)
+    if written:
+        return PendingDate(match=written[0], relative=None)
+    pending = _day_of_month(text) or pending_date(text) or _weekday(text)
     if pending is not None:
         return pending
     match = _DAY_MONTH.search(text)

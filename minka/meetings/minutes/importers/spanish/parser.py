@@ -26,6 +26,9 @@ from minka.meetings.minutes.importers.spanish.agreements import (
     is_decision,
     resolve_after,
     same_agreement,
+    table_agreement,
+    table_cells,
+    table_header,
 )
 from minka.meetings.minutes.importers.spanish.attendance import (
     listed,
@@ -125,6 +128,7 @@ class Parser:
         # that announce the next meeting outside its section.
         self.stated: list[tuple[Unit, ParsedAgreement]] = []
         self.announced: list[Unit] = []
+        self.table_columns: list[str] | None = None  # of a table of agreements
 
     # -- entry point
 
@@ -527,8 +531,17 @@ class Parser:
         return False
 
     def agreement(self, unit: Unit) -> None:
+        text = unit.text
+        cells = table_cells(text)
+        if cells is not None:  # a row of a table of agreements
+            columns = table_header(cells)
+            if columns is not None:
+                self.table_columns = columns
+                self.note(unit)
+                return
+            text = table_agreement(cells, self.table_columns)
         agreement = ParsedAgreement(text="")
-        agreement_fields(agreement, unit.text, deadlines=self.deadlines, warnings=self.warnings)
+        agreement_fields(agreement, text, deadlines=self.deadlines, warnings=self.warnings)
         self.result.agreements.append(agreement)
         if self.next_from_agreement is None and NEXT_PHRASE.search(unit.text):
             self.next_from_agreement = unit.text
