@@ -78,10 +78,12 @@ _NOT_NAME = word_set(
     "sindicato frente coalicion alianza movimiento union planilla asistencia ciencias "
     "ingenieria humanidades letras sociales comunicacion educacion derecho medicina salud "
     "economia administracion turismo civil informatica gerencia cs asisten asiste "
-    "asistieron faltan preside"
+    "asistieron faltan preside asistentes presentes participantes ausentes"
 )
 _PARTICLES = word_set("de del la las los da van von di")
 _PLACE_FIRST = word_set("san santa santo")
+# Words that start a sentence and are never part of a name.
+_SENTENCE_START = word_set("se siendo acto no seguidamente luego")
 _ROLL_CALL = re.compile(r"\s*(?:[-–—:]\s*)?\(?\s*presente\s*\)?\s*[.;,]?\s*$", re.IGNORECASE)
 _PRESENT_LABEL = re.compile(
     r"^(?:\d{1,2}[.)-]?\s*)?(?:(?:lista|relaci[oó]n|registro|miembros|se[ñn]ores|sres\.?|"
@@ -113,6 +115,8 @@ _CUE = re.compile(
     r"|\bbajo\s+la\s+presidencia\s+(?:del?|de\s+la)\b|\bpresidid[oa]s?\s+por\b|\bpreside\b"
     r"|\b(?:con\s+)?la\s+presencia\s+(?:del?|de\s+la|de\s+los|de\s+las)\b"
     r"|\b(?:actua|actuando|oficia|oficiando)\s+(?:como|de|en)\b|\bconcurr(?:en|ieron)\b"
+    r"|\b(?:concurrencia|participacion)\s+(?:del?|de\s+la|de\s+los|de\s+las)\b"
+    r"|\b(?:responden|respondieron|contestan)\b(?:\s+(?:a\s+la\s+lista|presentes?))?"
     r"|\bparticipa(?:n|ron)\b|\bpresentes\s*:"
 )
 _NEGATIVE = re.compile(
@@ -133,6 +137,14 @@ _COUNT = re.compile(
 )
 # "presentes", not "presentación": a list item "3) Mujeres…" after a presentation is no count.
 _COUNT_CUE = re.compile(r"\b(?:asist|presentes?\b|particip|qu?orum|reun|concurr|total\s+de)")
+# A count given as a field: "Número de asistentes: 22", "Total de participantes: 31",
+# "Quórum: 12 de 15 miembros", "Asistentes: 15 personas".
+_COUNT_FIELD = re.compile(
+    r"^(?:(?:n(?:u|ú)mero|total|cantidad|n[°º.]|nro\.?)\s+(?:de\s+)?)?(?:asistentes|"
+    r"participantes|presentes|asistencia|socios\s+presentes|miembros\s+presentes|"
+    r"qu?(?:o|ó)rum)\s*:\s*(?P<n>\d{1,4})\b(?:\s+(?:de\s+\d{1,4}\s+)?(?P<who>[a-záéíóúñ]+))?",
+    re.IGNORECASE,
+)
 _OPENING_CHARS = 8000  # attendance is stated at the opening of minutes
 
 
@@ -228,6 +240,14 @@ def read_name(segment: str, *, need_honorific: bool = False) -> ParsedAttendee |
         if start < caps < len(tokens) and _capital(tokens[caps]):
             start = caps  # "CONSEJO CONSULTIVO Raúl Delgado": the institution first
     given = -1
+    while (
+        not honorific
+        and start < len(tokens)
+        and start > 0
+        and re.fullmatch(r"[A-ZÁÉÍÓÚÑ]\.", tokens[start - 1])
+        and not _is_honorific(tokens[start - 1])
+    ):
+        start -= 1  # "M. A. Rivas Luna": initials of the given names
     while start < len(tokens) and (_is_title(tokens[start]) or _is_honorific(tokens[start])):
         if (
             honorific
@@ -249,7 +269,9 @@ def read_name(segment: str, *, need_honorific: bool = False) -> ParsedAttendee |
             name.append(core)
             index += 1
             continue
-        if name and len(core) == 1 and core.isupper() and token == core + ".":
+        if folded in _SENTENCE_START:
+            break  # "… Lozano Calvo Se levanta la sesión": the next sentence
+        if len(core) == 1 and core.isupper() and token == core + ".":
             name.append(token)  # an initial: "Pedro A. Villacorta"
             index += 1
             continue
@@ -320,6 +342,14 @@ def listed(part: str, parsed: ParsedAttendee | None) -> ParsedAttendee | None:
     return person
 
 
+# The words of the header of an attendance table.
+_HEADER_WORDS = word_set(
+    "nombre nombres apellido apellidos completos cargo cargos institucion instituciones "
+    "organizacion organizaciones entidad dependencia firma dni telefono correo email n no "
+    "nro item procedencia"
+)
+
+
 def not_a_name(text: str) -> bool:
     """A line of an attendees list that names no one: a role label ("SECRETARIO
     ACCIDENTAL:"), a party or institution ("PARTIDO …") or the opening sentence ("En la
@@ -329,6 +359,8 @@ def not_a_name(text: str) -> bool:
         return True
     if all(_is_title(t) or _bare(t) in _PARTICLES or not _bare(t) for t in tokens):
         return True
+    if all(_bare(t) in _HEADER_WORDS or _bare(t) in _PARTICLES for t in tokens):
+        return True  # "Nombre  Cargo  Institución": a table's header
     return _bare(tokens[0]) in _NOT_NAME | {"en", "el", "los", "con", "por"}
 
 
@@ -368,6 +400,24 @@ def _surname_first(line: str) -> str | None:
     return f"{given} {surname}"
 
 
+_ARTICLES = word_set("el la los las al a")
+
+
+def _prose_before_name(item: str) -> bool:
+    """Words in lower case before an item's courtesy title that are neither articles,
+    particles nor job titles: a verb, a sentence that mentions someone."""
+    tokens = item.split("(", 1)[0].split()  # "(Ing. Civil)" is no courtesy title
+    last = max((i for i, t in enumerate(tokens) if _is_honorific(t)), default=-1)
+    return any(
+        t[:1].islower()
+        and _bare(t) not in _ARTICLES
+        and _bare(t) not in _PARTICLES
+        and not _is_title(t)
+        and not _is_honorific(t)
+        for t in tokens[:last]
+    )
+
+
 def _line_names(line: str, *, need_honorific: bool) -> list[ParsedAttendee] | None:
     """The attendees one line of a list gives, or ``None`` when it is not such a line."""
     line = _ROLL_CALL.sub("", line).strip(" .-–—•*·|")
@@ -389,6 +439,8 @@ def _line_names(line: str, *, need_honorific: bool) -> list[ParsedAttendee] | No
     items = _split_items(line)
     found = []
     for position, item in enumerate(items):
+        if _prose_before_name(item):
+            return None  # "El presidente recordó que el Sr. X donó…": a sentence
         attendee = read_name(item, need_honorific=need_honorific)
         if attendee is None:
             if position and all(
@@ -480,6 +532,12 @@ def _blocks(lines: list[str], attendance: Attendance) -> None:
                 if absentee:
                     attendance.absent.add(absentee.name)
             continue
+        if mode is not None and all(
+            _bare(w) in _HEADER_WORDS or _bare(w) in _PARTICLES for w in line.split()
+        ):
+            header = True  # "Nombre  Cargo  Institución": the header of the list's table
+            attendance.not_names.add(fold(clean(line)))
+            continue
         label = _PRESENT_LABEL.match(line) or _TABLE_HEADER.match(line)
         if label:
             mode, organization, tag_first = "present", None, None
@@ -542,10 +600,36 @@ def _is_list_label(line: str) -> bool:
     return all(_is_title(w) or _bare(w) in _PARTICLES for w in line.rstrip(": ").split())
 
 
+# A line that starts with a label ("Secretaria: Sra. X", "Asistentes: A y B"): the line
+# before it ends a sentence even without a full stop.
+_LABELLED = re.compile(r"^\s*[A-ZÁÉÍÓÚÑ][\w-]{2,25}(?:\s+[\w-]{1,25}){0,3}\s*:(?!\d)")
+
+
+def _labelled(line: str) -> bool:
+    """A line that starts with a label of attendance or of a role ("Secretaria: …",
+    "Preside: …", "Asistentes: …", "Concejales: …")."""
+    match = _LABELLED.match(line)
+    if match is None:
+        return False
+    label = match[0].rstrip(": ")
+    return (
+        _PRESENT_LABEL.match(line) is not None
+        or _ABSENT_LABEL.match(line) is not None
+        or all(_is_title(w) or _bare(w) in _PARTICLES for w in label.split())
+        or _bare(label) in _ROLE_VERBS
+    )
+
+
+_ROLE_VERBS = word_set("preside presidencia invitados invitadas participantes")
+
+
 def _sentences(text: str) -> list[str]:
     sentences: list[str] = []
     chunk: list[str] = []
     for line in text[:_OPENING_CHARS].splitlines():
+        if chunk and _labelled(line):
+            sentences += _chunk_sentences(" ".join(chunk))
+            chunk = []
         chunk.append(line)
         if _is_list_label(line):
             sentences += _chunk_sentences(" ".join(chunk))
@@ -627,6 +711,9 @@ def _surnames(items: list[str]) -> list[str] | None:
     return names
 
 
+_ROLE_LINE = re.compile(r"^(?P<role>[^\W\d][\w-]*(?:\s+[^\W\d][\w-]*){0,3})\s*:\s*(?P<rest>.+)$")
+
+
 def _sentence_names(sentence: str, attendance: Attendance, *, carry: bool = False) -> bool:
     """Read the attendees one sentence names; whether it was a sentence of attendance (the
     next one may go on with its list: ``carry``)."""
@@ -636,6 +723,19 @@ def _sentence_names(sentence: str, attendance: Attendance, *, carry: bool = Fals
     if _roll_marks(sentence, attendance):
         return True
     cue = _CUE.search(folded)
+    role = _ROLE_LINE.match(sentence)
+    if (
+        cue is None
+        and role is not None
+        and all(_is_title(w) or _bare(w) in _PARTICLES for w in role["role"].split())
+    ):
+        people = [read_name(item, need_honorific=True) for item in _split_items(role["rest"])]
+        if people and people[0] is not None:
+            for person in people:
+                if person is None:
+                    break  # the list ends; what follows is another sentence
+                attendance.add(person)
+            return True
     if cue is None:
         if not carry:
             return False
@@ -676,6 +776,17 @@ def _sentence_names(sentence: str, attendance: Attendance, *, carry: bool = Fals
     return taken
 
 
+def _count_field(text: str) -> int | None:
+    for line in text[:_OPENING_CHARS].splitlines():
+        match = _COUNT_FIELD.match(clean(line))
+        if match is None:
+            continue
+        who = fold(match["who"] or "")
+        if not who or re.fullmatch(_PEOPLE, who) or who in ("miembros", "personas"):
+            return int(match["n"])
+    return None
+
+
 def _count(sentences: list[str]) -> int | None:
     for sentence in sentences:
         folded = fold(sentence)
@@ -700,7 +811,11 @@ def _count(sentences: list[str]) -> int | None:
 def read_attendance(text: str) -> Attendance:
     """The attendees, absentees and count the whole ``text`` states (see the module)."""
     attendance = Attendance()
-    lines = [clean(line) for line in text[: _OPENING_CHARS * 2].splitlines()]
+    # Tabs separate the cells of a table: kept, the other white space runs collapsed.
+    lines = [
+        "\t".join(c for c in map(clean, line.split("\t")) if c)
+        for line in text[: _OPENING_CHARS * 2].splitlines()
+    ]
     _blocks([line for line in lines if line], attendance)
     # "…" folds to "...": spelled out, the positions of a sentence and its folding match.
     sentences = _sentences(_unglue(text[:_OPENING_CHARS].replace("…", "...")))
@@ -712,7 +827,7 @@ def read_attendance(text: str) -> Attendance:
         for a in attendance.attendees
         if not any(same_person(a.name, n) for n in attendance.absent)
     ]
-    attendance.count = _count(sentences)
+    attendance.count = _count_field(text) or _count(sentences)
     return attendance
 
 
@@ -734,6 +849,7 @@ _ROLE_FAMILIES = (
 # A verb of presenting, folded: what its subject (before it) or its agent (after it) did.
 _PRESENTS = re.compile(
     r"\b(?:presenta|presento|expone|expuso|informa|informo|da\s+cuenta|dio\s+cuenta"
+    r"|sustenta|sustento|para\s+(?:presentar|exponer|informar|sustentar)"
     r"|rinde|rindio|(?:hace|hizo|realiza|realizo|efectua|efectuo|brinda|brindo)\s+(?:una\s+|la\s+)?"
     r"(?:breve\s+|amplia\s+)?(?:presentacion|exposicion))\b"
 )
@@ -742,7 +858,9 @@ _FILED = re.compile(
     r"\s+(?:una?|su|sus|el|la)\s+(?:queja|reclamo|reclamacion|denuncia|solicitud|pedido|excusa"
     r"|renuncia|mocion|recurso|carta|oficio|pregunta|ruego|enmienda|voto|escrito|dimision)"
 )
-_BY = re.compile(r"\b(?:a\s+cargo\s+(?:del?|de\s+la)|(?:el|la)\s+expositora?:?|expositora?\s*:)\s+")
+_BY = re.compile(
+    r"\b(?:a\s+cargo\s+(?:del?|de\s+la)|(?:el|la)\s+(?:expositora?|ponente)[:,]?|(?:expositora?|ponente)\s*:)\s+"
+)
 _TALK = re.compile(
     r"\b(?:presentacion|exposicion|ponencia|charla|conferencia|informe|taller|capacitacion)"
 )
@@ -889,7 +1007,11 @@ def read_presenters(text: str) -> list[str]:
         if match[0].startswith("present") and _FILED.match(folded, match.end()):
             continue
         before = folded[max(0, match.start() - 4) : match.start()]
-        name, role = _name_before(flat, match.start())
+        subject = match.start()
+        who = re.search(r",\s+quien(?:es)?\s+$", folded[max(0, subject - 12) : subject])
+        if who is not None:
+            subject = max(0, subject - 12) + who.start()  # "el Lic. X, quien presentó"
+        name, role = _name_before(flat, subject)
         if name is None and role is None and not before.endswith(("se ", "le ")):
             name = _name_after(flat, match.end(), need_title=True)
             after = folded[match.end() : match.end() + 40].split()

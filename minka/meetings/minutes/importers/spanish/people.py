@@ -245,6 +245,17 @@ def parse_attendee(text: str) -> ParsedAttendee | None:
             if position > 0:
                 name = text[:position].strip()
                 organization = text[position + len(separator) :].strip(" -–—,")
+                given = organization.split()
+                if (
+                    separator == ","
+                    and is_upper(name)
+                    and 1 <= len(given) <= 3
+                    and not is_upper(organization)
+                    and all(is_capitalized(w) for w in given)
+                    and not any(fold(w) in _ORGANIZATION_WORDS for w in given)
+                ):
+                    # "GARCÍA LÓPEZ, María Elena": the surnames first, in capitals.
+                    name, organization = f"{organization} {title_case(name)}", ""
                 break
     if not _looks_like_name(name):
         return None
@@ -259,4 +270,15 @@ def split_attendees(text: str) -> list[str]:
     if ";" in text:
         return [part for part in (p.strip() for p in text.split(";")) if part]
     parts = re.split(r"(?<=\))\s*(?:,|\by\b)\s*", text)
-    return [part for part in (p.strip() for p in parts) if part]
+    parts = [part for part in (p.strip() for p in parts) if part]
+    if len(parts) == 1 and re.search(r"\s(?:y|e)\s", text):
+        # "A, B y C": a list of bare names (each one, without a word of an organization).
+        names = [p.strip() for p in re.split(r"\s*,\s*|\s+(?:y|e)\s+", text) if p.strip()]
+        if len(names) > 1 and all(
+            _looks_like_name(name.rstrip(".;"))
+            and len(_strip_honorific(name).split()) >= 2
+            and not any(fold(w) in _ORGANIZATION_WORDS for w in name.split())
+            for name in names
+        ):
+            return names
+    return parts
