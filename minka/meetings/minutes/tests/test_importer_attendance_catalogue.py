@@ -403,6 +403,24 @@ class AttendanceCatalogue(unittest.TestCase):
                 if count is not None:
                     self.assertEqual(parsed.attendee_count, count, body)
 
+    def test_the_known_gaps_are_still_misread(self) -> None:
+        """The forms in KNOWN_GAPS are not read yet, and this says so: when a change reads
+        one, this fails, and the form moves into the catalogue proper."""
+        gaps = 0
+        for label, body, expected, _count in ATTENDANCE:
+            if label in KNOWN_GAPS and expected is not None:
+                gaps += 1
+                with self.subTest(label):
+                    names = sorted(a.name for a in _parse(body).attendees)
+                    self.assertNotEqual(names, sorted(expected), body)
+        for label, body, expected in PRESENTERS:
+            if label in KNOWN_GAPS:
+                gaps += 1
+                with self.subTest(label):
+                    found = [p.presenter for p in _parse(body).presentations if p.presenter]
+                    self.assertNotEqual(sorted(found), sorted(expected), body)
+        self.assertEqual(gaps, len(KNOWN_GAPS))
+
     def test_presenters(self) -> None:
         for label, body, expected in PRESENTERS:
             if label in KNOWN_GAPS:
