@@ -5,10 +5,14 @@ corpus's."""
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from pathlib import Path
 
 from django.test import SimpleTestCase
 
+from minka.meetings.minutes.importers.formats import read_minutes
 from minka.meetings.minutes.importers.spanish import parse_minutes
+from minka.meetings.minutes.tests import importer_documents
 
 D = dt.date
 DATES = [
@@ -68,3 +72,41 @@ class PlaceCatalogueTests(SimpleTestCase):
         for text, place in PLACES:
             with self.subTest(text):
                 self.assertEqual(parse_minutes(text, today=D(2026, 12, 1)).place, place)
+
+
+class FormTests(SimpleTestCase):
+    """Minutes written on a form: labels and values in table cells or on two lines."""
+
+    def test_labels_and_values_of_a_form(self) -> None:
+        for text, date, place in (
+            (
+                "Fecha\t5 de mayo de 2019\nLugar\tAuditorio municipal\n",
+                D(2019, 5, 5),
+                "Auditorio municipal",
+            ),
+            ("| Fecha | 05/05/2019 |\n| Lugar | Casa comunal |\n", D(2019, 5, 5), "Casa comunal"),
+            (
+                "Fecha:\n5 de mayo de 2019\nLugar:\nSalón parroquial\n",
+                D(2019, 5, 5),
+                "Salón parroquial",
+            ),
+        ):
+            with self.subTest(text):
+                parsed = parse_minutes(text, today=D(2026, 12, 1))
+                self.assertEqual((parsed.date, parsed.place), (date, place))
+
+    def test_a_word_form_with_a_table_of_labels(self) -> None:
+        """The same form typed in a Word table, read through the sandbox."""
+        with tempfile.TemporaryDirectory() as folder:
+            path = importer_documents.docx_from_text(
+                "ACTA DE REUNIÓN\n| Fecha | 5 de mayo de 2019 |\n| Lugar | Casa comunal |\n",
+                Path(folder) / "acta.docx",
+                tables=True,
+            )
+            parsed = parse_minutes(read_minutes(path), today=D(2026, 12, 1))
+        self.assertEqual((parsed.date, parsed.place), (D(2019, 5, 5), "Casa comunal"))
+
+    def test_a_label_alone_before_another_label_keeps_its_line(self) -> None:
+        parsed = parse_minutes("Lugar:\nFecha: 5 de mayo de 2019\n", today=D(2026, 12, 1))
+        self.assertEqual(parsed.date, D(2019, 5, 5))
+        self.assertIsNone(parsed.place)

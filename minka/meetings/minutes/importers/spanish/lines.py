@@ -584,6 +584,47 @@ def run_together(line: str) -> list[str]:
     return [line[start:end].strip() for start, end in itertools.pairwise(bounds)]
 
 
+# A form's label in a table cell ("Fecha\t5 de mayo de 2019", "| Lugar | Auditorio |"), as
+# Word and OpenDocument tables and Markdown tables give them.
+_CELL_LABEL = re.compile(
+    r"^\|?\s*(?P<label>fecha|lugar|sede|local|hora|hora\s+de\s+inicio|modalidad|plataforma"
+    r"|ciudad|lugar\s+y\s+fecha)\s*:?\s*(?:\t|\s\|\s*|\|\s*)(?P<value>[^\t|]+?)\s*\|?\s*$",
+    re.IGNORECASE,
+)
+FIELD_ALONE = re.compile(r"^(?P<label>fecha|lugar|sede|local|hora|modalidad|ciudad)\s*:$", re.I)
+
+
+def cell_field(line: str) -> str:
+    """A form's label and its value in two cells of a table row ("Fecha<TAB>5 de mayo",
+    "| Lugar | Auditorio |") as the typed field "Fecha: 5 de mayo"; other lines as they are."""
+    cell = _CELL_LABEL.match(line)
+    return f"{cell['label']}: {cell['value']}" if cell is not None else line
+
+
+def form_fields(lines: list[str]) -> list[str]:
+    """A label alone on its line ("Lugar:", as forms put the value below it) takes the next
+    line as its value, so the field reads as a typed "Lugar: Auditorio municipal" does."""
+    result: list[str] = []
+    waiting: str | None = None  # a label alone, waiting for its value
+    for line in lines:
+        if not line:
+            result.append(line)
+            continue
+        if waiting is not None:
+            if FIELD.match(line) or FIELD_ALONE.match(line) or _heading(line) is not None:
+                result.append(waiting)
+            else:
+                line = f"{waiting} {line}"
+            waiting = None
+        if FIELD_ALONE.match(line):
+            waiting = line
+            continue
+        result.append(line)
+    if waiting is not None:
+        result.append(waiting)
+    return result
+
+
 def read_units(text: str) -> list[Unit]:
     """Pass 1: the headings, items and paragraphs of ``text``."""
     units: list[Unit] = []
@@ -592,11 +633,15 @@ def read_units(text: str) -> list[Unit]:
     section: str | None = None
     raw = text.replace("\r\n", "\n").replace("\r", "\n")
     wrap = wrap_width(raw)
-    lines = [
-        piece
-        for line in raw.split("\n")
-        for piece in run_together(clean(line.replace("\ufeff", "").replace("\u00ad", "")))
-    ]
+    lines = form_fields(
+        [
+            piece
+            for line in raw.split("\n")
+            for piece in run_together(
+                clean(cell_field(line.replace("\ufeff", "").replace("\u00ad", "")))
+            )
+        ]
+    )
     # Blank lines part paragraphs only when the text also has lines one after the other:
     # PDF extraction puts a blank line after every line of some documents.
     adjacent = sum(1 for first, second in itertools.pairwise(lines) if first and second)
