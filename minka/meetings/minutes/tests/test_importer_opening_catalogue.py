@@ -57,6 +57,14 @@ PLACES = [
     ("Lima, 5 de mayo de 2019", "Lima"),
     ("En el caserío de Pampa Alta, a los cinco días de mayo.", "Pampa Alta"),
     ("La sesión se realizó de forma virtual por la plataforma Zoom.", "Virtual"),
+    (
+        "Reunidos en la casa del Sr. Luis Prado Díaz, siendo las 18 horas.",
+        "Casa del Sr. Luis Prado Díaz",
+    ),
+    (
+        "Se reunieron en el local de la Av. Grau 345. Se dio inicio a la sesión.",
+        "Local de la Av. Grau 345",
+    ),
 ]
 
 

@@ -216,7 +216,16 @@ def online_in_sentence(text: str) -> str | None:
     return None
 
 
+_STOP_MARK = re.compile(r"\.(?:\s|$)")
+_LAST_WORD = re.compile(r"(\w+)$")
+
+
 def _cut_sentence(text: str) -> str:
-    """``text`` up to the end of its sentence (a full stop that is not an abbreviation's)."""
-    match = re.search(r"(?<!\b[A-Za-z])(?<!\bAv)(?<!\bNo)\.(?:\s|$)", text)
-    return text[: match.start()] if match else text
+    """``text`` up to the end of its sentence: a full stop that is not an abbreviation's (a
+    single letter, or a short word with a capital: "Av.", "Tte.", "Gral.", "Sr.", "Ma.")."""
+    for mark in _STOP_MARK.finditer(text):
+        word = _LAST_WORD.search(text[max(0, mark.start() - 12) : mark.start()])
+        if word is not None and (len(word[1]) == 1 or (len(word[1]) <= 4 and word[1][0].isupper())):
+            continue
+        return text[: mark.start()]
+    return text
