@@ -163,26 +163,18 @@ def find_dates(text: str) -> list[DateMatch]:
             )
         )
     found.extend(_worded_dates(text))
-    for match in _MONTH_FIRST.finditer(text):
-        found.append(
-            DateMatch(
-                start=match.start(),
-                end=match.end(),
-                day=int(match["day"]),
-                month=MONTHS[match["month"].lower()],
-                year=int(match["year"]),
+    for pattern in (_MONTH_FIRST, _ABBREVIATED):  # both always with their year
+        for match in pattern.finditer(text):
+            name = match["month"].lower()
+            found.append(
+                DateMatch(
+                    start=match.start(),
+                    end=match.end(),
+                    day=int(match["day"]),
+                    month=MONTHS.get(name) or _ABBREVIATIONS[name[:3]],
+                    year=int(match["year"]),
+                )
             )
-        )
-    for match in _ABBREVIATED.finditer(text):
-        found.append(
-            DateMatch(
-                start=match.start(),
-                end=match.end(),
-                day=int(match["day"]),
-                month=_ABBREVIATIONS[match["month"].lower()[:3]],
-                year=int(match["year"]),
-            )
-        )
     for pattern in (_NUMERIC, _ISO):
         for match in pattern.finditer(text):
             month = int(match["month"])
