@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "minka.core",
     "minka.files",
     "minka.accounts",
+    "minka.notifications",
     "minka.directory",
     "minka.search",
     "minka.documents",
