@@ -39,9 +39,10 @@ run: $(VENV)/.base-installed minka.env
 	@scripts/system-deps run
 	$(BIN)/minka migrate --no-input
 	$(BIN)/minka load_demo
-	@echo "Minka on http://127.0.0.1:$(PORT)/ (task worker started alongside; Ctrl+C stops both)"
+	@echo "Minka on http://127.0.0.1:$(PORT)/ (task and notification workers alongside; Ctrl+C stops all)"
 	@trap 'kill 0' EXIT INT TERM; \
 	$(BIN)/minka db_worker & \
+	$(BIN)/minka outbox & \
 	$(BIN)/minka runserver --noreload 127.0.0.1:$(PORT)
 
 lint: $(VENV)/.dev-installed

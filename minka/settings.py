@@ -222,6 +222,21 @@ TASKS = {
 TASK_RETENTION_DAYS = env_int("MINKA_TASK_RETENTION_DAYS", 7, minimum=1)
 TASK_FAILED_RETENTION_DAYS = env_int("MINKA_TASK_FAILED_RETENTION_DAYS", 30, minimum=1)
 
+# --- Notifications: the outbox (`minka outbox`) ----------------------------------------------
+
+# A failed delivery is retried after OUTBOX_RETRY_BASE seconds, doubled at each failure up to
+# OUTBOX_RETRY_MAX, and given up after OUTBOX_MAX_ATTEMPTS (coordinators may retry it then).
+OUTBOX_RETRY_BASE = env_int("MINKA_OUTBOX_RETRY_BASE", 30, minimum=1)
+OUTBOX_RETRY_MAX = env_int("MINKA_OUTBOX_RETRY_MAX", 6 * 3600, minimum=1)
+OUTBOX_MAX_ATTEMPTS = env_int("MINKA_OUTBOX_MAX_ATTEMPTS", 12, minimum=1)
+# A worker that dies while delivering leaves the message to another pass after this lease.
+OUTBOX_LEASE = env_int("MINKA_OUTBOX_LEASE", 120, minimum=1)
+OUTBOX_THREADS = env_int("MINKA_OUTBOX_THREADS", 4, minimum=1)
+OUTBOX_INTERVAL = env_int("MINKA_OUTBOX_INTERVAL", 2, minimum=1)
+# Daily digests go out at this hour (MINKA_TIME_ZONE), weekly ones on Mondays at the same hour.
+DIGEST_HOUR = env_int("MINKA_DIGEST_HOUR", 7, minimum=0)
+OUTBOX_RETENTION_DAYS = env_int("MINKA_OUTBOX_RETENTION_DAYS", 90, minimum=1)
+
 # --- Authentication -------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("minka.site.urls")),
     path("", include("minka.core.urls")),
     path("", include("minka.accounts.urls")),
+    path("", include("minka.notifications.urls")),
     path("", include("minka.directory.urls")),
     path("repositorio/", include("minka.documents.urls")),
     path("buscar/", include("minka.search.urls")),

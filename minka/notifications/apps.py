@@ -8,3 +8,9 @@ class NotificationsConfig(AppConfig):
     name = "minka.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from minka.notifications import (  # noqa: F401  (registrations)
+            retention,  # the outbox's retention
+            schedule,  # the digest kind
+        )

@@ -1,0 +1,87 @@
+"""Email: the plain-text and HTML parts of a notice, wrapped with the footer that says why
+the person gets it and how to stop, through Django's configured SMTP backend.
+
+Every email to a person carries ``List-Unsubscribe`` (a one-click link, and the RFC 8058
+``List-Unsubscribe-Post``) for its kind, and a ``Message-ID`` made from the message's public
+id, so that a server or a mail program that sees a second copy after a worker crash can
+recognise it. SMTP replies are classified: 5xx and refused recipients are permanent, the
+rest (4xx, connection refused or dropped, timeouts, a certificate that does not verify) is
+transient and retried. Django's SMTP backend verifies the server's certificate with the
+system's authorities (``ssl.create_default_context``): a bad certificate is never sent over.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.loader import render_to_string
+
+from minka.notifications.channels import PermanentError, TransientError
+from minka.notifications.kinds import kind_get
+
+if TYPE_CHECKING:
+    from minka.notifications.kinds import Notice
+    from minka.notifications.models import Message
+
+
+def _domain() -> str:
+    return urlsplit(settings.BASE_URL).hostname or "localhost"
+
+
+class EmailChannel:
+    def send(self, message: Message, notice: Notice) -> None:
+        user = message.user
+        address = notice.to or (user.email if user is not None else "")
+        if not address:
+            raise PermanentError("no address")
+        headers = {
+            "Message-ID": f"<{message.public_id}@{_domain()}>",
+            "Auto-Submitted": "auto-generated",
+        }
+        context = {
+            "notice": notice,
+            "network_name": settings.NETWORK_NAME,
+            "base_url": settings.BASE_URL,
+            "kind_label": kind_get(message.kind).label,
+            "unsubscribe_url": "",
+            "preferences_url": "",
+        }
+        if user is not None:
+            from minka.notifications.services import unsubscribe_url
+
+            link = unsubscribe_url(user=user, kind=message.kind)
+            headers["List-Unsubscribe"] = f"<{link}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+            context["unsubscribe_url"] = link
+            context["preferences_url"] = f"{settings.BASE_URL}/cuenta/notificaciones/"
+        text = render_to_string("notifications/emails/message_body.txt", context)
+        email = EmailMultiAlternatives(
+            subject=" ".join(notice.subject.split()),
+            body=text,
+            to=[address],
+            headers=headers,
+            connection=get_connection(timeout=settings.EMAIL_TIMEOUT),
+        )
+        if notice.html:
+            email.attach_alternative(
+                render_to_string("notifications/emails/message_body.html", context), "text/html"
+            )
+        for part in notice.attachments:
+            email.attach(part)
+        try:
+            email.send()
+        except smtplib.SMTPRecipientsRefused:
+            raise PermanentError("recipient refused") from None
+        except smtplib.SMTPResponseException as error:
+            if 500 <= error.smtp_code < 600:
+                raise PermanentError(f"SMTP {error.smtp_code}") from None
+            raise TransientError(f"SMTP {error.smtp_code}") from None
+        except ssl.SSLError as error:
+            raise TransientError(f"TLS: {type(error).__name__}") from None
+        except (smtplib.SMTPException, OSError) as error:
+            raise TransientError(f"SMTP: {type(error).__name__}") from None
