@@ -115,6 +115,9 @@ class EventKind:
         }
     )
     announce: bool = False
+    # True for what the person must get whatever their consent to news (an invitation and its
+    # reminders, a review asked of them, a commitment they answer for): see consent.py.
+    transactional: bool = False
     # False for what a person does not choose on its own (the digest that carries the rest).
     configurable: bool = True
 

@@ -149,8 +149,8 @@ def _render_digest(params: dict[str, Any], context: RenderContext) -> Notice | N
     ctx = {"items": items, "daily": daily, "subject": subject}
     return Notice(
         subject=subject,
-        text=render_to_string("notifications/digest.txt", ctx),
-        html=render_to_string("notifications/digest.html", ctx),
+        text=render_to_string("notifications/emails/digest.txt", ctx),
+        html=render_to_string("notifications/emails/digest.html", ctx),
         telegram=render_to_string("notifications/telegram/digest.html", ctx),
     )
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from minka.core.permissions import require
 from minka.core.services import audit_record
 from minka.notifications import permissions
+from minka.notifications.consent import consent_allowed
 from minka.notifications.kinds import (
     DIGESTS,
     PERSONAL_CHANNELS,
@@ -77,9 +78,10 @@ def notify(
 
     ``key`` names the event (``meeting:12:changed:3``): with the recipient and the channel it
     makes each row's idempotency key, so calling twice for the same event adds nothing.
-    ``users`` get it on the channels they chose (immediately, or held for their digest;
-    Telegram only when linked); ``guests`` (ids of people without an account, e.g. an
-    invitee) get an email; with ``announce`` the kind also goes to the active group chats
+    ``users`` who consented to news on a channel (any user, for a transactional kind: see
+    :mod:`minka.notifications.consent`) get it on the channels they chose (immediately, or
+    held for their digest; Telegram only when linked); ``guests`` (ids of people without an
+    account, e.g. an invitee) get an email; with ``announce`` the kind also goes to the active group chats
     and webhooks that chose it. ``exclude`` (who caused the event) is not written to.
 
     Call it inside the transaction of the change it reports.
@@ -103,9 +105,17 @@ def notify(
             "user_id", flat=True
         )
     )
+    consented = {
+        channel: (
+            set(recipients) if event.transactional else consent_allowed(list(recipients), channel)
+        )
+        for channel in PERSONAL_CHANNELS
+    }
     rows = []
     for user in recipients.values():
         for channel in PERSONAL_CHANNELS:
+            if user.pk not in consented[channel]:
+                continue
             frequency = chosen.get((user.pk, channel)) or event.default(channel)
             if frequency == Frequency.NEVER:
                 continue

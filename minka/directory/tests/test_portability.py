@@ -40,6 +40,9 @@ EXCLUDED: dict[str, str] = {
     # records. Every such change is also in the audit log (core.AuditEntry), which is
     # exported (the person's own actions).
     "admin.LogEntry": "staff actions, mirrored in the exported audit log",
+    # Only the hash of a one-time Telegram link token valid for minutes: a secret, not data
+    # about the person; the link it makes is exported as the Telegram account.
+    "notifications.TelegramLinkToken": "hash of a short-lived one-time secret",
 }
 # Not pointing to anyone by a foreign key, so not found by the walk, and not exported:
 # django.contrib.sessions' Session (a signed blob with the account id; the sessions the
@@ -122,7 +125,18 @@ class ExportContentTests(RoleTestCase):
         add_version(document, uploaded_by=self.user, name="exportado.txt")
         self._meeting_records()
         self._agreement_records()
+        self._notification_records()
         self.addCleanup(self._delete_files)
+
+    def _notification_records(self) -> None:
+        from minka.notifications.models import Follow, Message, Preference, TelegramAccount
+
+        Preference.objects.create(user=self.user, kind="k", channel="email", frequency="never")
+        Follow.objects.create(user=self.user, target_type="directory.organization", target_id=1)
+        TelegramAccount.objects.create(user=self.user, chat_id=4242, username="export_tg")
+        Message.objects.create(
+            user=self.user, kind="k", channel="email", language="es", key="export|1"
+        )
 
     def _agreement_records(self) -> None:
         commitment = CommitmentFactory.create(title="Compromiso exportado", created_by=self.user)
@@ -239,7 +253,7 @@ class ExportContentTests(RoleTestCase):
         client = self.as_("mem_a")
         url = reverse("directory:mydata-export-json")
         client.get(url)  # warm the session
-        with self.assertNumQueries(30) as first:
+        with self.assertNumQueries(34) as first:
             client.get(url)
         services.data_request_create(
             actor=self.user, person=self.person, kind=DataRequest.Kind.OPPOSITION

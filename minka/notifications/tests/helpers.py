@@ -36,9 +36,9 @@ def render_ping(params: dict[str, Any], context: RenderContext) -> Notice | None
 
 @contextmanager
 def ping_kind(**overrides: Any) -> Iterator[EventKind]:
-    """Register the ``tests.ping`` kind for the block's duration."""
-    kind = EventKind(
-        code=PING, label="Ping", group="Tests", render=render_ping, announce=True, **overrides
-    )
+    """Register the ``tests.ping`` kind for the block's duration (transactional unless
+    told otherwise, so that consent to news does not decide who gets it)."""
+    options: dict[str, Any] = {"announce": True, "transactional": True, **overrides}
+    kind = EventKind(code=PING, label="Ping", group="Tests", render=render_ping, **options)
     with mock.patch.dict(kinds._kinds, {PING: kind}):
         yield kind

@@ -20,6 +20,7 @@ from minka.accounts.tests.factories import UserFactory
 from minka.core.tests.base import RoleTestCase
 from minka.notifications import services
 from minka.notifications.channels import PermanentError, TransientError
+from minka.notifications.consent import consent_granted, consent_record
 from minka.notifications.delivery import outbox_deliver, retry_delay
 from minka.notifications.kinds import Channel, Frequency
 from minka.notifications.models import (
@@ -114,6 +115,48 @@ class NotifyTests(TestCase):
             services.notify(PING, key="k", params={}, users=[self.ana])
             raise AbortError
         self.assertFalse(Message.objects.exists())
+
+
+class ConsentTests(TestCase):
+    """News reach only those who consented on that channel (their directory record);
+    transactional kinds reach everyone they are meant for."""
+
+    def setUp(self) -> None:
+        from minka.directory import services as directory_services
+
+        self.enterContext(ping_kind(transactional=False))
+        self.yes = UserFactory.create(email="yes@example.org")
+        self.no = UserFactory.create(email="no@example.org")
+        self.unknown = UserFactory.create(email="unknown@example.org")
+        for user in (self.yes, self.no):
+            TelegramAccount.objects.create(user=user, chat_id=user.pk)
+            directory_services.person_for_user(user=user)
+        consent_record(actor=self.yes, user=self.yes, channel=Channel.EMAIL, granted=True)
+
+    def test_news_go_only_to_those_who_consented_on_each_channel(self) -> None:
+        services.notify(PING, key="k", params={}, users=[self.yes, self.no, self.unknown])
+        self.assertEqual(
+            list(Message.objects.values_list("user__email", "channel")),
+            [("yes@example.org", "email")],
+        )
+        self.assertIs(consent_granted(self.yes, Channel.EMAIL), True)
+        self.assertIs(consent_granted(self.yes, Channel.TELEGRAM), False)
+
+    def test_a_withdrawal_applies_to_the_next_event(self) -> None:
+        consent_record(actor=self.yes, user=self.yes, channel=Channel.EMAIL, granted=False)
+        services.notify(PING, key="k", params={}, users=[self.yes])
+        self.assertFalse(Message.objects.exists())
+
+    def test_the_consent_is_recorded_as_a_directory_consent_event(self) -> None:
+        from minka.directory.models import ConsentEvent
+
+        event = ConsentEvent.objects.filter(person__user=self.yes).latest("created_at")
+        self.assertEqual((event.purpose, event.granted), ("email_notifications", True))
+
+    def test_transactional_kinds_do_not_depend_on_consent(self) -> None:
+        with ping_kind(transactional=True):
+            services.notify(PING, key="k", params={}, users=[self.no, self.unknown])
+        self.assertEqual(Message.objects.count(), 3)
 
 
 @override_settings(OUTBOX_THREADS=1, OUTBOX_RETRY_BASE=30, OUTBOX_MAX_ATTEMPTS=3)
@@ -273,7 +316,7 @@ class DigestTests(TestCase):
         self.assertEqual(outbox_digest(morning), 0)
         self.assertEqual(outbox_deliver(now=morning), {"sent": 1})
         [email] = mail.outbox
-        self.assertEqual(email.subject, "Tu resumen diario")
+        self.assertEqual(email.subject, "Su resumen diario")
         self.assertIn("Ping 1", email.body)
         self.assertIn("Ping 2", email.body)
         self.assertEqual(Message.objects.filter(status="bundled").count(), 3)
