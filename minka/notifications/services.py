@@ -82,7 +82,8 @@ def notify(
     :mod:`minka.notifications.consent`) get it on the channels they chose (immediately, or
     held for their digest; Telegram only when linked); ``guests`` (ids of people without an
     account, e.g. an invitee) get an email; with ``announce`` the kind also goes to the
-    active group chats and webhooks that chose it. ``exclude`` (who caused the event) is not written to.
+    active group chats and webhooks that chose it. ``exclude`` (who caused the event) is
+    not written to.
 
     Call it inside the transaction of the change it reports.
     """
