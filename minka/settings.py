@@ -531,6 +531,15 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default, adopted now
 FILE_UPLOAD_PERMISSIONS = 0o640
 
+# --- Outbound requests: webhooks (minka.core.outbound) ---------------------------------------
+
+# Minka refuses http:// addresses outside development and any address in a private, loopback,
+# link-local or otherwise internal network. Hosts listed here (host or host:port, [::1]:8080 for
+# IPv6) are exempt from both rules: a receiver deliberately run inside the network, or the test
+# servers on 127.0.0.1. TLS is still verified and redirects are still refused.
+OUTBOUND_ALLOWED_HOSTS = env_list("MINKA_OUTBOUND_ALLOWED_HOSTS")
+OUTBOUND_ALLOW_HTTP = env_bool("MINKA_OUTBOUND_ALLOW_HTTP", default=False)
+
 # --- Logging: request ids, no secrets -------------------------------------------------------
 
 LOGGING = logging_config(level=env_str("MINKA_LOG_LEVEL", "INFO"))
