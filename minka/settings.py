@@ -459,6 +459,33 @@ EMAIL_TIMEOUT = env_int("MINKA_EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("MINKA_DEFAULT_FROM_EMAIL", "Minka <minka@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Telegram (minka/notifications/channels/telegram.py) --------------------------------------
+
+# The bot's token from BotFather; empty switches Telegram off. It is a secret: it never reaches
+# a log line (the transport redacts it) and may come from a file (MINKA_TELEGRAM_BOT_TOKEN_FILE).
+TELEGRAM_BOT_TOKEN = env_secret("MINKA_TELEGRAM_BOT_TOKEN")
+# The Bot API's base URL, the token appended (tests point it at a local server; a
+# self-hosted Bot API server also fits here).
+TELEGRAM_API_URL = env_str("MINKA_TELEGRAM_API_URL", "https://api.telegram.org/bot")
+if not re.fullmatch(r"https?://[^\s/?#]+(?:/[^\s?#]*)?", TELEGRAM_API_URL):
+    raise ConfigurationError(
+        "MINKA_TELEGRAM_API_URL takes an http(s) address such as https://api.telegram.org/bot, "
+        f"got {TELEGRAM_API_URL!r}."
+    )
+# The bot's @username, without the @: account links open t.me/<username>?start=<token>.
+TELEGRAM_BOT_USERNAME = env_str("MINKA_TELEGRAM_BOT_USERNAME").removeprefix("@")
+if TELEGRAM_BOT_USERNAME and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{4,31}", TELEGRAM_BOT_USERNAME):
+    raise ConfigurationError(
+        "MINKA_TELEGRAM_BOT_USERNAME takes the bot's username (5 to 32 letters, digits or _), "
+        f"got {TELEGRAM_BOT_USERNAME!r}."
+    )
+# Webhook mode: Telegram sends it in X-Telegram-Bot-Api-Secret-Token (1-256 of A-Z a-z 0-9 _ -).
+TELEGRAM_WEBHOOK_SECRET = env_secret("MINKA_TELEGRAM_WEBHOOK_SECRET")
+if TELEGRAM_WEBHOOK_SECRET and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", TELEGRAM_WEBHOOK_SECRET):
+    raise ConfigurationError(
+        "MINKA_TELEGRAM_WEBHOOK_SECRET may hold only 1 to 256 letters, digits, _ and -."
+    )
+
 # --- The data controller (Ley 29733: who holds the personal data) ----------------------------
 
 CONTROLLER = {
