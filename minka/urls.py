@@ -4,6 +4,20 @@ from django.contrib import admin
 from django.urls import include, path
 
 from minka.accounts import views as accounts_views
+from minka.agreements.feeds import CommitmentsFeed
+from minka.documents.feeds import DocumentsFeed
+from minka.meetings.feeds import MeetingsFeed, MinutesFeed
+
+# Atom feeds of public content (minka.notifications.feeds): the same for every visitor.
+feeds = (
+    [
+        path("actas.atom", MinutesFeed(), name="minutes"),
+        path("documentos.atom", DocumentsFeed(), name="documents"),
+        path("reuniones.atom", MeetingsFeed(), name="meetings"),
+        path("acuerdos.atom", CommitmentsFeed(), name="commitments"),
+    ],
+    "feeds",
+)
 
 urlpatterns = [
     path("", include("minka.site.urls")),
@@ -15,6 +29,7 @@ urlpatterns = [
     path("buscar/", include("minka.search.urls")),
     path("reuniones/", include("minka.meetings.urls")),
     path("acuerdos/", include("minka.agreements.urls")),
+    path("feeds/", include(feeds)),
     # allauth's recovery-codes page with a "Continue" link; the rest of allauth as it is.
     path(
         "cuenta/2fa/recovery-codes/", accounts_views.recovery_codes, name="mfa_view_recovery_codes"
