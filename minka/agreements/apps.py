@@ -12,6 +12,7 @@ class AgreementsConfig(AppConfig):
     def ready(self) -> None:
         from minka.agreements import (  # noqa: F401  (registrations)
             hooks,  # its sections and providers in the apps below
+            notifications,  # its kinds of event and the planner of reminders
             portability,  # its sections of a person's data export
             search_index,
         )
