@@ -342,6 +342,8 @@ kind_register(
         label=gettext_lazy("A commitment is due in 7 days"),
         group=GROUP,
         render=render_due_7d,
+        # A commitment one answers for: sent whatever the consent to news.
+        transactional=True,
         announce=True,
     )
 )
@@ -351,6 +353,8 @@ kind_register(
         label=gettext_lazy("A commitment is due tomorrow"),
         group=GROUP,
         render=render_due_1d,
+        # A commitment one answers for: sent whatever the consent to news.
+        transactional=True,
     )
 )
 kind_register(
@@ -359,6 +363,8 @@ kind_register(
         label=gettext_lazy("A commitment is overdue"),
         group=GROUP,
         render=render_overdue,
+        # A commitment one answers for: sent whatever the consent to news.
+        transactional=True,
         announce=True,
     )
 )

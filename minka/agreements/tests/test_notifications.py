@@ -25,6 +25,7 @@ from minka.notifications.delivery import outbox_deliver
 from minka.notifications.kinds import Channel, Frequency, RenderContext, kind_get
 from minka.notifications.models import Message, TelegramChat, WebhookEndpoint
 from minka.notifications.schedule import outbox_plan
+from minka.notifications.tests.helpers import consent_to_news
 
 if TYPE_CHECKING:
     from django.core.mail import EmailMultiAlternatives
@@ -49,6 +50,8 @@ class CommitmentsTestCase(RoleTestCase):
         self.now = timezone.now()
         self.today = timezone.localdate(self.now)
         self.person = PersonFactory.create(user=self.reg, full_name="Registrada Pública")
+        # Updates are news: they reach those who consented (reminders do not need it).
+        consent_to_news(self.reg, self.mem_a, self.mem_b, self.coord, self.admin)
         self.chat = TelegramChat.objects.create(
             chat_id=-100, title="Red", kinds=list(notifications.DUE_KINDS)
         )
@@ -294,6 +297,7 @@ class UpdatePostedTests(CommitmentsTestCase):
         super().setUp()
         # mem_b follows organization A; an outsider follows it too.
         self.outsider = UserFactory.create(email="fuera@example.org")
+        consent_to_news(self.outsider)
         for user in (self.mem_b, self.outsider):
             notification_services.follow_set(
                 user=user,

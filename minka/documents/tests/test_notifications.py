@@ -24,6 +24,7 @@ from minka.notifications import services as notification_services
 from minka.notifications.delivery import outbox_deliver
 from minka.notifications.kinds import Channel, RenderContext, kind_get
 from minka.notifications.models import Message, TelegramChat, WebhookEndpoint
+from minka.notifications.tests.helpers import consent_to_news
 
 if TYPE_CHECKING:
     from minka.accounts.models import User
@@ -61,6 +62,8 @@ class DocumentsTestCase(RoleTestCase):
     def setUp(self) -> None:
         use_temporary_media(self)
         self.topic = Topic.objects.create(name="Agua", slug="agua")
+        # A new document is news: it reaches those who consented.
+        consent_to_news(self.reg, self.mem_a, self.mem_b, self.coord, self.admin)
         for user in (self.mem_b, self.reg, self.mem_a):
             self.follow(user, "directory.topic", self.topic.pk)
         self.chat = TelegramChat.objects.create(chat_id=-100, title="Red", kinds=[ADDED])
