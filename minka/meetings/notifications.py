@@ -708,6 +708,21 @@ MINUTES_KINDS = (
 )
 
 
+# What a person gets whatever their consent to news (SECURITY.md R9): what concerns a meeting
+# they are invited to, minutes they are asked to review, and the publication of the minutes
+# of their meeting (as invitations always were). A new meeting is news.
+TRANSACTIONAL = {
+    MINUTES_PUBLISHED,
+    MEETING_CHANGED,
+    MEETING_CANCELLED,
+    MEETING_INVITATION,
+    MEETING_REMINDER_7D,
+    MEETING_REMINDER_1D,
+    MINUTES_REVIEW_OPENED,
+    MINUTES_APPROVED,
+}
+
+
 def register() -> None:
     """Register the kinds (again on a reload: the newest registration wins)."""
     for code, label, announce in KINDS:
@@ -718,6 +733,7 @@ def register() -> None:
                 group=MEETINGS_GROUP,
                 render=_renderer(code),
                 announce=announce,
+                transactional=code in TRANSACTIONAL,
             )
         )
     for code, label, announce in MINUTES_KINDS:
@@ -728,6 +744,7 @@ def register() -> None:
                 group=MINUTES_GROUP,
                 render=_minutes_renderer(code),
                 announce=announce,
+                transactional=code in TRANSACTIONAL,
             )
         )
 

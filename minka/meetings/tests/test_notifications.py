@@ -27,6 +27,7 @@ from minka.meetings.tests.factories import AgendaItemFactory, MeetingFactory, Se
 from minka.notifications import services as notify_services
 from minka.notifications.delivery import outbox_deliver
 from minka.notifications.kinds import Channel, RenderContext, kind_get
+from minka.notifications.tests.helpers import consent_to_news
 from minka.notifications.models import Message, TelegramChat, WebhookEndpoint
 from minka.notifications.schedule import outbox_plan
 
@@ -115,6 +116,11 @@ class NotificationTestCase(RoleTestCase):
 
 
 class ScheduledTests(NotificationTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        # A new meeting is news: it reaches those who consented (the rest is transactional).
+        consent_to_news(self.reg, self.mem_a, self.mem_b, self.coord, self.admin)
+
     def test_members_and_followers_who_may_see_a_public_meeting_are_told_not_the_actor(
         self,
     ) -> None:
