@@ -27,9 +27,9 @@ from minka.meetings.tests.factories import AgendaItemFactory, MeetingFactory, Se
 from minka.notifications import services as notify_services
 from minka.notifications.delivery import outbox_deliver
 from minka.notifications.kinds import Channel, RenderContext, kind_get
-from minka.notifications.tests.helpers import consent_to_news
 from minka.notifications.models import Message, TelegramChat, WebhookEndpoint
 from minka.notifications.schedule import outbox_plan
+from minka.notifications.tests.helpers import consent_to_news
 
 if TYPE_CHECKING:
     from django.core.mail import EmailMessage
