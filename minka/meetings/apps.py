@@ -14,6 +14,7 @@ class MeetingsConfig(AppConfig):
 
         from minka.meetings import (  # noqa: F401  (registrations)
             emails,  # the invitees' emails
+            follows,  # a series can be followed
             portability,  # the meetings' part of a person's data export
             search_index,
         )
