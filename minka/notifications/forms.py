@@ -51,12 +51,24 @@ class PreferenceGroup:
     rows: list[PreferenceRow]
 
 
-class PreferencesForm(forms.Form):
-    """How often each configurable kind of event reaches the person, per personal channel.
+# The consent to news on each personal channel (Ley 29733): a checkbox each.
+CONSENT_LABELS = {
+    Channel.EMAIL: _("I agree to receive news by email"),
+    Channel.TELEGRAM: _("I agree to receive news by Telegram"),
+}
 
-    Every field starts at what applies now: the person's choice, or the kind's default. A
-    complete form must come back (the page sends every field); :meth:`changes` lists only
-    the cells that differ from what applies now.
+
+def consent_name(channel: str) -> str:
+    return f"consent-{channel}"
+
+
+class PreferencesForm(forms.Form):
+    """The consent to news per personal channel, and how often each configurable kind of
+    event reaches the person on each.
+
+    Every field starts at what applies now: the person's consent and choice, or the kind's
+    default. A complete form must come back (the page sends every select);
+    :meth:`changes` and :meth:`consent_changes` list only what differs from now.
     """
 
     def __init__(
@@ -65,9 +77,15 @@ class PreferencesForm(forms.Form):
         *,
         kinds: list[EventKind],
         chosen: Mapping[tuple[str, str], str],
+        consent: Mapping[str, bool],
     ) -> None:
         super().__init__(data)
         self.kinds = kinds
+        self.consent = dict(consent)
+        for channel in PERSONAL_CHANNELS:
+            self.fields[consent_name(channel)] = forms.BooleanField(
+                label=CONSENT_LABELS[channel], required=False, initial=consent.get(channel)
+            )
         self.current: dict[str, tuple[str, str, str]] = {}
         for kind in kinds:
             for channel in PERSONAL_CHANNELS:
@@ -93,7 +111,7 @@ class PreferencesForm(forms.Form):
                 ),
                 code="unknown_kind",
             )
-        missing = [name for name in self.fields if not self.data.get(name)]
+        missing = [name for name in self.current if not self.data.get(name)]
         if missing:
             raise ValidationError(
                 gettext("Choose how often for every event and channel. Nothing was saved."),
@@ -109,6 +127,17 @@ class PreferencesForm(forms.Form):
             for name, (kind, channel, now) in self.current.items()
             if self.cleaned_data.get(name) and self.cleaned_data[name] != now
         ]
+
+    def consent_changes(self) -> list[tuple[str, bool]]:
+        """``(channel, granted)`` of each consent that changes (call after ``is_valid``)."""
+        return [
+            (channel, bool(self.cleaned_data.get(consent_name(channel))))
+            for channel in PERSONAL_CHANNELS
+            if bool(self.cleaned_data.get(consent_name(channel))) != self.consent.get(channel)
+        ]
+
+    def consent_fields(self) -> list[BoundField]:
+        return [self[consent_name(channel)] for channel in PERSONAL_CHANNELS]
 
     def groups(self) -> list[PreferenceGroup]:
         """The rows grouped by the kinds' ``group``, groups in order of first appearance."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
@@ -27,9 +28,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from minka.accounts.models import User
 from minka.core.decorators import permission_required
 from minka.notifications import permissions, selectors, services
+from minka.notifications.consent import consent_granted, consent_record
 from minka.notifications.follows import follow_target_find
 from minka.notifications.forms import FollowForm, OutboxFilterForm, PreferencesForm
-from minka.notifications.kinds import Frequency, kind_get, kinds
+from minka.notifications.kinds import PERSONAL_CHANNELS, Frequency, kind_get, kinds
 from minka.notifications.models import Message
 from minka.notifications.telegram import linking
 
@@ -84,13 +86,16 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         kinds=[kind for kind in kinds() if kind.configurable],
         chosen=selectors.preference_map(user),
+        consent={channel: consent_granted(user, channel) for channel in PERSONAL_CHANNELS},
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            for kind, channel, frequency in form.changes():
-                services.preference_set(user=user, kind=kind, channel=channel, frequency=frequency)
-        messages.success(request, _("Your notification preferences were saved."))
-        return redirect("notifications:preferences")
+        try:
+            _preferences_save(user, form)
+        except ValidationError as error:
+            form.add_error(None, ValidationError(error.messages))
+        else:
+            messages.success(request, _("Your notification preferences were saved."))
+            return redirect("notifications:preferences")
     context = {
         "form": form,
         "telegram": selectors.telegram_account_get(user),
@@ -101,6 +106,15 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "notifications/preferences.html", context, status=status)
+
+
+@transaction.atomic
+def _preferences_save(user: User, form: PreferencesForm) -> None:
+    """The changed consents (the directory records them) and cells, all or none."""
+    for channel, granted in form.consent_changes():
+        consent_record(actor=user, user=user, channel=channel, granted=granted)
+    for kind, channel, frequency in form.changes():
+        services.preference_set(user=user, kind=kind, channel=channel, frequency=frequency)
 
 
 def _safe_next(request: HttpRequest, url: str) -> bool:

@@ -14,8 +14,11 @@ from django.urls import reverse
 
 from minka.core.tests.base import RoleTestCase
 from minka.core.visibility import Visibility
+from minka.directory.models import ConsentEvent, Person
+from minka.directory.tests.factories import PersonFactory
 from minka.meetings.tests.factories import SeriesFactory
 from minka.notifications import kinds, services
+from minka.notifications.consent import consent_granted
 from minka.notifications.kinds import Channel, EventKind, Frequency
 from minka.notifications.models import Follow, Message, Preference, TelegramAccount
 from minka.notifications.schedule import DIGEST_KIND
@@ -64,7 +67,8 @@ def three_kinds() -> Iterator[None]:
 def complete(client: Client, **changes: str) -> dict[str, str]:
     """Every field of the form as the page shows it, with ``changes`` applied."""
     form = client.get(URL).context["form"]
-    data = {name: str(form[name].value()) for name in form.fields}
+    data = {name: str(form[name].value()) for name in form.current}
+    data.update({field.name: "on" for field in form.consent_fields() if field.value()})
     data.update(changes)
     return data
 
@@ -230,6 +234,53 @@ class PreferencesPageTests(RoleTestCase):
                     ["weekly"],
                 )
         self.assertEqual(Preference.objects.count(), 5)
+
+
+@override_settings(LANGUAGE_CODE="en")
+class ConsentTests(RoleTestCase):
+    """Consent to news per channel (Ley 29733) is kept by the directory; the page shows it
+    and records the person's changes through the consent provider."""
+
+    def setUp(self) -> None:
+        self.enterContext(three_kinds())
+
+    def test_consent_starts_off_and_is_recorded_when_given(self) -> None:
+        client = self.as_("reg")
+        form = client.get(URL).context["form"]
+        self.assertEqual([f.value() for f in form.consent_fields()], [False, False])
+        data = complete(client, **{"consent-email": "on"})
+        self.assertEqual(client.post(URL, data).status_code, 302)
+        self.assertIs(consent_granted(self.reg, Channel.EMAIL), True)
+        self.assertIs(consent_granted(self.reg, Channel.TELEGRAM), False)
+        event = ConsentEvent.objects.get(person__user=self.reg)
+        self.assertEqual((event.purpose, event.granted), ("email_notifications", True))
+        self.assertContains(
+            client.get(URL),
+            '<input type="checkbox" name="consent-email" id="id_consent-email" checked>',
+            html=True,
+        )
+        self.assertFalse(Preference.objects.exists())
+
+    def test_unticking_withdraws_consent(self) -> None:
+        client = self.as_("mem_a")
+        client.post(URL, complete(client, **{"consent-email": "on", "consent-telegram": "on"}))
+        data = complete(client)
+        del data["consent-telegram"]
+        client.post(URL, data)
+        self.assertIs(consent_granted(self.mem_a, Channel.EMAIL), True)
+        self.assertIs(consent_granted(self.mem_a, Channel.TELEGRAM), False)
+        self.assertEqual(ConsentEvent.objects.filter(person__user=self.mem_a).count(), 3)
+
+    def test_a_refused_consent_saves_nothing(self) -> None:
+        """An anonymized directory record cannot change: the page says so (400) and the
+        preferences sent with it are not saved either."""
+        PersonFactory.create(user=self.reg, status=Person.Status.ANONYMIZED)
+        client = self.as_("reg")
+        data = complete(client, **{"consent-email": "on", f"{SCHEDULED}__email": "never"})
+        response = client.post(URL, data)
+        self.assertContains(response, "anonymized", status_code=400)
+        self.assertFalse(Preference.objects.exists())
+        self.assertFalse(ConsentEvent.objects.exists())
 
 
 @override_settings(LANGUAGE_CODE="en")
