@@ -116,8 +116,7 @@ def _render(message: Message) -> Notice | None:
         public=user is None and (message.chat_id is not None or message.endpoint_id is not None),
         message_id=message.pk,
     )
-    with translation.override(message.language or settings.LANGUAGE_CODE):
-        return kind.render(dict(message.params), context)
+    return kind.render(dict(message.params), context)
 
 
 def deliver_one(pk: int, *, now: datetime | None = None) -> str:
@@ -125,12 +124,16 @@ def deliver_one(pk: int, *, now: datetime | None = None) -> str:
     now = now or timezone.now()
     message = Message.objects.select_related("user", "chat", "endpoint").get(pk=pk)
     changes: dict[str, object]
+    # The recipient's language for the renderer and for the channel's own words (an email's
+    # footer, its unsubscribe line).
     try:
-        notice = _render(message)
+        with translation.override(message.language or settings.LANGUAGE_CODE):
+            notice = _render(message)
+            if notice is not None:
+                channel_get(message.channel).send(message, notice)
         if notice is None:
             changes = {"status": Message.Status.SKIPPED}
         else:
-            channel_get(message.channel).send(message, notice)
             changes = {
                 "status": Message.Status.SENT,
                 "sent_at": timezone.now(),
