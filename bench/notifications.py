@@ -62,7 +62,16 @@ def render_announcement(params: dict[str, Any], context: RenderContext) -> Notic
 def register_kind() -> None:
     from minka.notifications.kinds import EventKind, kind_register
 
-    kind_register(EventKind(code=KIND, label="Anuncio", group="Bench", render=render_announcement))
+    # Transactional: the people made for the benchmark have no directory record (no consent).
+    kind_register(
+        EventKind(
+            code=KIND,
+            label="Anuncio",
+            group="Bench",
+            render=render_announcement,
+            transactional=True,
+        )
+    )
 
 
 def make_people(count: int) -> float:

@@ -100,7 +100,11 @@ class SmtpCase(TestCase):
     def setUp(self) -> None:
         self.server.reset()
         kind = EventKind(
-            code=KIND, label="Reuniones de prueba", group="Tests", render=render_meeting
+            code=KIND,
+            label="Reuniones de prueba",
+            group="Tests",
+            render=render_meeting,
+            transactional=True,
         )
         self.enterContext(mock.patch.dict(kinds._kinds, {KIND: kind}))
 
@@ -215,7 +219,7 @@ class ReceivedEmailTests(SmtpCase):
             "Dejar de recibir estos correos: http", body_part(spanish, "plain").get_content()
         )
         self.assertIn(
-            "Recibes este correo por tus preferencias", body_part(spanish, "html").get_content()
+            "Recibe este correo por sus preferencias", body_part(spanish, "html").get_content()
         )
 
 

@@ -251,7 +251,9 @@ WORKER = textwrap.dedent(
     import sys
     from minka.notifications.kinds import EventKind, kind_register
     from minka.notifications.tests.helpers import PING, render_ping
-    kind_register(EventKind(code=PING, label="Ping", group="Tests", render=render_ping))
+    kind_register(
+        EventKind(code=PING, label="Ping", group="Tests", render=render_ping, transactional=True)
+    )
     sys.argv = ["minka", "outbox"]
     from minka.__main__ import main
     main()
@@ -272,7 +274,9 @@ SETUP = textwrap.dedent(
     from minka.notifications.kinds import EventKind, kind_register
     from minka.notifications.models import Message
     from minka.notifications.tests.helpers import PING, render_ping
-    kind_register(EventKind(code=PING, label="Ping", group="Tests", render=render_ping))
+    kind_register(
+        EventKind(code=PING, label="Ping", group="Tests", render=render_ping, transactional=True)
+    )
     call_command("migrate", interactive=False, verbosity=0)
     users = User.objects.bulk_create(
         [User(email=f"persona{i}@example.org", password="!") for i in range(people)]

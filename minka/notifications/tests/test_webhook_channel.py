@@ -285,7 +285,8 @@ class WebhookHealthTests(TestCase):
         self.assertIs(self.endpoint.active, False)
         self.assertEqual(self.endpoint.failures, 3)
         self.assertIsNotNone(self.endpoint.disabled_at)
-        # Three tries reached the receiver; the fourth message was refused without sending.
+        # Three tries reached the receiver; the fourth message, still waiting (each message is
+        # claimed just before it is sent), was skipped when the webhook was disabled.
         self.assertEqual(len(self.receiver.requests), 3)
         outcomes = dict(
             Message.objects.filter(endpoint=self.endpoint).values_list("key", "last_error")
@@ -298,7 +299,7 @@ class WebhookHealthTests(TestCase):
         self.assertEqual(outcomes[f"ping:3{suffix}"], "HTTP 500; endpoint disabled")
         self.assertEqual(
             (statuses[f"ping:4{suffix}"], outcomes[f"ping:4{suffix}"]),
-            ("failed", "endpoint disabled"),
+            ("skipped", "endpoint disabled"),
         )
         entry = AuditEntry.objects.filter(target_type="notifications.webhookendpoint").latest("pk")
         self.assertEqual(entry.changes["active"], [True, False])
