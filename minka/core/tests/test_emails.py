@@ -157,3 +157,56 @@ class RefusingBackend:
         raise smtplib.SMTPRecipientsRefused(
             {"refused-recipient@example.org": (550, b"refused-recipient@example.org unknown")}
         )
+
+
+@DATABASE_TASKS
+class EmailRetryTests(RoleTestCase):
+    """An email of the task path (an invitation to join, the answer to a data request) is
+    queued again when SMTP is down, and sent once when it is back."""
+
+    def test_a_down_server_delays_the_invitation_and_it_is_sent_once_later(self) -> None:
+        import datetime as dt
+
+        import time_machine
+        from django.utils import timezone
+
+        address = "retry-invitee@example.org"
+        with self.captureOnCommitCallbacks(execute=True):
+            directory_services.invitation_create(
+                actor=self.coord, email=address, organization=self.org_a
+            )
+        with override_settings(EMAIL_BACKEND="minka.core.tests.test_emails.DownBackend"):
+            run_task_worker()
+        self.assertEqual(mail.outbox, [])
+        queued = DBTaskResult.objects.filter(status="READY")
+        [retry] = queued
+        self.assertEqual(retry.args_kwargs["kwargs"]["attempt"], 1)
+        self.assertGreater(retry.run_after, timezone.now() + dt.timedelta(seconds=20))
+        failed = DBTaskResult.objects.get(status="FAILED")
+        self.assertIn("retried later", failed.exception_class_path + str(failed.traceback))
+        run_task_worker()  # not due yet: nothing is sent
+        self.assertEqual(mail.outbox, [])
+        with time_machine.travel(timezone.now() + dt.timedelta(minutes=2), tick=False):
+            run_task_worker()
+        [email] = mail.outbox
+        self.assertEqual(email.to, [address])
+        self.assertFalse(DBTaskResult.objects.filter(status="READY").exists())
+
+    def test_a_refusal_is_final(self) -> None:
+        with override_settings(EMAIL_BACKEND="minka.core.tests.test_emails.RefusingBackend"):
+            with self.captureOnCommitCallbacks(execute=True):
+                directory_services.invitation_create(
+                    actor=self.coord, email="refused@example.org", organization=self.org_a
+                )
+            run_task_worker()
+        self.assertFalse(DBTaskResult.objects.filter(status="READY").exists())
+
+
+class DownBackend:
+    """An email backend whose server cannot be reached."""
+
+    def __init__(self, **kwargs: object) -> None:
+        pass
+
+    def send_messages(self, messages: object) -> int:
+        raise ConnectionRefusedError("[Errno 111] Connection refused")
