@@ -11,6 +11,7 @@ class AgreementsConfig(AppConfig):
 
     def ready(self) -> None:
         from minka.agreements import (  # noqa: F401  (registrations)
+            bot,  # its commands of the Telegram bot
             hooks,  # its sections and providers in the apps below
             portability,  # its sections of a person's data export
             search_index,
