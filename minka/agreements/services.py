@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minka import search
-from minka.agreements import permissions, search_index
+from minka.agreements import notifications, permissions, search_index
 from minka.agreements.models import (
     Commitment,
     CommitmentUpdate,
@@ -246,6 +246,7 @@ def update_post(*, actor: User, commitment: Commitment, data: UpdateData) -> Com
         changes=audit_changes(before, {"status": status, "progress": progress}),
     )
     index(commitment)
+    notifications.update_posted(update, actor=actor)
     return update
 
 

@@ -10,6 +10,7 @@ class DirectoryConfig(AppConfig):
     def ready(self) -> None:
         from minka.directory import (  # noqa: F401  (registrations)
             emails,  # the directory's emails
+            follows,  # topics and organizations can be followed
             notifications_consent,  # consent to notifications, for the outbox
             portability_notifications,  # the notifications' sections of an export
             search_index,

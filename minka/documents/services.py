@@ -30,7 +30,7 @@ from minka import search
 from minka.core.models import AuditEntry
 from minka.core.permissions import require
 from minka.core.services import audit_changes, audit_record, model_snapshot
-from minka.documents import permissions
+from minka.documents import notifications, permissions
 from minka.documents.models import Document, Version, version_upload_to
 from minka.files.filetypes import FileType, UnacceptableFile, detect, display_name
 
@@ -224,6 +224,7 @@ def document_upload(*, actor: User, files: list[CheckedFile], data: DocumentData
         audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=document)
         search.index_object(document)
         outcome.created.append(document)
+    notifications.documents_added(documents=outcome.created, actor=actor)
     return outcome
 
 

@@ -14,7 +14,8 @@ class MeetingsConfig(AppConfig):
 
         from minka.meetings import (  # noqa: F401  (registrations)
             bot,  # its commands of the Telegram bot
-            emails,  # the invitees' emails
+            follows,  # a series can be followed
+            notifications,  # the kinds of event and the reminders' planner
             portability,  # the meetings' part of a person's data export
             search_index,
         )

@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.test import SimpleTestCase, override_settings
+from django.utils import translation
 
 from minka.core import outbound
 from minka.core.env import ConfigurationError
@@ -432,6 +433,7 @@ class UrlFormTests(SimpleTestCase):
 
     def test_the_message_is_a_plain_sentence_without_the_address(self) -> None:
         """Views show the message to coordinators: fixed text, no address, no reply."""
+        self.enterContext(translation.override("en"))
         with self.assertRaisesMessage(
             OutboundRefused, "Only secure web addresses, starting with https://, are allowed."
         ):

@@ -264,8 +264,9 @@ class OrganizationDetailTests(DirectoryTestCase):
         )
         url = reverse("directory:organization-detail", args=["consultas"])
         # Besides the people: the organization's documents, its commitments (none here:
-        # their owners' prefetch does not run) and the bodies it sits on.
-        counts = {"anon": 6, "mem_a": 11, "coord": 12}
+        # their owners' prefetch does not run), the bodies it sits on and, signed in,
+        # whether the viewer follows it (the follow button).
+        counts = {"anon": 6, "mem_a": 12, "coord": 13}
         self.assert_queries(counts, url)
         AffiliationFactory.create_batch(
             19, organization=organization, person__public_listing=True, person__email_members=True

@@ -308,7 +308,7 @@ def minutes_erratum(
 @transaction.atomic
 def minutes_open_review(*, actor: User, minutes: Minutes, deadline: datetime) -> Minutes:
     """Draft → review: members and attendees read them and observe until ``deadline``;
-    each reviewer is emailed the deadline and a link (:mod:`.notices`), after commit."""
+    each reviewer is sent the deadline and a link (:mod:`.notices`, in this transaction)."""
     minutes = _lock(minutes)
     require(permissions.can_run_cycle(actor, minutes))
     _expect(minutes, Minutes.Status.DRAFT)
@@ -334,20 +334,23 @@ def minutes_withdraw(*, actor: User, minutes: Minutes) -> Minutes:
 
 @transaction.atomic
 def minutes_approve(*, actor: User, minutes: Minutes) -> Minutes:
-    """Review → approved: records who and when; the content is locked from now on."""
+    """Review → approved: records who and when; the content is locked from now on. The
+    reviewers are told (:mod:`.notices`)."""
     minutes = _lock(minutes)
     require(permissions.can_run_cycle(actor, minutes))
     _expect(minutes, Minutes.Status.REVIEW)
     _set_status(
         minutes, actor, Minutes.Status.APPROVED, approved_by=actor, approved_at=timezone.now()
     )
+    notices.approved(minutes=minutes, actor=actor)
     return minutes
 
 
 @transaction.atomic
 def minutes_publish(*, actor: User, minutes: Minutes, visibility: str) -> Minutes:
     """Approved → published, for everyone (public) or for members; the meeting's invitees
-    who may read them are emailed a link (:mod:`.notices`), after commit."""
+    and the series' followers who may read them are sent a link, and public minutes are
+    announced (:mod:`.notices`, in this transaction)."""
     minutes = _lock(minutes)
     require(permissions.can_run_cycle(actor, minutes))
     _expect(minutes, Minutes.Status.APPROVED)
@@ -360,7 +363,7 @@ def minutes_publish(*, actor: User, minutes: Minutes, visibility: str) -> Minute
         visibility=visibility,
         published_at=timezone.now(),
     )
-    notices.published(minutes=minutes)
+    notices.published(minutes=minutes, actor=actor)
     return minutes
 
 

@@ -8,14 +8,15 @@ and how to stop receiving them (answer "no", or ask the coordination team).
 
 RSVP links carry a signed token of the invitee's id (:func:`rsvp_token`); the link works
 until the meeting ends, and stops at once when the invitee is removed or the meeting is
-cancelled. Every email is queued after commit with the invitee's id only and rendered by the
-task worker (:mod:`minka.meetings.emails`; links from ``settings.BASE_URL``, never from the
-request's Host).
+cancelled. Every message is written to the outbox in the transaction of the change, with the
+invitee's id only, and rendered by the outbox worker (:mod:`minka.meetings.notifications`;
+links from ``settings.BASE_URL``, never from the request's Host): a person with an account
+gets it on the channels they chose, a person without one by email.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -25,14 +26,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minka.core.emails import email_queue
 from minka.core.models import AuditEntry
 from minka.core.permissions import require
 from minka.core.services import audit_record
 from minka.core.urls_util import absolute_url
 from minka.directory.models import Affiliation, Person
 from minka.directory.services import person_for_user
-from minka.meetings import permissions
+from minka.meetings import notifications, permissions
 from minka.meetings.models import Invitee, Meeting, Rsvp
 
 if TYPE_CHECKING:
@@ -113,20 +113,17 @@ def _check_answerable(meeting: Meeting, *, status: int = 400) -> None:
         )
 
 
-# --- Emails -----------------------------------------------------------------------------
-
-
-EmailKind = Literal["invitation", "meeting_changed", "meeting_cancelled"]
-
-
-def _email_invitee(invitee: Invitee, *, kind: EmailKind) -> None:
-    """Queue one email to ``invitee`` (rendered by the task worker with its iCalendar part,
-    see :mod:`minka.meetings.emails`), on commit."""
-    email_queue(kind="meetings.invitee", invitee_id=invitee.pk, email_kind=kind)
+# --- Messages ---------------------------------------------------------------------------
 
 
 def _reachable(invitees: Iterable[Invitee]) -> list[Invitee]:
-    return [i for i in invitees if i.person.email and i.person.status != Person.Status.ANONYMIZED]
+    """The invitees a message can reach: by their account, or at the directory's address."""
+    return [
+        i
+        for i in invitees
+        if i.person.status != Person.Status.ANONYMIZED
+        and (i.person.email or (i.person.user is not None and i.person.user.is_active))
+    ]
 
 
 # --- Invitations ------------------------------------------------------------------------
@@ -147,7 +144,8 @@ def invitees_add(
     organizations: Iterable[Organization] = (),
     people: Iterable[Person] = (),
 ) -> list[Invitee]:
-    """Invite organizations and people to ``meeting`` and email each new invitee.
+    """Invite organizations and people to ``meeting`` and send each new invitee their
+    invitation (:func:`minka.meetings.notifications.invitation_sent`).
 
     An organization brings every active person with a current affiliation and an email
     (``organization`` is recorded on the invitee). A person named directly needs an email.
@@ -197,7 +195,7 @@ def invitees_add(
             target=invitee,
             target_repr=f"invitee {invitee.pk} ({meeting.title})",
         )
-        _email_invitee(invitee, kind="invitation")
+        notifications.invitation_sent(invitee=invitee)
         created.append(invitee)
     return created
 
@@ -225,7 +223,7 @@ def invitee_resend(*, actor: User, invitee: Invitee) -> None:
             _("%(name)s has no email address in the directory.")
             % {"name": invitee.person.full_name}
         )
-    _email_invitee(invitee, kind="invitation")
+    notifications.invitation_sent(invitee=invitee, resent_at=timezone.now())
 
 
 @transaction.atomic
@@ -287,15 +285,3 @@ def rsvp_answer(*, actor: User, meeting: Meeting, answer: str) -> Invitee:
                 target_repr=f"invitee {invitee.pk} ({meeting.title}, own answer)",
             )
     return rsvp_set(invitee=invitee, answer=answer, actor=actor)
-
-
-def invitees_notify(*, meeting: Meeting, change: Literal["updated", "cancelled"]) -> int:
-    """Tell every invitee that ``meeting`` moved or changed (``updated``) or was cancelled,
-    with an iCalendar REQUEST (new SEQUENCE) or CANCEL attached; sent on commit. Returns
-    the number of invitees notified. Callers raise ``meeting.ical_sequence`` first."""
-    kind: EmailKind = "meeting_cancelled" if change == "cancelled" else "meeting_changed"
-    invitees = _reachable(meeting.invitees.select_related("person", "organization"))
-    for invitee in invitees:
-        invitee.meeting = meeting
-        _email_invitee(invitee, kind=kind)
-    return len(invitees)

@@ -2,8 +2,10 @@
 
 Every function checks that the actor may manage meetings (``PermissionDenied`` otherwise),
 validates with ``ValidationError`` (clear messages, nothing saved), writes the audit log in
-the same transaction, and tells invitees about a change of date, place or link through
-:func:`minka.meetings.services.invitations.invitees_notify`.
+the same transaction, and tells of a new meeting, of a change of date, place or link and of a
+cancellation through the outbox, in the same transaction
+(:mod:`minka.meetings.notifications`: members who may see the meeting, followers of its
+series, and its invitees with the calendar update).
 
 Times: forms give a date and a time in the site's time zone (America/Lima, no daylight
 saving); Django stores them in UTC. Cadence arithmetic is done on local wall-clock time.
@@ -26,10 +28,9 @@ from minka.core.permissions import require
 from minka.core.services import audit_changes, audit_record, model_snapshot
 from minka.documents import services as document_services
 from minka.documents.models import Document, Kind
-from minka.meetings import hooks, permissions
+from minka.meetings import hooks, notifications, permissions
 from minka.meetings.models import AgendaItem, Meeting, Series
 from minka.meetings.search_index import index_meeting
-from minka.meetings.services import invitations
 from minka.meetings.services.cadence import add_months as add_months
 from minka.meetings.services.cadence import cadence_after as cadence_after
 from minka.meetings.services.cadence import cadence_next as cadence_next
@@ -133,7 +134,8 @@ def _next_number(series_id: int | None) -> int | None:
 @transaction.atomic
 def meeting_create(*, actor: User, data: MeetingData) -> Meeting:
     """Schedule a meeting. ``data`` holds :data:`MEETING_FIELDS` and ``organizations``;
-    without a number, a meeting of a series takes the series' next number."""
+    without a number, a meeting of a series takes the series' next number. Those who may
+    see it are told (``meetings.scheduled``), unless it is already over."""
     require(permissions.can_manage_meetings(actor))
     meeting = Meeting(**{k: v for k, v in data.items() if k in MEETING_FIELDS}, created_by=actor)
     if meeting.number is None:
@@ -143,13 +145,15 @@ def meeting_create(*, actor: User, data: MeetingData) -> Meeting:
     meeting.organizations.set(data.get("organizations") or [])
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=meeting)
     search.index_object(meeting)
+    notifications.meeting_scheduled(meeting=meeting, actor=actor)
     return meeting
 
 
 @transaction.atomic
 def meeting_update(*, actor: User, meeting: Meeting, data: MeetingData) -> Meeting:
     """Change a meeting that is not cancelled. When a planned meeting's date, place,
-    modality or link changes, its calendar sequence goes up and invitees are told."""
+    modality or link changes, its calendar sequence goes up and everyone concerned is told
+    (``meetings.changed``; invitees with the calendar update)."""
     require(permissions.can_manage_meetings(actor))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_editable(meeting)
@@ -175,13 +179,14 @@ def meeting_update(*, actor: User, meeting: Meeting, data: MeetingData) -> Meeti
     )
     index_meeting(meeting)  # The minutes take the meeting's title and visibility.
     if moved:
-        invitations.invitees_notify(meeting=meeting, change="updated")
+        notifications.meeting_changed(meeting=meeting, actor=actor)
     return meeting
 
 
 @transaction.atomic
 def meeting_cancel(*, actor: User, meeting: Meeting) -> Meeting:
-    """Cancel a planned meeting; invitees receive the cancellation (iCalendar CANCEL)."""
+    """Cancel a planned meeting; everyone concerned is told (``meetings.cancelled``),
+    invitees with the calendar's CANCEL."""
     require(permissions.can_manage_meetings(actor))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_editable(meeting)
@@ -197,7 +202,7 @@ def meeting_cancel(*, actor: User, meeting: Meeting) -> Meeting:
         changes={"status": [Meeting.Status.PLANNED, Meeting.Status.CANCELLED]},
     )
     search.index_object(meeting)  # Still findable, shown as cancelled.
-    invitations.invitees_notify(meeting=meeting, change="cancelled")
+    notifications.meeting_cancelled(meeting=meeting, actor=actor)
     return meeting
 
 
@@ -308,6 +313,7 @@ def meeting_schedule_next(
         changes={"previous": [None, str(meeting.public_id)]},
     )
     search.index_object(following)
+    notifications.meeting_scheduled(meeting=following, actor=actor)
     return following
 
 

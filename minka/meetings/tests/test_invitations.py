@@ -1,4 +1,8 @@
-"""Invitations, RSVP (meeting page and signed links) and the notices sent to invitees."""
+"""Invitations, RSVP (meeting page and signed links) and the notices sent to invitees.
+
+The notices leave through the outbox (issue 18): the tests write the change, then deliver
+the outbox (:func:`minka.notifications.delivery.outbox_deliver`) and read ``mail.outbox``.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +19,12 @@ from minka.core.tests.base import RoleTestCase
 from minka.directory.models import Person
 from minka.directory.services import person_for_user
 from minka.directory.tests.factories import AffiliationFactory, PersonFactory
+from minka.meetings import notifications
 from minka.meetings.models import Invitee, Meeting, Rsvp
 from minka.meetings.services import invitations as services
 from minka.meetings.tests.factories import MeetingFactory
 from minka.meetings.views.attendance import rsvp_panel
+from minka.notifications.delivery import outbox_deliver
 
 if TYPE_CHECKING:
     from django.core.mail import EmailMessage
@@ -53,10 +59,10 @@ class InvitationTestCase(RoleTestCase):
         )
 
     def invite(self, persona: str = "coord", **data: Any) -> Response:
-        with self.captureOnCommitCallbacks(execute=True):
-            response: Response = self.as_(persona).post(
-                reverse("meetings:meeting-invitees", args=[self.meeting.public_id]), data
-            )
+        response: Response = self.as_(persona).post(
+            reverse("meetings:meeting-invitees", args=[self.meeting.public_id]), data
+        )
+        outbox_deliver()
         return response
 
 
@@ -180,9 +186,9 @@ class RemoveAndResendTests(InvitationTestCase):
         self.assertContains(page, "This invitation was withdrawn.", status_code=410)
 
     def test_resending_sends_one_email_with_the_same_link(self) -> None:
-        with self.captureOnCommitCallbacks(execute=True):
-            response = self.as_("coord").post(self.url("resend"))
+        response = self.as_("coord").post(self.url("resend"))
         self.assertEqual(response.status_code, 302)
+        outbox_deliver()
         [message] = mail.outbox
         self.assertEqual(message.to, [self.invitee.person.email])
         self.assertIn(services.rsvp_token(self.invitee), message.body)
@@ -355,25 +361,36 @@ class NotifyTests(RoleTestCase):
             Invitee.objects.create(meeting=cls.meeting, person=PersonFactory.create(full_name=name))
         Invitee.objects.create(meeting=cls.meeting, person=PersonFactory.create(email=""))
 
-    def test_a_change_sends_an_updated_request_on_commit(self) -> None:
-        with self.captureOnCommitCallbacks() as callbacks:
-            count = services.invitees_notify(meeting=self.meeting, change="updated")
-            self.assertEqual(mail.outbox, [])
-        for callback in callbacks:
-            callback()
-        self.assertEqual(count, 2)
-        self.assertEqual(len(mail.outbox), 2)
-        for message in mail.outbox:
+    def invitee_emails(self) -> list[Any]:
+        addresses = {i.person.email for i in self.meeting.invitees.select_related("person")}
+        return [m for m in mail.outbox if m.to[0] in addresses]
+
+    def test_a_change_sends_an_updated_request_to_each_invitee(self) -> None:
+        """Written with the change, sent by the outbox worker: one email per invitee with
+        an address, each with its own calendar REQUEST (members who are not invited get the
+        news without a calendar part)."""
+        notifications.meeting_changed(meeting=self.meeting, actor=self.coord)
+        self.assertEqual(mail.outbox, [])
+        outbox_deliver()
+        invited = self.invitee_emails()
+        self.assertEqual(len(invited), 2)
+        for message in invited:
             self.assertIn("Meeting updated", message.subject)
             [part] = calendar_parts(message)
             self.assertEqual(part.get_param("method"), "REQUEST")
             self.assertEqual(len(message.to), 1)
+        others = [m for m in mail.outbox if m not in invited]
+        self.assertTrue(others)
+        self.assertTrue(all(calendar_parts(m) == [] for m in others))
 
     def test_a_cancellation_sends_a_calendar_cancel(self) -> None:
-        with self.captureOnCommitCallbacks(execute=True):
-            count = services.invitees_notify(meeting=self.meeting, change="cancelled")
-        self.assertEqual(count, 2)
-        for message in mail.outbox:
+        Meeting.objects.filter(pk=self.meeting.pk).update(status=Meeting.Status.CANCELLED)
+        self.meeting.refresh_from_db()
+        notifications.meeting_cancelled(meeting=self.meeting, actor=self.coord)
+        outbox_deliver()
+        invited = self.invitee_emails()
+        self.assertEqual(len(invited), 2)
+        for message in invited:
             self.assertIn("Meeting cancelled", message.subject)
             [part] = calendar_parts(message)
             self.assertEqual(part.get_param("method"), "CANCEL")

@@ -109,15 +109,16 @@ class MeetingServiceTests(RoleTestCase):
 
     def test_moving_a_planned_meeting_raises_the_sequence_and_notifies(self) -> None:
         meeting = MeetingFactory.create()
-        with mock.patch("minka.meetings.services.invitations.invitees_notify") as notify:
+        # The event goes to the outbox now (issue 18): meetings.changed, not an email task.
+        with mock.patch("minka.meetings.notifications.meeting_changed") as notify:
             services.meeting_update(actor=self.coord, meeting=meeting, data={"place": "Cusco"})
-        notify.assert_called_once_with(meeting=mock.ANY, change="updated")
+        notify.assert_called_once_with(meeting=mock.ANY, actor=self.coord)
         meeting.refresh_from_db()
         self.assertEqual((meeting.place, meeting.ical_sequence), ("Cusco", 1))
 
     def test_a_title_change_does_not_notify(self) -> None:
         meeting = MeetingFactory.create()
-        with mock.patch("minka.meetings.services.invitations.invitees_notify") as notify:
+        with mock.patch("minka.meetings.notifications.meeting_changed") as notify:
             services.meeting_update(actor=self.coord, meeting=meeting, data={"title": "Otro"})
         notify.assert_not_called()
         meeting.refresh_from_db()
@@ -125,9 +126,9 @@ class MeetingServiceTests(RoleTestCase):
 
     def test_cancel_raises_the_sequence_and_notifies_and_locks_the_meeting(self) -> None:
         meeting = MeetingFactory.create()
-        with mock.patch("minka.meetings.services.invitations.invitees_notify") as notify:
+        with mock.patch("minka.meetings.notifications.meeting_cancelled") as notify:
             services.meeting_cancel(actor=self.coord, meeting=meeting)
-        notify.assert_called_once_with(meeting=mock.ANY, change="cancelled")
+        notify.assert_called_once_with(meeting=mock.ANY, actor=self.coord)
         meeting.refresh_from_db()
         self.assertEqual((meeting.status, meeting.ical_sequence), ("cancelled", 1))
         with self.assertRaisesMessage(ValidationError, "cancelled"):

@@ -271,7 +271,7 @@ class MeetingWriteTests(RoleTestCase):
         url = reverse("meetings:meeting-edit", args=[meeting.public_id])
         client = self.as_("coord")
         self.assertEqual(client.get(url).status_code, 200)
-        with mock.patch("minka.meetings.services.invitations.invitees_notify") as notify:
+        with mock.patch("minka.meetings.notifications.meeting_changed") as notify:
             response = client.post(url, self.form(place="Cusco"))
         self.assertRedirects(response, meeting.get_absolute_url())
         meeting.refresh_from_db()

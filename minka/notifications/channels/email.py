@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from minka.notifications.channels import PermanentError, TransientError
 from minka.notifications.kinds import kind_get
@@ -58,7 +59,7 @@ class EmailChannel:
             headers["List-Unsubscribe"] = f"<{link}>"
             headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
             context["unsubscribe_url"] = link
-            context["preferences_url"] = f"{settings.BASE_URL}/cuenta/notificaciones/"
+            context["preferences_url"] = settings.BASE_URL + reverse("notifications:preferences")
         text = render_to_string("notifications/emails/message_body.txt", context)
         email = EmailMultiAlternatives(
             subject=" ".join(notice.subject.split()),

@@ -42,3 +42,14 @@ def ping_kind(**overrides: Any) -> Iterator[EventKind]:
     kind = EventKind(code=PING, label="Ping", group="Tests", render=render_ping, **options)
     with mock.patch.dict(kinds._kinds, {PING: kind}):
         yield kind
+
+
+def consent_to_news(*users: Any) -> None:
+    """Record that each of ``users`` consented to news by email and Telegram (as on their
+    Notificaciones page), so that non-transactional kinds reach them."""
+    from minka.notifications.consent import consent_record
+    from minka.notifications.kinds import PERSONAL_CHANNELS
+
+    for user in users:
+        for channel in PERSONAL_CHANNELS:
+            consent_record(actor=user, user=user, channel=channel, granted=True)
