@@ -45,6 +45,7 @@ from minka import search
 from minka.notifications.channels import PermanentError, TransientError
 from minka.notifications.channels.telegram import PERSON_GONE, send_message, telegram_html
 from minka.notifications.models import TelegramAccount
+from minka.notifications.telegram import linking
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -271,9 +272,7 @@ def _reply(request: BotRequest, text: str) -> bool:
         except PermanentError as error:
             logger.warning("Telegram refused an answer of the bot: %s", error)
             if request.account is not None and str(error) in PERSON_GONE:
-                from minka.notifications.telegram.linking import unlink_chat
-
-                unlink_chat(request.chat_id)
+                linking.unlink_chat(request.chat_id)
             return False
         except TransientError as error:
             failures += 1 if error.counts else 0
@@ -298,9 +297,7 @@ def _start(request: BotRequest) -> str:
         return _help(request, greeting=True)
     if not request.private:
         return sentence(_("Open your link in a private chat with the bot, not in a group."))
-    from minka.notifications.telegram.linking import link_confirm
-
-    user = link_confirm(token, chat_id=request.chat_id, username=request.username)
+    user = linking.link_confirm(token, chat_id=request.chat_id, username=request.username)
     if user is None:
         return render_reply("notifications/telegram/link_invalid.html")
     with translation.override(user.language or settings.LANGUAGE_CODE):
@@ -334,9 +331,7 @@ def _salir(request: BotRequest) -> str:
         return sentence(_("Send /salir in your private chat with the bot."))
     if request.account is None:
         return sentence(_("This chat is not linked to any account."))
-    from minka.notifications.telegram.linking import unlink_chat
-
-    unlink_chat(request.chat_id)
+    linking.unlink_chat(request.chat_id)
     return render_reply("notifications/telegram/unlinked.html")
 
 

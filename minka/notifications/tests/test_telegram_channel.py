@@ -12,6 +12,7 @@ import json
 import time
 from collections import Counter
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from unittest import mock
 
 import pytest
@@ -28,6 +29,9 @@ from minka.notifications.kinds import Notice
 from minka.notifications.models import Message, TelegramAccount, TelegramChat
 from minka.notifications.tests.botapi import BotAPIServer
 from minka.notifications.tests.helpers import PING, ping_kind
+
+if TYPE_CHECKING:
+    from minka.accounts.models import User
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:.*attribute `retry_after` will be:telegram.warnings.PTBDeprecationWarning"
@@ -134,7 +138,7 @@ class SendTests(ChannelTestCase):
             self.api.messages()[0].plain_text, 'Acta <borrador> & "anexos"\nhttps://x.org/?a=1&b=2'
         )
 
-    def message_for(self, user: object) -> Message:
+    def message_for(self, user: User) -> Message:
         return Message.objects.create(
             kind=PING,
             channel="telegram",
@@ -153,6 +157,20 @@ class RefusalTests(ChannelTestCase):
         with self.assertRaisesMessage(PermanentError, "not linked"):
             TelegramChannel().send(message, Notice(subject="s", text="t"))
         self.assertEqual(self.api.requests(), [])
+
+    def test_a_person_who_blocked_the_bot_is_unlinked(self) -> None:
+        """403 "blocked by the user": a permanent failure, and the person's link is removed
+        (their next messages are not written for Telegram; they may link again)."""
+        self.api.block(ANA_CHAT)
+        services.notify(
+            PING, key="ping:1", params={"n": 1}, users=[self.ana], now=self.clock.datetime()
+        )
+        self.assertEqual(self.drain(), Counter({"failed": 1, "sent": 1}))
+        failed = Message.objects.get(status=Message.Status.FAILED)
+        self.assertEqual((failed.channel, failed.last_error), ("telegram", transport.BLOCKED))
+        self.assertFalse(TelegramAccount.objects.filter(user=self.ana).exists())
+        services.notify(PING, key="ping:2", params={"n": 2}, users=[self.ana])
+        self.assertFalse(Message.objects.filter(key__startswith="ping:2|telegram").exists())
 
     def test_a_deactivated_group_gets_nothing(self) -> None:
         self.announce(1)

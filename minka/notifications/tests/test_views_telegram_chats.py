@@ -5,7 +5,9 @@ and removing it, each written to the audit log."""
 from __future__ import annotations
 
 from django.core.cache import cache
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from minka.core.models import AuditEntry
@@ -58,6 +60,18 @@ class AccessTests(RoleTestCase):
         self.assertContains(response, "Red TIC")
         self.assertContains(response, str(GROUP))
         self.assertContains(response, "Ping")
+
+    def test_the_list_costs_the_same_queries_for_1_or_10_chats(self) -> None:
+        url = reverse("notifications:telegramchat-list")
+        client = self.as_("coord")
+        client.get(url)  # the session's first request does more
+        with CaptureQueriesContext(connection) as one:
+            client.get(url)
+        for index in range(9):
+            TelegramChat.objects.create(chat_id=GROUP - 1 - index, title=f"Grupo {index}")
+        with CaptureQueriesContext(connection) as ten:
+            self.assertContains(client.get(url), "Grupo 8")
+        self.assertEqual(len(ten), len(one))
 
     def test_an_unknown_chat_is_not_found(self) -> None:
         for name in ("notifications:telegramchat-edit", "notifications:telegramchat-delete"):

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import close_old_connections, connection
 
 from minka.notifications.channels import PermanentError, TransientError
 from minka.notifications.channels import telegram as transport
@@ -53,6 +54,10 @@ class Poller:
     def round(self) -> bool:
         """Ask for updates once and answer them; after a failure, wait before returning.
         Returns whether Telegram answered."""
+        # A long-running process: drop a database connection that broke meanwhile (not
+        # inside a transaction: a test's).
+        if not connection.in_atomic_block:
+            close_old_connections()
         try:
             updates = transport.get_updates(
                 self.offset, self.timeout, allowed_updates=ALLOWED_UPDATES
