@@ -79,6 +79,7 @@ bench: $(VENV)/.dev-installed
 	MINKA_TESTING=1 $(BIN)/python bench/page_weight.py
 	MINKA_TESTING=1 $(BIN)/python bench/search.py --pages $(or $(PAGES),2000)
 	MINKA_TESTING=1 $(BIN)/python bench/agreements.py
+	MINKA_TESTING=1 $(BIN)/python bench/notifications.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -566,6 +566,9 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 # servers on 127.0.0.1. TLS is still verified and redirects are still refused.
 OUTBOUND_ALLOWED_HOSTS = env_list("MINKA_OUTBOUND_ALLOWED_HOSTS")
 OUTBOUND_ALLOW_HTTP = env_bool("MINKA_OUTBOUND_ALLOW_HTTP", default=False)
+# An outgoing webhook is disabled after this many failed deliveries in a row (a coordinator
+# enables it again); its waiting messages are then skipped.
+WEBHOOK_MAX_FAILURES = env_int("MINKA_WEBHOOK_MAX_FAILURES", 10, minimum=1)
 
 # --- Logging: request ids, no secrets -------------------------------------------------------
 

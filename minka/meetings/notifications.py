@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -45,6 +46,7 @@ from minka.core.roles import Role, role_of
 from minka.core.urls_util import absolute_url
 from minka.core.visibility import Visibility
 from minka.directory.models import Person
+from minka.documents.notifications import Place, documents_added, place_register
 from minka.meetings import permissions
 from minka.meetings.ical import invitation_ics
 from minka.meetings.minutes.models import Minutes
@@ -59,6 +61,7 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from minka.core.types import Actor
+    from minka.documents.models import Document
     from minka.notifications.services import Param
 
 MEETING_SCHEDULED = "meetings.scheduled"
@@ -688,6 +691,40 @@ def _minutes_renderer(kind: str) -> Callable[[dict[str, Any], RenderContext], No
     return render
 
 
+# --- Documents put on a meeting's agenda ------------------------------------------------
+
+
+def describe_meeting_place(meeting_id: int, context: RenderContext) -> Place | None:
+    """Name the meeting a document was put on, for ``documents.added`` (registered with the
+    documents' notices): nothing when the meeting is gone or the reader may not see it."""
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    if meeting is None:
+        return None
+    reader: Actor = context.user if context.user is not None else AnonymousUser()
+    if not permissions.can_view_meeting(reader, meeting):
+        return None
+    text = _("It is on the agenda of “%(meeting)s”, on %(date)s.") % {
+        "meeting": meeting.title,
+        "date": formats.date_format(_local(meeting.starts_at)),
+    }
+    return Place(
+        text=text,
+        url=absolute_url(meeting.get_absolute_url()),
+        public_id=str(meeting.public_id),
+    )
+
+
+def agenda_documents_added(*, actor: User, meeting: Meeting, documents: list[Document]) -> int:
+    """Tell the followers of the meeting's series that ``documents`` were put on its agenda
+    (in the transaction that linked them)."""
+    return documents_added(
+        documents=documents,
+        actor=actor,
+        place=("meeting", meeting.pk),
+        targets=[("meetings.series", meeting.series_id)] if meeting.series_id else [],
+    )
+
+
 # --- Registration ------------------------------------------------------------------------
 
 MEETINGS_GROUP = gettext_lazy("Meetings")
@@ -750,3 +787,4 @@ def register() -> None:
 
 
 register()
+place_register("meeting", describe_meeting_place)

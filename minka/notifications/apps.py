@@ -14,3 +14,4 @@ class NotificationsConfig(AppConfig):
             retention,  # the outbox's retention
             schedule,  # the digest kind
         )
+        from minka.notifications.webhooks import ping  # noqa: F401  (the webhooks' test event)

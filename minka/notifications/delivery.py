@@ -26,7 +26,7 @@ from __future__ import annotations
 import importlib
 import logging
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
@@ -70,26 +70,123 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=seconds)
 
 
-def outbox_deliver(*, now: datetime | None = None, limit: int = 200) -> Counter[str]:
-    """Deliver up to ``limit`` due messages; return the outcomes counted by status."""
-    now = now or timezone.now()
-    due = list(
+def _due(now: datetime, limit: int) -> list[tuple[int, str | None]]:
+    """Due messages, oldest first, each with its *target*: the webhook or group chat it goes
+    to (``None`` for a person's email or chat), so that one receiver is written to by one
+    thread at a time."""
+    rows = (
         Message.objects.due(now)
         .order_by("next_attempt_at", "id")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", "endpoint_id", "chat_id")[:limit]
     )
-    claimed = [pk for pk in due if _claim(pk, now)]
+    return [
+        (pk, f"w{endpoint}" if endpoint else f"c{chat}" if chat else None)
+        for pk, endpoint, chat in rows
+    ]
+
+
+def _claim_and_deliver(pk: int, now: datetime | None) -> str | None:
+    """Claim ``pk`` just before delivering it (``None``: another worker has it). The lease
+    is counted from this moment, so a long pass cannot let it run out before the send."""
+    claimed_at = now or timezone.now()
+    if not _claim(pk, claimed_at):
+        return None
+    return deliver_one(pk, now=claimed_at)
+
+
+def outbox_deliver(*, now: datetime | None = None, limit: int = 200) -> Counter[str]:
+    """One pass over up to ``limit`` due messages (``minka outbox --once``, tests); return
+    the outcomes counted by status. Each message is claimed just before it is sent; with
+    threads, at most one message per webhook or group chat is in flight."""
+    now = now or timezone.now()
+    due = _due(now, limit)
     threads = settings.OUTBOX_THREADS
     # Other threads' connections cannot see rows of a transaction still open (a test's).
-    if threads <= 1 or len(claimed) <= 1 or connection.in_atomic_block:
-        return Counter(deliver_one(pk, now=now) for pk in claimed)
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        return Counter(pool.map(lambda pk: _in_thread(pk, now), claimed))
-
-
-def _in_thread(pk: int, now: datetime) -> str:
+    if threads <= 1 or len(due) <= 1 or connection.in_atomic_block:
+        outcomes = [_claim_and_deliver(pk, now) for pk, _target in due]
+        return Counter(outcome for outcome in outcomes if outcome)
+    server = OutboxServer(threads)
     try:
-        return deliver_one(pk, now=now)
+        return server.drain(due, now)
+    finally:
+        server.close()
+
+
+class OutboxServer:
+    """Deliveries on a pool of threads that stays busy: whenever a thread is free, the next
+    due message is claimed and handed to it, so a receiver that hangs until its timeout
+    holds one thread, never the messages behind it (and never two threads: one message per
+    webhook or group chat at a time). ``minka outbox`` runs one; :meth:`tick` hands out
+    work, :meth:`wait` collects what finished."""
+
+    def __init__(self, threads: int) -> None:
+        self.threads = threads
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="outbox")
+        self.in_flight: dict[Future[str | None], tuple[int, str | None]] = {}
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.in_flight)
+
+    def _submit(self, pk: int, target: str | None, now: datetime | None) -> None:
+        future = self.pool.submit(_in_thread, pk, now)
+        self.in_flight[future] = (pk, target)
+
+    def _eligible(self, due: list[tuple[int, str | None]]) -> list[tuple[int, str | None]]:
+        taken = {pk for pk, _target in self.in_flight.values()}
+        targets = {target for _pk, target in self.in_flight.values() if target}
+        chosen: list[tuple[int, str | None]] = []
+        for pk, target in due:
+            if len(chosen) + len(self.in_flight) >= self.threads:
+                break
+            if pk in taken or (target is not None and target in targets):
+                continue
+            chosen.append((pk, target))
+            if target is not None:
+                targets.add(target)
+        return chosen
+
+    def tick(self, now: datetime | None = None) -> int:
+        """Hand due messages to the free threads; return how many."""
+        free = self.threads - len(self.in_flight)
+        if free <= 0:
+            return 0
+        chosen = self._eligible(_due(now or timezone.now(), free * 4 + len(self.in_flight)))
+        for pk, target in chosen:
+            self._submit(pk, target, now)
+        return len(chosen)
+
+    def wait(self, timeout: float) -> Counter[str]:
+        """Wait up to ``timeout`` seconds for a delivery to finish; count the finished ones."""
+        if not self.in_flight:
+            return Counter()
+        done, _pending = wait(self.in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
+        outcomes: Counter[str] = Counter()
+        for future in done:
+            del self.in_flight[future]
+            outcome = future.result()
+            if outcome:
+                outcomes[outcome] += 1
+        return outcomes
+
+    def drain(self, due: list[tuple[int, str | None]], now: datetime) -> Counter[str]:
+        """Deliver exactly the messages ``due`` (one pass), keeping every thread busy."""
+        waiting = list(due)
+        outcomes: Counter[str] = Counter()
+        while waiting or self.in_flight:
+            for pk, target in self._eligible(waiting):
+                waiting.remove((pk, target))
+                self._submit(pk, target, now)
+            outcomes += self.wait(timeout=1.0)
+        return outcomes
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+
+
+def _in_thread(pk: int, now: datetime | None) -> str | None:
+    try:
+        return _claim_and_deliver(pk, now)
     finally:
         close_old_connections()
         connection.close()
@@ -116,8 +213,7 @@ def _render(message: Message) -> Notice | None:
         public=user is None and (message.chat_id is not None or message.endpoint_id is not None),
         message_id=message.pk,
     )
-    with translation.override(message.language or settings.LANGUAGE_CODE):
-        return kind.render(dict(message.params), context)
+    return kind.render(dict(message.params), context)
 
 
 def deliver_one(pk: int, *, now: datetime | None = None) -> str:
@@ -125,12 +221,16 @@ def deliver_one(pk: int, *, now: datetime | None = None) -> str:
     now = now or timezone.now()
     message = Message.objects.select_related("user", "chat", "endpoint").get(pk=pk)
     changes: dict[str, object]
+    # The recipient's language for the renderer and for the channel's own words (an email's
+    # footer, its unsubscribe line).
     try:
-        notice = _render(message)
+        with translation.override(message.language or settings.LANGUAGE_CODE):
+            notice = _render(message)
+            if notice is not None:
+                channel_get(message.channel).send(message, notice)
         if notice is None:
             changes = {"status": Message.Status.SKIPPED}
         else:
-            channel_get(message.channel).send(message, notice)
             changes = {
                 "status": Message.Status.SENT,
                 "sent_at": timezone.now(),

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 Param = int | str | None
 
 BULK_BATCH = 500
+ID_CHUNK = 10_000
 UNSUBSCRIBE_SALT = "minka.notifications.unsubscribe"
 
 
@@ -95,23 +96,26 @@ def notify(
         for user in users
         if user.is_active and (exclude is None or user.pk != exclude.pk)
     }
-    chosen = {
-        (user_id, channel): frequency
-        for user_id, channel, frequency in Preference.objects.filter(
-            kind=kind, user_id__in=list(recipients)
-        ).values_list("user_id", "channel", "frequency")
-    }
-    linked = set(
-        TelegramAccount.objects.filter(user_id__in=list(recipients)).values_list(
-            "user_id", flat=True
+    chosen: dict[tuple[int, str], str] = {}
+    linked: set[int] = set()
+    consented: dict[str, set[int]] = {channel: set() for channel in PERSONAL_CHANNELS}
+    ids = list(recipients)
+    # In chunks: SQLite takes at most 32,766 values in one query.
+    for start in range(0, len(ids), ID_CHUNK):
+        chunk = ids[start : start + ID_CHUNK]
+        chosen.update(
+            ((user_id, channel), frequency)
+            for user_id, channel, frequency in Preference.objects.filter(
+                kind=kind, user_id__in=chunk
+            ).values_list("user_id", "channel", "frequency")
         )
-    )
-    consented = {
-        channel: (
-            set(recipients) if event.transactional else consent_allowed(list(recipients), channel)
+        linked.update(
+            TelegramAccount.objects.filter(user_id__in=chunk).values_list("user_id", flat=True)
         )
-        for channel in PERSONAL_CHANNELS
-    }
+        for channel in PERSONAL_CHANNELS:
+            consented[channel] |= (
+                set(chunk) if event.transactional else consent_allowed(chunk, channel)
+            )
     rows = []
     for user in recipients.values():
         for channel in PERSONAL_CHANNELS:

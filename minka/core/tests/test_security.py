@@ -212,7 +212,11 @@ class EscapingLintTests(RoleTestCase):
                 continue
             text = source.read_text(encoding="utf-8", errors="replace")
             for marker in ("|safe", "mark_safe(", "autoescape off"):
-                in_text_email = source.suffix == ".txt" and "emails" in source.parts
+                # Plain-text bodies of emails: ``emails/`` folders and the notification
+                # templates' ``.txt`` parts (their HTML and Telegram parts escape as usual).
+                in_text_email = source.suffix == ".txt" and (
+                    "emails" in source.parts or "notifications" in source.parts
+                )
                 relative = str(source.relative_to(root))
                 if marker == "mark_safe(" and text.count(marker) == reviewed.get(relative):
                     continue

@@ -451,6 +451,7 @@ def agenda_item_upload(
     linked = outcome.created + [document for _name, document in outcome.duplicates]
     item.documents.add(*linked)
     if linked:
+        notifications.agenda_documents_added(actor=actor, meeting=meeting, documents=linked)
         audit_record(
             actor=actor,
             action=AuditEntry.Action.UPDATE,
@@ -478,6 +479,7 @@ def agenda_item_link_documents(
     if not new:
         raise ValidationError(_("These documents are already linked to the agenda item."))
     item.documents.add(*new)
+    notifications.agenda_documents_added(actor=actor, meeting=item.meeting, documents=new)
     audit_record(
         actor=actor,
         action=AuditEntry.Action.UPDATE,

@@ -576,3 +576,32 @@ class CanaryTests(NotificationTestCase):
         self.assertEqual(leaked, [])
         members = {m.to[0] for m in mail.outbox if tag in m.body}
         self.assertEqual(members, {self.mem_a.email, self.mem_b.email, self.admin.email})
+
+
+class AgendaDocumentTests(NotificationTestCase):
+    """A document put on a meeting's agenda is news for the followers of its series."""
+
+    def test_followers_of_the_series_are_told_with_the_meeting_named(self) -> None:
+        from minka.documents.notifications import ADDED
+        from minka.documents.tests.factories import DocumentFactory
+
+        consent_to_news(self.reg, self.mem_b)
+        meeting = self.schedule(title="Reunión de mayo")
+        follow(self.mem_b, meeting)
+        follow(self.reg, meeting)
+        item = AgendaItemFactory.create(meeting=meeting)
+        public = DocumentFactory.create(title="Informe público", visibility=Visibility.PUBLIC)
+        hidden = DocumentFactory.create(title="Informe interno", visibility=Visibility.MEMBERS)
+        mail.outbox.clear()
+        services.agenda_item_link_documents(actor=self.coord, item=item, documents=[public, hidden])
+        outbox_deliver()
+
+        def received(user: User) -> str:
+            return "".join(str(e.body) for e in mail.outbox if e.to == [user.email])
+
+        self.assertIn("Reunión de mayo", received(self.mem_b))
+        self.assertIn("Informe interno", received(self.mem_b))
+        self.assertIn("Informe público", received(self.reg))
+        self.assertNotIn("Informe interno", received(self.reg))
+        announced = Message.objects.filter(kind=ADDED).exclude(chat=None, endpoint=None)
+        self.assertFalse(announced.exists())

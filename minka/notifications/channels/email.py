@@ -4,10 +4,12 @@ the person gets it and how to stop, through Django's configured SMTP backend.
 Every email to a person carries ``List-Unsubscribe`` (a one-click link, and the RFC 8058
 ``List-Unsubscribe-Post``) for its kind, and a ``Message-ID`` made from the message's public
 id, so that a server or a mail program that sees a second copy after a worker crash can
-recognise it. SMTP replies are classified: 5xx and refused recipients are permanent, the
-rest (4xx, connection refused or dropped, timeouts, a certificate that does not verify) is
-transient and retried. Django's SMTP backend verifies the server's certificate with the
-system's authorities (``ssl.create_default_context``): a bad certificate is never sent over.
+recognise it. SMTP replies are classified: 5xx (a refused address included) is permanent,
+the rest (4xx, also at RCPT where greylisting answers; connection refused or dropped,
+timeouts, a certificate that does not verify) is transient and retried. Django's SMTP backend
+verifies the server's certificate with the system's authorities
+(``ssl.create_default_context``): a bad certificate is never sent over. The footer is in the
+active language: the worker activates the recipient's.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from minka.notifications.channels import PermanentError, TransientError
 from minka.notifications.kinds import kind_get
@@ -51,6 +54,9 @@ class EmailChannel:
             "kind_label": kind_get(message.kind).label,
             "unsubscribe_url": "",
             "preferences_url": "",
+            # The HTML part's ``lang``: render_to_string has no request, so no context
+            # processor sets it.
+            "LANGUAGE_CODE": translation.get_language() or settings.LANGUAGE_CODE,
         }
         if user is not None:
             from minka.notifications.services import unsubscribe_url
@@ -76,7 +82,12 @@ class EmailChannel:
             email.attach(part)
         try:
             email.send()
-        except smtplib.SMTPRecipientsRefused:
+        except smtplib.SMTPRecipientsRefused as error:
+            # The server refused the address at RCPT: 5xx for good (no such mailbox), 4xx
+            # for now (greylisting, a full mailbox: "come back later").
+            codes = [code for code, _reply in error.recipients.values()]
+            if codes and all(400 <= code < 500 for code in codes):
+                raise TransientError(f"SMTP {codes[0]}") from None
             raise PermanentError("recipient refused") from None
         except smtplib.SMTPResponseException as error:
             if 500 <= error.smtp_code < 600:

@@ -21,7 +21,7 @@ from minka.core.tests.base import RoleTestCase
 from minka.notifications import services
 from minka.notifications.channels import PermanentError, TransientError
 from minka.notifications.consent import consent_granted, consent_record
-from minka.notifications.delivery import outbox_deliver, retry_delay
+from minka.notifications.delivery import OutboxServer, outbox_deliver, retry_delay
 from minka.notifications.kinds import Channel, Frequency
 from minka.notifications.models import (
     Message,
@@ -32,7 +32,7 @@ from minka.notifications.models import (
 )
 from minka.notifications.retention import outbox_purge
 from minka.notifications.schedule import DIGEST_KIND, digest_boundary, outbox_digest
-from minka.notifications.tests.helpers import PING, ping_kind
+from minka.notifications.tests.helpers import PING, consent_to_news, ping_kind
 
 NOW = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)  # a Monday, 10:00 in Lima
 
@@ -384,3 +384,75 @@ class RetentionTests(TestCase):
             sorted(Message.objects.values_list("key", flat=True)),
             [f"new|email|u{ana.pk}", f"waiting|email|u{ana.pk}"],
         )
+
+
+class ChunkTests(TestCase):
+    def test_recipients_are_read_in_chunks(self) -> None:
+        """Preferences, links and consent are read in chunks of ids (SQLite's limit)."""
+        with ping_kind(transactional=False), mock.patch.object(services, "ID_CHUNK", 2):
+            users = [UserFactory.create() for _ in range(5)]
+            consent_to_news(*users)
+            TelegramAccount.objects.create(user=users[4], chat_id=4)
+            services.preference_set(
+                user=users[3], kind=PING, channel=Channel.EMAIL, frequency=Frequency.NEVER
+            )
+            services.notify(PING, key="k", params={}, users=users)
+        self.assertEqual(
+            sorted(Message.objects.values_list("user", "channel")),
+            sorted([(u.pk, "email") for u in users if u != users[3]] + [(users[4].pk, "telegram")]),
+        )
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "threads need a shared database")
+class OutboxServerTests(TransactionTestCase):
+    """A receiver that hangs holds one thread; the others keep delivering."""
+
+    def test_a_hanging_webhook_holds_one_thread_and_never_the_healthy_ones(self) -> None:
+        import threading
+        import time
+
+        slow = WebhookEndpoint.objects.create(url="https://slow.example/h", secret="s")
+        healthy = [
+            WebhookEndpoint.objects.create(url=f"https://ok{n}.example/h", secret="s")
+            for n in range(5)
+        ]
+        lock = threading.Lock()
+        state = {"slow_now": 0, "slow_max": 0}
+        delivered: dict[int, float] = {}
+        start = time.monotonic()
+
+        def send(_self: object, message: Message, notice: object) -> None:
+            if message.endpoint_id == slow.pk:
+                with lock:
+                    state["slow_now"] += 1
+                    state["slow_max"] = max(state["slow_max"], state["slow_now"])
+                time.sleep(1.0)
+                with lock:
+                    state["slow_now"] -= 1
+            else:
+                delivered[message.pk] = time.monotonic() - start
+
+        with (
+            ping_kind(),
+            mock.patch("minka.notifications.channels.webhook.WebhookChannel.send", send),
+            override_settings(OUTBOX_THREADS=3),
+        ):
+            for n in range(4):
+                Message.objects.create(
+                    kind=PING, channel="webhook", endpoint=slow, language="es", key=f"s{n}"
+                )
+            for n, endpoint in enumerate(healthy):
+                Message.objects.create(
+                    kind=PING, channel="webhook", endpoint=endpoint, language="es", key=f"h{n}"
+                )
+            server = OutboxServer(3)
+            try:
+                while Message.objects.exclude(status="sent").exists():
+                    server.tick()
+                    server.wait(timeout=0.2)
+                    self.assertLess(time.monotonic() - start, 15)
+            finally:
+                server.close()
+        self.assertEqual(len(delivered), 5)
+        self.assertLess(max(delivered.values()), 1.0)
+        self.assertEqual(state["slow_max"], 1)
