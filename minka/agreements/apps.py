@@ -11,6 +11,7 @@ class AgreementsConfig(AppConfig):
 
     def ready(self) -> None:
         from minka.agreements import (  # noqa: F401  (registrations)
+            bot,  # its commands of the Telegram bot
             hooks,  # its sections and providers in the apps below
             notifications,  # its kinds of event and the planner of reminders
             portability,  # its sections of a person's data export

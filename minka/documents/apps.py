@@ -11,6 +11,7 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from minka.documents import (  # noqa: F401  (registrations)
+            bot,  # its commands of the Telegram bot
             hooks,  # the documents section of an organization's page
             notifications,  # "a document was added"
             portability,  # the documents' part of a person's data export

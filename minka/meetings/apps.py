@@ -13,6 +13,7 @@ class MeetingsConfig(AppConfig):
         from django.db.models.signals import post_delete
 
         from minka.meetings import (  # noqa: F401  (registrations)
+            bot,  # its commands of the Telegram bot
             follows,  # a series can be followed
             notifications,  # the kinds of event and the reminders' planner
             portability,  # the meetings' part of a person's data export

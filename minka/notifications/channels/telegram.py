@@ -26,6 +26,9 @@ a short lock in the cache (``cache.add``) makes check-and-record atomic. (Django
 implements ``add`` as check-then-write, so across *processes* it is best effort there;
 Redis, Memcached, the database and the local-memory cache are atomic.)
 
+:class:`TelegramChannel` is the outbox's channel (``delivery.channel_get("telegram")``): it
+sends a rendered notice to a person's linked chat or to one of the network's group chats.
+
 The bot token appears in every Bot API URL (``/bot<token>/method``), and httpx and
 python-telegram-bot log those URLs. Before the first request, :func:`install_log_redaction`
 puts a filter on their loggers that replaces the token in every record with ``<token>``.
@@ -75,6 +78,9 @@ if TYPE_CHECKING:
 
     from telegram import ChatFullInfo, Update, User, WebhookInfo
 
+    from minka.notifications.kinds import Notice
+    from minka.notifications.models import Message
+
 T = TypeVar("T")
 
 CONNECT_TIMEOUT = 3.0  # seconds to open a connection
@@ -114,14 +120,20 @@ _CHAT_ID = re.compile(r"-?\d{1,20}")
 _CHANNEL_NAME = re.compile(r"@[A-Za-z][A-Za-z0-9_]{4,31}")
 _START_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
+# Refusals that mean a person's private chat is gone for good: the bot was blocked, or the
+# account deleted (the outbox's channel then forgets the link; the person may link again).
+BLOCKED = "The person blocked the bot."
+DEACTIVATED = "The Telegram account was deleted."
+PERSON_GONE = frozenset({BLOCKED, DEACTIVATED})
+
 # Why Telegram refused a message, from its description (matched in lower case), as fixed
 # sentences: the description itself may quote the request and is not kept.
 _REASONS = (
     ("chat not found", "Telegram does not know this chat."),
-    ("blocked by the user", "The person blocked the bot."),
+    ("blocked by the user", BLOCKED),
     ("kicked", "The bot was removed from the chat."),
     ("not a member", "The bot is not a member of the chat."),
-    ("user is deactivated", "The Telegram account was deleted."),
+    ("user is deactivated", DEACTIVATED),
     ("initiate conversation", "The person has not started a conversation with the bot."),
     ("not enough rights", "The bot may not write in this chat."),
     ("have no rights", "The bot may not write in this chat."),
@@ -245,6 +257,56 @@ def get_webhook_info() -> WebhookInfo:
     """The webhook Telegram knows (``getWebhookInfo``): its URL and pending updates."""
     token, base_url = _config()
     return _call(token, base_url, lambda bot: bot.get_webhook_info())
+
+
+# --- The outbox's channel --------------------------------------------------------------------
+
+
+class TelegramChannel:
+    """Deliver one outbox message on Telegram: to the group or channel of ``message.chat``
+    (an announcement), or to the private chat ``message.user`` linked (their
+    :class:`~minka.notifications.models.TelegramAccount`).
+
+    The text is ``notice.telegram`` (Telegram HTML), or the escaped subject with the link.
+    The transport's errors pass through, so the outbox retries, waits for a 429's
+    ``retry_after`` and paces the chats. A person who blocked the bot, or deleted their
+    Telegram account, is unlinked as well: their later messages stop, and they may link again.
+    """
+
+    def send(self, message: Message, notice: Notice) -> None:
+        chat_id, personal = _recipient(message)
+        try:
+            send_message(chat_id, notice.telegram or notice_text(notice))
+        except PermanentError as error:
+            if personal and str(error) in PERSON_GONE:
+                from minka.notifications.telegram.linking import unlink_chat
+
+                unlink_chat(chat_id)
+            raise
+
+
+def notice_text(notice: Notice) -> str:
+    """A notice without a Telegram text of its own: its subject in bold, then its link."""
+    text = f"<b>{telegram_html(' '.join(notice.subject.split()))}</b>"
+    if notice.url:
+        text += f"\n{telegram_html(notice.url)}"
+    return text
+
+
+def _recipient(message: Message) -> tuple[int, bool]:
+    """The Telegram chat id of ``message``, and whether it is a person's private chat."""
+    from minka.notifications.models import TelegramAccount
+
+    if message.chat is not None:
+        if not message.chat.active:
+            raise PermanentError("The group or channel is no longer active.")
+        return message.chat.chat_id, False
+    if message.user is None:
+        raise PermanentError("not linked")
+    try:
+        return message.user.telegram.chat_id, True
+    except TelegramAccount.DoesNotExist:
+        raise PermanentError("not linked") from None
 
 
 # --- Running the async client -----------------------------------------------------------------
