@@ -113,7 +113,7 @@ class OutgoingCanaryTests(RoleTestCase):
                 "ends_at": start + dt.timedelta(hours=2),
                 "place": f"Sala {word}",
                 "visibility": visibility,
-            },  # type: ignore[typeddict-item]
+            },
         )
 
     def document(self, word: str, visibility: str) -> None:
@@ -128,7 +128,7 @@ class OutgoingCanaryTests(RoleTestCase):
                 "kind": Kind.REPORT,
                 "visibility": visibility,
                 "topics": [self.topic],
-            },  # type: ignore[typeddict-item]
+            },
         )
 
     def commitment(self, word: str, visibility: str) -> None:
@@ -141,12 +141,12 @@ class OutgoingCanaryTests(RoleTestCase):
                 "responsible_people": [responsible],
                 "due_date": timezone.localdate() + dt.timedelta(days=7),
                 "visibility": visibility,
-            },  # type: ignore[typeddict-item]
+            },
         )
         agreement_services.update_post(
             actor=self.coord,
             commitment=commitment,
-            data={"text": f"Avance {word}", "status": "in_progress", "progress": 40},  # type: ignore[typeddict-item]
+            data={"text": f"Avance {word}", "status": "in_progress", "progress": 40},
         )
 
     def minutes(self, word: str, visibility: str) -> None:
