@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from django.core import mail
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -52,6 +53,7 @@ from minka.meetings.models import (
 )
 from minka.meetings.services.meetings import add_months
 from minka.meetings.tests.factories import MeetingFactory, SeriesFactory
+from minka.notifications.delivery import outbox_deliver
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -157,6 +159,9 @@ def test_a_coordinator_runs_the_monthly_cycle_from_the_browser(
     ]
     assert set(invitees.values_list("organization", flat=True)) == {organization.pk}
     assert set(invitees.values_list("rsvp", flat=True)) == {Rsvp.PENDING}
+    # The invitations wait in the outbox; the worker (`minka outbox`) sends them.
+    with override_settings(OUTBOX_THREADS=1):
+        outbox_deliver()
     assert {address for message in mail.outbox for address in message.to} == {
         member.email,
         colleague.email,

@@ -44,11 +44,11 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Coroutine, Iterable
     from types import TracebackType
 
 HOST = "127.0.0.1"
@@ -860,3 +860,17 @@ def _typed(key: str, value: str) -> Any:
 def _utf16_len(text: str) -> int:
     """Telegram counts lengths and offsets in UTF-16 code units."""
     return len(text.encode("utf-16-le")) // 2
+
+
+_Result = TypeVar("_Result")
+
+
+def run_in_own_loop(coroutine: Coroutine[Any, Any, _Result]) -> _Result:
+    """Run ``coroutine`` with :func:`asyncio.run` on a thread of its own: a test that ran
+    before in the same process (Playwright's sync API, in the browser tests) may have left an
+    event loop running on this one, where ``asyncio.run`` refuses to start."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -4,7 +4,6 @@ transport's tests would prove nothing."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import threading
@@ -30,7 +29,7 @@ from telegram.error import (
 )
 from telegram.request import HTTPXRequest
 
-from minka.notifications.tests.botapi import DEFAULT_TOKEN, BotAPIServer
+from minka.notifications.tests.botapi import DEFAULT_TOKEN, BotAPIServer, run_in_own_loop
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -80,7 +79,7 @@ class BotAPIServerTestCase(SimpleTestCase):
             async with bot:
                 return await operation(bot)
 
-        return asyncio.run(main())
+        return run_in_own_loop(main())
 
 
 class MethodTests(BotAPIServerTestCase):
@@ -99,7 +98,7 @@ class MethodTests(BotAPIServerTestCase):
                 await bot.get_me()
 
         with self.assertRaises(InvalidToken):
-            asyncio.run(main())
+            run_in_own_loop(main())
         self.assertEqual([r.status for r in self.api.requests()], [401])
         self.assertIs(self.api.requests()[0].token_ok, False)
 

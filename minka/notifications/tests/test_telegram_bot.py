@@ -146,6 +146,7 @@ class GreetingAndHelpTests(BotTestCase):
         self.assertEqual(self.api.requests(), [])
 
 
+@override_settings(LANGUAGE_CODE="en")  # the assertions quote the English texts
 class LinkingTests(BotTestCase):
     """/start <token> from the profile's deep link, and /salir."""
 

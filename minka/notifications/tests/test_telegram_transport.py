@@ -9,7 +9,6 @@ Telegram's limits passes in milliseconds and arrival times are exact; one test c
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
@@ -25,7 +24,7 @@ from django.test import SimpleTestCase, override_settings
 
 from minka.notifications.channels import PermanentError, TransientError
 from minka.notifications.channels import telegram as transport
-from minka.notifications.tests.botapi import BotAPIServer
+from minka.notifications.tests.botapi import BotAPIServer, run_in_own_loop
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -156,7 +155,7 @@ class SendTests(TransportTestCase):
         async def caller() -> int:
             return transport.send_message(PRIVATE, "hola")
 
-        self.assertEqual(asyncio.run(caller()), 1)
+        self.assertEqual(run_in_own_loop(caller()), 1)
 
 
 class FailureTests(TransportTestCase):

@@ -79,6 +79,7 @@ class AccessTests(RoleTestCase):
             self.assertEqual(response.status_code, 404)
 
 
+@override_settings(LANGUAGE_CODE="en")  # the assertions quote the English texts
 class WithoutBotTests(RoleTestCase):
     """No token: a chat is registered by its number and a name, unchecked."""
 
@@ -111,7 +112,7 @@ class WithoutBotTests(RoleTestCase):
             ({"chat": "@avisos_red", "title": "x"}, "The bot is not configured"),
             ({"chat": str(GROUP), "title": ""}, "Give the chat a name."),
             ({"chat": str(GROUP), "title": "x", "kinds": ["nope"]}, "nope"),
-            ({"chat": "", "title": "x"}, "Este campo es obligatorio."),
+            ({"chat": "", "title": "x"}, "This field is required."),
         ]
         for data, message in cases:
             with self.subTest(data=data):
@@ -128,6 +129,7 @@ class WithoutBotTests(RoleTestCase):
         self.assertEqual(TelegramChat.objects.count(), 1)
 
 
+@override_settings(LANGUAGE_CODE="en")  # the assertions quote the English texts
 class WithBotTests(RoleTestCase):
     """The bot configured: the chat is checked with Telegram (getChat)."""
 
