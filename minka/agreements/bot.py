@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from minka.agreements.selectors import commitments_visible_to, with_owners
-from minka.notifications.telegram.bot import absolute, bot_command_register, render_reply
+from minka.core.urls_util import absolute_url
+from minka.notifications.telegram.bot import bot_command_register, render_reply
 
 if TYPE_CHECKING:
     from minka.agreements.models import Commitment
@@ -48,7 +49,7 @@ def commitments(request: BotRequest) -> str:
     items = [
         {
             "title": commitment.title,
-            "url": absolute(commitment.get_absolute_url()),
+            "url": absolute_url(commitment.get_absolute_url()),
             "owners": _owners(commitment),
             "due_date": commitment.due_date,
             "overdue": commitment.is_overdue,
@@ -62,7 +63,7 @@ def commitments(request: BotRequest) -> str:
             "overdue": overdue,
             "items": items,
             "more": max(total - SHOWN, 0),
-            "list_url": absolute(dashboard),
+            "list_url": absolute_url(dashboard),
         },
     )
 

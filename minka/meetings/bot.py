@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from minka.core.urls_util import absolute_url
 from minka.meetings import permissions, selectors
 from minka.meetings.models import Modality
-from minka.notifications.telegram.bot import absolute, bot_command_register, render_reply
+from minka.notifications.telegram.bot import bot_command_register, render_reply
 
 if TYPE_CHECKING:
     from minka.notifications.telegram.bot import BotRequest
@@ -25,7 +26,7 @@ def next_meeting(request: BotRequest) -> str:
     if meeting is None:
         return render_reply(
             "notifications/telegram/meeting_next.html",
-            {"meeting": None, "list_url": absolute(reverse("meetings:meeting-list"))},
+            {"meeting": None, "list_url": absolute_url(reverse("meetings:meeting-list"))},
         )
     agenda = list(meeting.agenda_items.order_by("position", "pk")[: AGENDA_SHOWN + 1])
     more_items = meeting.agenda_items.count() - AGENDA_SHOWN if len(agenda) > AGENDA_SHOWN else 0
@@ -35,7 +36,7 @@ def next_meeting(request: BotRequest) -> str:
         "notifications/telegram/meeting_next.html",
         {
             "meeting": meeting,
-            "url": absolute(meeting.get_absolute_url()),
+            "url": absolute_url(meeting.get_absolute_url()),
             "same_day": meeting.starts_at.date() == meeting.ends_at.date(),
             "in_person": meeting.modality != Modality.VIRTUAL,
             "online": online,

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from minka.core.permissions import require
 from minka.core.services import audit_record
+from minka.core.urls_util import absolute_url
 from minka.notifications import permissions
 from minka.notifications.consent import consent_allowed
 from minka.notifications.kinds import (
@@ -244,8 +245,7 @@ def unsubscribe_token(*, user: User, kind: str, channel: str = Channel.EMAIL) ->
 
 def unsubscribe_url(*, user: User, kind: str, channel: str = Channel.EMAIL) -> str:
     token = unsubscribe_token(user=user, kind=kind, channel=channel)
-    path = reverse("notifications:unsubscribe", kwargs={"token": token})
-    return f"{settings.BASE_URL}{path}"
+    return absolute_url(reverse("notifications:unsubscribe", kwargs={"token": token}))
 
 
 @transaction.atomic

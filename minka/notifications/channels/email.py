@@ -25,6 +25,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from minka.core.urls_util import absolute_url
 from minka.notifications.channels import PermanentError, TransientError
 from minka.notifications.kinds import kind_get
 
@@ -65,7 +66,7 @@ class EmailChannel:
             headers["List-Unsubscribe"] = f"<{link}>"
             headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
             context["unsubscribe_url"] = link
-            context["preferences_url"] = settings.BASE_URL + reverse("notifications:preferences")
+            context["preferences_url"] = absolute_url(reverse("notifications:preferences"))
         text = render_to_string("notifications/emails/message_body.txt", context)
         email = EmailMultiAlternatives(
             subject=" ".join(notice.subject.split()),

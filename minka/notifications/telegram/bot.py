@@ -42,6 +42,7 @@ from django.utils.translation import gettext_lazy
 from telegram import Update
 
 from minka import search
+from minka.core.urls_util import absolute_url
 from minka.notifications.channels import PermanentError, TransientError
 from minka.notifications.channels.telegram import PERSON_GONE, send_message, telegram_html
 from minka.notifications.models import TelegramAccount
@@ -155,11 +156,6 @@ def render_reply(template: str, context: dict[str, Any] | None = None) -> str:
 def sentence(text: str) -> str:
     """A one-line answer: plain text, escaped for Telegram."""
     return telegram_html(text)
-
-
-def absolute(path: str) -> str:
-    """The address of a page of this site (``settings.BASE_URL``)."""
-    return f"{settings.BASE_URL}{path}"
 
 
 # --- Dispatch ---------------------------------------------------------------------------------
@@ -365,7 +361,7 @@ def _search_items(viewer: Actor, hits: list[search.SearchHit]) -> list[dict[str,
         if obj is None or url is None:
             continue
         kind = adapters[hit.content_type].type_name()
-        items.append({"title": hit.title, "url": absolute(url()), "type": kind})
+        items.append({"title": hit.title, "url": absolute_url(url()), "type": kind})
     return items
 
 
@@ -383,7 +379,7 @@ def _buscar(request: BotRequest) -> str:
             "items": items,
             "total": results.total,
             "message": results.message,
-            "more_url": absolute(f"{reverse('search:search')}?{urlencode({'q': query})}"),
+            "more_url": absolute_url(f"{reverse('search:search')}?{urlencode({'q': query})}"),
             "public": not request.private or request.account is None,
         },
     )

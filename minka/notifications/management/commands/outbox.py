@@ -1,7 +1,8 @@
 """``minka outbox``: the notifications worker (``make run`` starts it beside ``db_worker``).
 
-Every ``MINKA_OUTBOX_INTERVAL`` seconds it raises the events due by the clock (reminders) and
-bundles the digests that are due; meanwhile it keeps ``MINKA_OUTBOX_THREADS`` deliveries
+Once a minute it raises the events due by the clock (reminders) and bundles the digests
+that are due (each planner's queries cost the same whether or not anything is due, and no
+reminder needs a finer clock); meanwhile it keeps ``MINKA_OUTBOX_THREADS`` deliveries
 going (:class:`~minka.notifications.delivery.OutboxServer`). SIGTERM or Ctrl+C lets the
 deliveries in flight finish. ``--once`` does one pass and exits (tests, cron).
 """
@@ -17,6 +18,9 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from minka.notifications.delivery import OutboxServer, outbox_deliver
 from minka.notifications.schedule import outbox_digest, outbox_plan
+
+# Seconds between two runs of the planners and the digests.
+PLAN_EVERY = 60
 
 
 class Command(BaseCommand):
@@ -42,7 +46,7 @@ class Command(BaseCommand):
         planned_at = 0.0
         try:
             while not self._stop:
-                if time.monotonic() - planned_at >= settings.OUTBOX_INTERVAL:
+                if time.monotonic() - planned_at >= PLAN_EVERY:
                     outbox_plan()
                     outbox_digest()
                     planned_at = time.monotonic()
