@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "minka.documents",
     "minka.meetings",
     "minka.agreements",
+    "minka.participation",
     "minka.site",
     "minka.core.apps.MinkaAdminConfig",
     "django.contrib.auth",

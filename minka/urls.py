@@ -29,6 +29,7 @@ urlpatterns = [
     path("buscar/", include("minka.search.urls")),
     path("reuniones/", include("minka.meetings.urls")),
     path("acuerdos/", include("minka.agreements.urls")),
+    path("", include("minka.participation.urls")),
     path("feeds/", include(feeds)),
     # allauth's recovery-codes page with a "Continue" link; the rest of allauth as it is.
     path(

@@ -1,0 +1,1 @@
+"""Participation: agenda proposals, public consultations, membership applications and date polls."""

@@ -1,0 +1,3 @@
+"""applications: models."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""polls: models."""
+
+__all__: list[str] = []

@@ -1,0 +1,4 @@
+"""Registrations of the polls area in the apps below.
+
+Imported by ``ParticipationConfig.ready``.
+"""

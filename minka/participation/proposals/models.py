@@ -1,0 +1,3 @@
+"""proposals: models."""
+
+__all__: list[str] = []
