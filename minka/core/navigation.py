@@ -29,6 +29,7 @@ _ITEMS: tuple[tuple[str, Promise, Role | None], ...] = (
     ("meetings:meeting-list", _("Meetings"), Role.ANONYMOUS),
     ("agreements:dashboard", _("Agreements"), Role.ANONYMOUS),
     ("documents:document-list", _("Repository"), Role.ANONYMOUS),
+    ("participation:index", _("Take part"), Role.ANONYMOUS),
     ("search:search", _("Search"), Role.ANONYMOUS),
     ("directory:invitation-list", _("Invitations"), Role.COORDINATOR),
     ("directory:datarequest-list", _("Data requests"), Role.COORDINATOR),

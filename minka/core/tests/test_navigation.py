@@ -19,6 +19,7 @@ class NavItemsTests(SimpleTestCase):
     def test_a_visitor_sees_the_public_sections_and_the_sign_in_links(self) -> None:
         urls = _urls(Role.ANONYMOUS)
         self.assertIn(reverse("meetings:meeting-list"), urls)
+        self.assertIn(reverse("participation:index"), urls)
         self.assertIn(reverse("account_login"), urls)
         self.assertIn(reverse("account_signup"), urls)
         self.assertNotIn(reverse("accounts:preferences"), urls)
