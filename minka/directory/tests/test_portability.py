@@ -126,6 +126,7 @@ class ExportContentTests(RoleTestCase):
         self._meeting_records()
         self._agreement_records()
         self._notification_records()
+        self._date_poll_records()
         self.addCleanup(self._delete_files)
 
     def _notification_records(self) -> None:
@@ -137,6 +138,14 @@ class ExportContentTests(RoleTestCase):
         Message.objects.create(
             user=self.user, kind="k", channel="email", language="es", key="export|1"
         )
+
+    def _date_poll_records(self) -> None:
+        from minka.participation.polls.models import Answer, DateAnswer
+        from minka.participation.polls.tests.factories import DatePollFactory
+
+        poll = DatePollFactory.create(title="Encuesta exportada", created_by=self.user)
+        for option in poll.options.all():
+            DateAnswer.objects.create(option=option, user=self.user, answer=Answer.MAYBE)
 
     def _agreement_records(self) -> None:
         commitment = CommitmentFactory.create(title="Compromiso exportado", created_by=self.user)
@@ -253,7 +262,7 @@ class ExportContentTests(RoleTestCase):
         client = self.as_("mem_a")
         url = reverse("directory:mydata-export-json")
         client.get(url)  # warm the session
-        with self.assertNumQueries(34) as first:
+        with self.assertNumQueries(36) as first:
             client.get(url)
         services.data_request_create(
             actor=self.user, person=self.person, kind=DataRequest.Kind.OPPOSITION

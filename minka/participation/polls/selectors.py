@@ -42,7 +42,7 @@ def datepoll_list(*, user: Actor) -> QuerySet[DatePoll]:
 def datepoll_get(*, user: Actor, public_id: UUID | str) -> DatePoll:
     """The poll, if ``user`` may see it (404 otherwise)."""
     return get_object_or_404(
-        polls_visible_to(user).select_related("series", "meeting", "chosen", "created_by"),
+        polls_visible_to(user).select_related("series", "meeting", "chosen"),
         public_id=public_id,
     )
 

@@ -36,9 +36,11 @@ class DatePollFactory(factory.django.DjangoModelFactory[DatePoll]):
     def options(self, create: bool, extracted: list[Any] | None, **kwargs: Any) -> None:
         if not create:
             return
+        # factory_boy calls this with the created poll as ``self``.
+        poll: Any = self
         starts = extracted if extracted is not None else [future(20), future(21), future(22)]
         for index, start in enumerate(starts, start=1):
-            DateOption.objects.create(poll=self, starts_at=start, position=index)
+            DateOption.objects.create(poll=poll, starts_at=start, position=index)
 
 
 class DateAnswerFactory(factory.django.DjangoModelFactory[DateAnswer]):
