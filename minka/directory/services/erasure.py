@@ -13,6 +13,7 @@ from minka.accounts import services as account_services
 from minka.core.models import AuditEntry
 from minka.core.permissions import require
 from minka.core.services import admin_log_relabel, audit_forget, audit_record
+from minka.directory import hooks
 from minka.directory.models import (
     Affiliation,
     ConsentEvent,
@@ -42,6 +43,8 @@ def person_anonymize(*, actor: User, person: Person) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.status == Person.Status.ANONYMIZED:
         return person
+    # The apps above erase what they hold first, while names and addresses are still there.
+    hooks.person_erased(person, person.user)
     label = _("Anonymized person %(code)s") % {"code": str(person.public_id)[:8]}
     photo_name = person.photo.name if person.photo else ""
     # Read before they are erased: the audit log is searched for them below.
