@@ -126,7 +126,19 @@ class ExportContentTests(RoleTestCase):
         self._meeting_records()
         self._agreement_records()
         self._notification_records()
+        self._proposal_records()
         self.addCleanup(self._delete_files)
+
+    def _proposal_records(self) -> None:
+        from minka.participation.proposals.models import Proposal, ProposalComment, Support
+
+        proposal = Proposal.objects.create(
+            title="Propuesta exportada", description="x", proposer=self.user, decided_by=self.user
+        )
+        Support.objects.create(proposal=proposal, user=self.user)
+        ProposalComment.objects.create(
+            proposal=proposal, author=self.user, body="Comentario", hidden_by=self.user
+        )
 
     def _notification_records(self) -> None:
         from minka.notifications.models import Follow, Message, Preference, TelegramAccount
@@ -253,7 +265,8 @@ class ExportContentTests(RoleTestCase):
         client = self.as_("mem_a")
         url = reverse("directory:mydata-export-json")
         client.get(url)  # warm the session
-        with self.assertNumQueries(34) as first:
+        # 34, and 3 for agenda proposals (proposals, supports, comments).
+        with self.assertNumQueries(37) as first:
             client.get(url)
         services.data_request_create(
             actor=self.user, person=self.person, kind=DataRequest.Kind.OPPOSITION

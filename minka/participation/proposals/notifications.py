@@ -1,6 +1,7 @@
 """What agenda proposals tell people (registered from ``registrations.py``).
 
-- ``participation.proposal_submitted``: a proposal was made → the coordination.
+- ``participation.proposal_submitted``: a proposal was made → the coordination
+  (transactional: a decision asked of them).
 - ``participation.proposal_decided``: accepted into a meeting's agenda, or declined with a
   reason → its proposer (transactional: an answer to what they asked).
 - ``participation.proposal_supported_decided``: the same → the people who supported it.
@@ -234,6 +235,8 @@ def register() -> None:
             label=gettext_lazy("An agenda proposal is made (coordination)"),
             group=GROUP,
             render=render_submitted,
+            # A decision asked of the coordination: sent whatever the consent to news.
+            transactional=True,
         )
     )
     kind_register(

@@ -23,37 +23,46 @@ SECTIONS = {
 
 
 def proposal_sections(person: Person, user: User | None) -> dict[str, Any]:
+    """Three queries: proposals (made or decided), supports, comments (written or hidden)."""
+    from django.db.models import Q
+
     from minka.participation.proposals.models import Proposal, ProposalComment, Support
 
     if user is None:
         return {name: [] for name in SECTIONS}
     proposal = ("proposal__public_id", "proposal__title")
+    made = ("public_id", "title", "description", "visibility", "status", "created_at")
+    decided = ("public_id", "title", "status", "decision_reason", "decided_at")
+    written = (*proposal, "body", "parent_id", "hidden_at", "hidden_reason", "created_at")
+    hidden = (*proposal, "pk", "hidden_reason", "hidden_at")
+    proposals = list(
+        Proposal.objects.filter(Q(proposer=user) | Q(decided_by=user))
+        .order_by("created_at", "pk")
+        .values(*dict.fromkeys((*made, *decided, "proposer_id", "decided_by_id")))
+    )
+    comments = list(
+        ProposalComment.objects.filter(Q(author=user) | Q(hidden_by=user))
+        .order_by("created_at", "pk")
+        .values(*dict.fromkeys((*written, *hidden, "author_id", "hidden_by_id")))
+    )
     return {
-        "proposals_made": list(
-            Proposal.objects.filter(proposer=user)
-            .order_by("created_at", "pk")
-            .values("public_id", "title", "description", "visibility", "status", "created_at")
-        ),
-        "proposals_decided": list(
-            Proposal.objects.filter(decided_by=user)
-            .order_by("decided_at", "pk")
-            .values("public_id", "title", "status", "decision_reason", "decided_at")
-        ),
+        "proposals_made": [
+            {k: row[k] for k in made} for row in proposals if row["proposer_id"] == user.pk
+        ],
+        "proposals_decided": [
+            {k: row[k] for k in decided} for row in proposals if row["decided_by_id"] == user.pk
+        ],
         "proposal_supports": list(
             Support.objects.filter(user=user)
             .order_by("created_at", "pk")
             .values(*proposal, "created_at")
         ),
-        "proposal_comments": list(
-            ProposalComment.objects.filter(author=user)
-            .order_by("created_at", "pk")
-            .values(*proposal, "body", "parent_id", "hidden_at", "hidden_reason", "created_at")
-        ),
-        "proposal_comments_hidden": list(
-            ProposalComment.objects.filter(hidden_by=user)
-            .order_by("hidden_at", "pk")
-            .values(*proposal, "pk", "hidden_reason", "hidden_at")
-        ),
+        "proposal_comments": [
+            {k: row[k] for k in written} for row in comments if row["author_id"] == user.pk
+        ],
+        "proposal_comments_hidden": [
+            {k: row[k] for k in hidden} for row in comments if row["hidden_by_id"] == user.pk
+        ],
     }
 
 
