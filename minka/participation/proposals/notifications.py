@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from minka.accounts.models import User
 from minka.core.urls_util import absolute_url
+from minka.core.visibility import can_see
 from minka.notifications.kinds import EventKind, Notice, RenderContext, kind_register
 from minka.notifications.services import notify
 from minka.participation.proposals import permissions
@@ -159,15 +160,18 @@ def render_submitted(params: dict[str, Any], context: RenderContext) -> Notice |
     )
 
 
-def _decision(proposal: Proposal) -> tuple[str, str, str] | None:
-    values = {
-        "title": proposal.title,
-        "meeting": proposal.meeting.title if proposal.meeting else "",
-    }
+def _decision(proposal: Proposal, viewer: User) -> tuple[str, str, str] | None:
+    meeting = proposal.meeting
+    values = {"title": proposal.title, "meeting": meeting.title if meeting else ""}
     if proposal.status == Proposal.Status.ACCEPTED:
+        # The meeting is named only to those who may see it.
+        if meeting is not None and can_see(viewer, meeting.visibility):
+            headline = _("The proposal “%(title)s” is on the agenda of “%(meeting)s”.") % values
+        else:
+            headline = _("The proposal “%(title)s” is on a meeting's agenda.") % values
         return (
             _("Proposal accepted: %(title)s") % values,
-            _("The proposal “%(title)s” is on the agenda of “%(meeting)s”.") % values,
+            headline,
             proposal.decision_reason,
         )
     if proposal.status == Proposal.Status.DECLINED:
@@ -182,7 +186,7 @@ def _decision(proposal: Proposal) -> tuple[str, str, str] | None:
 def _render_decided(kind: str) -> Callable[[dict[str, Any], RenderContext], Notice | None]:
     def render(params: dict[str, Any], context: RenderContext) -> Notice | None:
         proposal = _proposal_for(params, context)
-        decision = _decision(proposal) if proposal is not None else None
+        decision = _decision(proposal, context.user) if proposal and context.user else None
         if proposal is None or decision is None:
             return None
         subject, headline, text = decision

@@ -22,6 +22,7 @@ from minka.core.permissions import require
 from minka.core.services import audit_changes, audit_record, model_snapshot
 from minka.core.urls_util import absolute_url
 from minka.core.visibility import Visibility
+from minka.directory.models import Organization
 from minka.meetings.models import AgendaItem, Meeting
 from minka.meetings.services import meetings as meeting_services
 from minka.participation.proposals import notifications, permissions
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from minka.accounts.models import User
-    from minka.directory.models import Organization
 
 PROPOSAL_FIELDS = ("title", "description", "visibility", "meeting")
 AGENDA_DESCRIPTION_MAX = 4000
@@ -269,9 +269,13 @@ def _require_undecided(proposal: Proposal) -> None:
         raise ValidationError(_("This proposal was withdrawn by its proposer."))
 
 
-def _agenda_description(proposal: Proposal) -> str:
-    """The proposal's description, then who proposed it, with a link back."""
-    names = ", ".join(o.acronym or o.name for o in proposal.organizations.order_by("name"))
+def _agenda_description(proposal: Proposal, meeting: Meeting) -> str:
+    """The proposal's description, then who proposed it, with a link back. A public agenda
+    names only the organizations anyone may see (never an applicant)."""
+    organizations = proposal.organizations.order_by("name")
+    if meeting.visibility == Visibility.PUBLIC:
+        organizations = organizations.filter(membership_status__in=Organization.PUBLIC_STATUSES)
+    names = ", ".join(o.acronym or o.name for o in organizations)
     link = absolute_url(proposal.get_absolute_url())
     if names:
         credit = _("[Proposed by %(organizations)s](%(url)s)") % {
@@ -329,7 +333,7 @@ def proposal_accept(
         meeting=meeting,
         data={
             "title": proposal.title,
-            "description": _agenda_description(proposal),
+            "description": _agenda_description(proposal, meeting),
             "kind": AgendaItem.Kind.PROPOSAL,
         },
     )

@@ -58,6 +58,24 @@ class ProposalNoticeTests(RoleTestCase):
         self.assertIn("Ya se trató", notice.text)  # type: ignore[attr-defined]
         self.assertIn("Ya se trató", notice.telegram)  # type: ignore[attr-defined]
 
+    def test_a_supporter_who_may_not_see_the_meeting_is_not_told_its_title(self) -> None:
+        proposal = ProposalFactory.create(proposer=self.mem_a)
+        later = timezone.now() + timedelta(days=9)
+        meeting = MeetingFactory.create(
+            title="Reunion reservada",
+            starts_at=later,
+            ends_at=later + timedelta(hours=1),
+            visibility=Visibility.MEMBERS,
+        )
+        services.support_add(actor=self.reg, proposal=proposal)
+        services.proposal_accept(actor=self.coord, proposal=proposal, meeting=meeting)
+        notice = _render(notifications.SUPPORTED_DECIDED, {"proposal": proposal.pk}, self.reg)
+        assert notice is not None
+        self.assertNotIn("Reunion reservada", notice.text)  # type: ignore[attr-defined]
+        self.assertNotIn("Reunion reservada", notice.html)  # type: ignore[attr-defined]
+        member = _render(notifications.DECIDED, {"proposal": proposal.pk}, self.mem_a)
+        self.assertIn("Reunion reservada", member.text)  # type: ignore[union-attr]
+
     def test_a_hidden_comment_tells_its_author_the_reason(self) -> None:
         comment = ProposalCommentFactory.create(author=self.mem_b)
         services.comment_hide(actor=self.coord, comment=comment, reason="Fuera de tema")

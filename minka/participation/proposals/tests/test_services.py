@@ -13,7 +13,7 @@ from django.utils import timezone
 from minka import search
 from minka.core.tests.base import RoleTestCase
 from minka.core.visibility import Visibility
-from minka.directory.models import Person
+from minka.directory.models import Organization, Person
 from minka.directory.portability import person_export_data
 from minka.directory.tests.factories import OrganizationFactory
 from minka.meetings.models import AgendaItem, Meeting
@@ -188,6 +188,16 @@ class ProposalServiceTests(RoleTestCase):
         self.assertTrue(
             Message.objects.filter(kind=notifications.SUPPORTED_DECIDED, user=self.mem_b).exists()
         )
+
+    def test_a_public_agenda_never_names_an_applicant_organization(self) -> None:
+        applicant = OrganizationFactory.create(
+            acronym="POSTUL", membership_status=Organization.MembershipStatus.APPLICANT
+        )
+        proposal = self._propose(organizations=[self.org_a, applicant])
+        services.proposal_accept(actor=self.coord, proposal=proposal, meeting=_meeting())
+        description = AgendaItem.objects.get().description
+        self.assertIn("OA", description)
+        self.assertNotIn("POSTUL", description)
 
     def test_a_proposal_is_decided_once(self) -> None:
         proposal = self._propose()
