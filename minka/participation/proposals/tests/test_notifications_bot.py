@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.test import override_settings
@@ -12,7 +13,7 @@ from django.utils import timezone
 from minka.core.tests.base import RoleTestCase
 from minka.core.visibility import Visibility
 from minka.meetings.tests.factories import MeetingFactory
-from minka.notifications.kinds import RenderContext, kind_get
+from minka.notifications.kinds import Notice, RenderContext, kind_get
 from minka.notifications.telegram.bot import BotRequest
 from minka.participation.proposals import bot, notifications, services
 from minka.participation.proposals.tests.factories import (
@@ -20,9 +21,14 @@ from minka.participation.proposals.tests.factories import (
     ProposalFactory,
 )
 
+if TYPE_CHECKING:
+    from minka.accounts.models import User
 
-def _render(kind: str, params: dict[str, int], user: object, *, public: bool = False) -> object:
-    context = RenderContext(user=user, channel="email", public=public)  # type: ignore[arg-type]
+
+def _render(
+    kind: str, params: dict[str, Any], user: User | None, *, public: bool = False
+) -> Notice | None:
+    context = RenderContext(user=user, channel="email", public=public)
     return kind_get(kind).render(params, context)
 
 
@@ -34,9 +40,9 @@ class ProposalNoticeTests(RoleTestCase):
         )
         notice = _render(notifications.SUBMITTED, {"proposal": proposal.pk}, self.coord)
         assert notice is not None
-        self.assertIn("Interna <b>", notice.subject)  # type: ignore[attr-defined]
-        self.assertIn("Interna &lt;b&gt;", notice.html)  # type: ignore[attr-defined]
-        self.assertIn(str(proposal.public_id), notice.url)  # type: ignore[attr-defined]
+        self.assertIn("Interna <b>", notice.subject)
+        self.assertIn("Interna &lt;b&gt;", notice.html)
+        self.assertIn(str(proposal.public_id), notice.url)
         self.assertIsNone(_render(notifications.SUBMITTED, {"proposal": proposal.pk}, self.reg))
         self.assertIsNone(
             _render(notifications.SUBMITTED, {"proposal": proposal.pk}, None, public=True)
@@ -49,14 +55,14 @@ class ProposalNoticeTests(RoleTestCase):
         services.proposal_accept(actor=self.coord, proposal=proposal, meeting=meeting)
         notice = _render(notifications.DECIDED, {"proposal": proposal.pk}, self.mem_a)
         assert notice is not None
-        self.assertIn("accepted", notice.subject)  # type: ignore[attr-defined]
-        self.assertIn(meeting.title, notice.text)  # type: ignore[attr-defined]
+        self.assertIn("accepted", notice.subject)
+        self.assertIn(meeting.title, notice.text)
         declined = ProposalFactory.create(proposer=self.mem_a)
         services.proposal_decline(actor=self.coord, proposal=declined, reason="Ya se trató")
         notice = _render(notifications.SUPPORTED_DECIDED, {"proposal": declined.pk}, self.mem_b)
         assert notice is not None
-        self.assertIn("Ya se trató", notice.text)  # type: ignore[attr-defined]
-        self.assertIn("Ya se trató", notice.telegram)  # type: ignore[attr-defined]
+        self.assertIn("Ya se trató", notice.text)
+        self.assertIn("Ya se trató", notice.telegram)
 
     def test_a_supporter_who_may_not_see_the_meeting_is_not_told_its_title(self) -> None:
         proposal = ProposalFactory.create(proposer=self.mem_a)
@@ -71,17 +77,18 @@ class ProposalNoticeTests(RoleTestCase):
         services.proposal_accept(actor=self.coord, proposal=proposal, meeting=meeting)
         notice = _render(notifications.SUPPORTED_DECIDED, {"proposal": proposal.pk}, self.reg)
         assert notice is not None
-        self.assertNotIn("Reunion reservada", notice.text)  # type: ignore[attr-defined]
-        self.assertNotIn("Reunion reservada", notice.html)  # type: ignore[attr-defined]
+        self.assertNotIn("Reunion reservada", notice.text)
+        self.assertNotIn("Reunion reservada", notice.html)
         member = _render(notifications.DECIDED, {"proposal": proposal.pk}, self.mem_a)
-        self.assertIn("Reunion reservada", member.text)  # type: ignore[union-attr]
+        assert member is not None
+        self.assertIn("Reunion reservada", member.text)
 
     def test_a_hidden_comment_tells_its_author_the_reason(self) -> None:
         comment = ProposalCommentFactory.create(author=self.mem_b)
         services.comment_hide(actor=self.coord, comment=comment, reason="Fuera de tema")
         notice = _render(notifications.COMMENT_HIDDEN, {"comment": comment.pk}, self.mem_b)
         assert notice is not None
-        self.assertIn("Fuera de tema", notice.text)  # type: ignore[attr-defined]
+        self.assertIn("Fuera de tema", notice.text)
         # Shown again: nothing to say any more.
         services.comment_unhide(actor=self.coord, comment=comment)
         self.assertIsNone(
