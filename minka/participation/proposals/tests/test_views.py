@@ -14,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from minka.core.tests.base import RoleTestCase
+from minka.core.tests.base import RoleTestCase, client_for
 from minka.core.visibility import Visibility
+from minka.directory.tests.factories import MembershipFactory
 from minka.meetings.models import AgendaItem
 from minka.meetings.tests.factories import MeetingFactory
 from minka.participation.proposals import services, views
@@ -355,3 +356,49 @@ class ProposalViewTests(RoleTestCase):
         html = self.as_("anon").get(proposal.get_absolute_url()).content.decode()
         self.assertIn('href="https://example.org"', html)
         self.assertNotIn('href="javascript:', html)
+
+
+class DoneWhenTests(RoleTestCase):
+    """Issue 19's "done when", for proposals: a member's representative proposes a topic, two
+    members support it, and the coordinator puts it on the next meeting's agenda."""
+
+    def test_a_proposal_supported_by_two_members_reaches_the_next_meetings_agenda(self) -> None:
+        later = timezone.now() + timedelta(days=14)
+        meeting = MeetingFactory.create(
+            title="Reunión mensual", starts_at=later, ends_at=later + timedelta(hours=2)
+        )
+        second = MembershipFactory.create(organization=self.org_b).user
+        data = {
+            "title": "Gobernanza de internet: mesa con la comunidad técnica",
+            "description": "Invitar a la **comunidad técnica**.",
+            "visibility": "public",
+            "meeting": str(meeting.pk),
+        }
+        response = self.as_("mem_a").post(reverse("participation:proposal-create"), data)
+        proposal = Proposal.objects.get()
+        self.assertRedirects(response, proposal.get_absolute_url())
+        for supporter in (self.as_("mem_b"), client_for(second)):
+            self.assertEqual(supporter.post(_url("proposal-support", proposal)).status_code, 302)
+        proposal.refresh_from_db()
+        self.assertEqual(proposal.support_count, 2)
+        decide = self.as_("coord").get(_url("proposal-decide", proposal))
+        self.assertContains(decide, "Reunión mensual")
+        response = self.as_("coord").post(
+            _url("proposal-decide", proposal), {"decision": "accept", "meeting": meeting.pk}
+        )
+        self.assertEqual(response.status_code, 302)
+        agenda = self.as_("anon").get(meeting.get_absolute_url())
+        self.assertContains(agenda, "Gobernanza de internet: mesa con la comunidad técnica")
+        self.assertContains(agenda, proposal.get_absolute_url())
+        page = self.as_("anon").get(proposal.get_absolute_url())
+        self.assertContains(page, f"#agenda-item-{meeting.agenda_items.get().pk}")
+
+    def test_a_withdrawn_proposal_takes_no_support_nor_comment(self) -> None:
+        proposal = ProposalFactory.create(proposer=self.mem_a, status=Proposal.Status.WITHDRAWN)
+        self.assertEqual(
+            self.as_("mem_b").post(_url("proposal-support", proposal)).status_code, 400
+        )
+        comment = self.as_("mem_b").post(_url("proposal-comment-create", proposal), {"body": "x"})
+        self.assertEqual(comment.status_code, 400)
+        self.assertFalse(Support.objects.exists())
+        self.assertFalse(ProposalComment.objects.exists())
