@@ -174,7 +174,10 @@ def proposal_withdraw(request: AuthenticatedHttpRequest, public_id: UUID) -> Htt
         return login
     if not permissions.can_withdraw_proposal(request.user, proposal):
         raise PermissionDenied
-    services.proposal_withdraw(actor=request.user, proposal=proposal)
+    try:
+        services.proposal_withdraw(actor=request.user, proposal=proposal)
+    except ValidationError as error:  # decided in the meantime
+        return _detail(request, proposal, error=error, status=400)
     messages.success(request, _("Your proposal was withdrawn."))
     return redirect(proposal.get_absolute_url())
 
