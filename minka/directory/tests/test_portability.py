@@ -127,7 +127,19 @@ class ExportContentTests(RoleTestCase):
         self._agreement_records()
         self._notification_records()
         self._date_poll_records()
+        self._proposal_records()
         self.addCleanup(self._delete_files)
+
+    def _proposal_records(self) -> None:
+        from minka.participation.proposals.models import Proposal, ProposalComment, Support
+
+        proposal = Proposal.objects.create(
+            title="Propuesta exportada", description="x", proposer=self.user, decided_by=self.user
+        )
+        Support.objects.create(proposal=proposal, user=self.user)
+        ProposalComment.objects.create(
+            proposal=proposal, author=self.user, body="Comentario", hidden_by=self.user
+        )
 
     def _notification_records(self) -> None:
         from minka.notifications.models import Follow, Message, Preference, TelegramAccount
@@ -262,7 +274,9 @@ class ExportContentTests(RoleTestCase):
         client = self.as_("mem_a")
         url = reverse("directory:mydata-export-json")
         client.get(url)  # warm the session
-        with self.assertNumQueries(36) as first:
+        # 34, 2 for date polls (answers, polls opened), 3 for agenda proposals
+        # (proposals, supports, comments).
+        with self.assertNumQueries(39) as first:
             client.get(url)
         services.data_request_create(
             actor=self.user, person=self.person, kind=DataRequest.Kind.OPPOSITION

@@ -65,6 +65,7 @@ AGENDA_FIELDS = (
     "presenter_text",
     "presenter_organization",
     "duration_minutes",
+    "kind",
 )
 
 
@@ -94,6 +95,7 @@ class AgendaItemData(TypedDict, total=False):
     presenter_text: str
     presenter_organization: Organization | None
     duration_minutes: int | None
+    kind: str  # AgendaItem.Kind: "proposal" for an accepted agenda proposal
 
 
 class AgendaUploadData(TypedDict, total=False):
