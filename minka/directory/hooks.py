@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from minka.accounts.models import User
-    from minka.directory.models import Organization
+    from minka.directory.models import Organization, Person
 
 
 @dataclass(frozen=True)
@@ -65,3 +65,21 @@ def register_organization_merge(callback: MergeCallback) -> MergeCallback:
 def organization_merged(keep: Organization, duplicate: Organization) -> None:
     for callback in list(_merge_callbacks):
         callback(keep, duplicate)
+
+
+ErasureCallback = Callable[["Person", list[str]], None]
+_erasure_callbacks: list[ErasureCallback] = []
+
+
+def register_person_erasure(callback: ErasureCallback) -> ErasureCallback:
+    """Call ``callback(person, emails)`` when ``person`` is erased (Ley 29733 cancellation),
+    inside the erasure's transaction, with the addresses the person and their account had
+    before they were erased: each app deletes or anonymizes what it holds about them."""
+    if callback not in _erasure_callbacks:
+        _erasure_callbacks.append(callback)
+    return callback
+
+
+def person_erased(person: Person, emails: list[str]) -> None:
+    for callback in list(_erasure_callbacks):
+        callback(person, emails)

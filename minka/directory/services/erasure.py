@@ -13,6 +13,7 @@ from minka.accounts import services as account_services
 from minka.core.models import AuditEntry
 from minka.core.permissions import require
 from minka.core.services import admin_log_relabel, audit_forget, audit_record
+from minka.directory import hooks
 from minka.directory.models import (
     Affiliation,
     ConsentEvent,
@@ -79,6 +80,8 @@ def person_anonymize(*, actor: User, person: Person) -> Person:
     Invitation.objects.filter(person=person).update(
         email="anonymized@invalid", title="", revoked_at=timezone.now()
     )
+    # Other apps forget what they hold about the addresses read above (e.g. applications).
+    hooks.person_erased(person, [name for name in names if "@" in name])
     if user is not None:
         _account_erase(user)
     files = [(Person._meta.get_field("photo").storage, photo_name)] if photo_name else []

@@ -126,7 +126,14 @@ class ExportContentTests(RoleTestCase):
         self._meeting_records()
         self._agreement_records()
         self._notification_records()
+        self._participation_records()
         self.addCleanup(self._delete_files)
+
+    def _participation_records(self) -> None:
+        from minka.participation.applications.tests.factories import verified
+
+        verified(email=self.user.email)
+        verified(status="rejected", reviewed_by=self.user, decision_message="Exportado")
 
     def _notification_records(self) -> None:
         from minka.notifications.models import Follow, Message, Preference, TelegramAccount
@@ -253,7 +260,7 @@ class ExportContentTests(RoleTestCase):
         client = self.as_("mem_a")
         url = reverse("directory:mydata-export-json")
         client.get(url)  # warm the session
-        with self.assertNumQueries(34) as first:
+        with self.assertNumQueries(36) as first:
             client.get(url)
         services.data_request_create(
             actor=self.user, person=self.person, kind=DataRequest.Kind.OPPOSITION

@@ -1,0 +1,30 @@
+"""What the applications area adds to the apps below it: retention, erasure and merges."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from minka.core.retention import register_purger
+from minka.directory.hooks import register_organization_merge, register_person_erasure
+from minka.participation.applications import services
+from minka.participation.applications.models import MembershipApplication
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from minka.directory.models import Organization, Person
+
+
+@register_purger
+def applications_purge(now: datetime) -> dict[str, int]:
+    return services.applications_purge(now)
+
+
+@register_person_erasure
+def applications_erase(person: Person, emails: list[str]) -> None:
+    services.applications_erase(emails=emails)
+
+
+@register_organization_merge
+def applications_move(keep: Organization, duplicate: Organization) -> None:
+    MembershipApplication.objects.filter(organization=duplicate).update(organization=keep)
