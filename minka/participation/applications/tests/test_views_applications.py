@@ -452,3 +452,35 @@ class DecisionTests(RoleTestCase):
         self.assertEqual(self.application.status, Status.APPROVED)
         self.assertEqual(self.application.reviewed_by, self.coord)
         self.assertEqual(Invitation.objects.get().email, "rosa@example.org")
+
+
+@override_settings(LANGUAGE_CODE="en")
+class EndToEndTests(RoleTestCase):
+    def test_an_organization_applies_is_approved_and_its_representative_joins(self) -> None:
+        from minka.accounts.tests.factories import UserFactory
+        from minka.directory.models import Membership
+        from minka.directory.services.invitations import invitation_link_issue
+
+        with self.captureOnCommitCallbacks(execute=True):
+            self.as_("anon").post(CREATE, form_data(email="rosa@example.org"))
+        with self.captureOnCommitCallbacks(execute=True):
+            self.as_("anon").post(link_in(mail.outbox[-1], "verificar"))
+        application = MembershipApplication.objects.get()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.as_("coord").post(
+                reverse("participation:application-approve", args=[application.public_id])
+            )
+        application.refresh_from_db()
+        assert application.invitation is not None
+        self.assertContains(self.as_("anon").get(application.status_url()), "invitation")
+        rosa = UserFactory.create(email="rosa@example.org")
+        token = invitation_link_issue(invitation=application.invitation)
+        client = self.as_("anon")
+        client.force_login(rosa)
+        response = client.post(reverse("directory:invitation-accept", args=[token]))
+        self.assertEqual(response.status_code, 302)
+        rosa.refresh_from_db()
+        self.assertEqual(rosa.role, "member")
+        self.assertTrue(
+            Membership.objects.filter(user=rosa, organization=application.organization).exists()
+        )
