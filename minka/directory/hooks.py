@@ -9,6 +9,11 @@ registration order (the apps' layer order).
 When two organizations are merged, each registered merge callback moves what its app holds
 about the duplicate (e.g. the commitments it is responsible for) to the organization kept,
 inside the merge's transaction, before the duplicate is deleted.
+
+When a person is erased (Ley 29733 cancellation, :func:`person_anonymize`), each registered
+erasure callback erases what its app holds about them (answers, supports, authored texts,
+applications sent from their address), inside the erasure's transaction, before the person's
+record and account lose their names and addresses.
 """
 
 from __future__ import annotations
@@ -67,19 +72,18 @@ def organization_merged(keep: Organization, duplicate: Organization) -> None:
         callback(keep, duplicate)
 
 
-ErasureCallback = Callable[["Person", list[str]], None]
+ErasureCallback = Callable[["Person", "User | None"], None]
 _erasure_callbacks: list[ErasureCallback] = []
 
 
 def register_person_erasure(callback: ErasureCallback) -> ErasureCallback:
-    """Call ``callback(person, emails)`` when ``person`` is erased (Ley 29733 cancellation),
-    inside the erasure's transaction, with the addresses the person and their account had
-    before they were erased: each app deletes or anonymizes what it holds about them."""
+    """Call ``callback(person, user)`` when ``person`` (and ``user``, their account, if any)
+    is erased; it must be idempotent (usable as a decorator)."""
     if callback not in _erasure_callbacks:
         _erasure_callbacks.append(callback)
     return callback
 
 
-def person_erased(person: Person, emails: list[str]) -> None:
+def person_erased(person: Person, user: User | None) -> None:
     for callback in list(_erasure_callbacks):
-        callback(person, emails)
+        callback(person, user)

@@ -43,6 +43,8 @@ def person_anonymize(*, actor: User, person: Person) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.status == Person.Status.ANONYMIZED:
         return person
+    # The apps above erase what they hold first, while names and addresses are still there.
+    hooks.person_erased(person, person.user)
     label = _("Anonymized person %(code)s") % {"code": str(person.public_id)[:8]}
     photo_name = person.photo.name if person.photo else ""
     # Read before they are erased: the audit log is searched for them below.
@@ -80,8 +82,6 @@ def person_anonymize(*, actor: User, person: Person) -> Person:
     Invitation.objects.filter(person=person).update(
         email="anonymized@invalid", title="", revoked_at=timezone.now()
     )
-    # Other apps forget what they hold about the addresses read above (e.g. applications).
-    hooks.person_erased(person, [name for name in names if "@" in name])
     if user is not None:
         _account_erase(user)
     files = [(Person._meta.get_field("photo").storage, photo_name)] if photo_name else []

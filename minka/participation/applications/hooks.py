@@ -12,6 +12,7 @@ from minka.participation.applications.models import MembershipApplication
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from minka.accounts.models import User
     from minka.directory.models import Organization, Person
 
 
@@ -21,8 +22,10 @@ def applications_purge(now: datetime) -> dict[str, int]:
 
 
 @register_person_erasure
-def applications_erase(person: Person, emails: list[str]) -> None:
-    services.applications_erase(emails=emails)
+def applications_erase(person: Person, user: User | None) -> None:
+    """The applications sent from the person's or their account's address go (called
+    before the erasure blanks them)."""
+    services.applications_erase(emails=[person.email, user.email if user is not None else ""])
 
 
 @register_organization_merge
