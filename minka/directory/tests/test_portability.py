@@ -123,17 +123,11 @@ class ExportContentTests(RoleTestCase):
         document = DocumentFactory.create(title="Documento exportado", uploaded_by=self.user)
         document.people.add(self.person)
         add_version(document, uploaded_by=self.user, name="exportado.txt")
+        self._application_records()
         self._meeting_records()
         self._agreement_records()
         self._notification_records()
-        self._participation_records()
         self.addCleanup(self._delete_files)
-
-    def _participation_records(self) -> None:
-        from minka.participation.applications.tests.factories import verified
-
-        verified(email=self.user.email)
-        verified(status="rejected", reviewed_by=self.user, decision_message="Exportado")
 
     def _notification_records(self) -> None:
         from minka.notifications.models import Follow, Message, Preference, TelegramAccount
@@ -173,6 +167,12 @@ class ExportContentTests(RoleTestCase):
             revision_number=1,
         )
         CalendarFeed.objects.create(user=self.user, token_hash="0" * 64)
+
+    def _application_records(self) -> None:
+        from minka.participation.applications.tests.factories import verified
+
+        verified(email=self.user.email)
+        verified(status="rejected", reviewed_by=self.user, decision_message="Exportado")
 
     def _delete_files(self) -> None:
         self.person.refresh_from_db()
@@ -260,6 +260,7 @@ class ExportContentTests(RoleTestCase):
         client = self.as_("mem_a")
         url = reverse("directory:mydata-export-json")
         client.get(url)  # warm the session
+        # 34, 2 for membership applications (sent, decided).
         with self.assertNumQueries(36) as first:
             client.get(url)
         services.data_request_create(
