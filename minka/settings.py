@@ -335,6 +335,10 @@ PRIVILEGED_SESSION_MAX_SECONDS = env_int("MINKA_PRIVILEGED_SESSION_MAX_HOURS", 8
 SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"
 
 INVITATION_VALID_DAYS = env_int("MINKA_INVITATION_VALID_DAYS", 14, minimum=1)
+# Membership applications (/unete/): unverified ones are deleted after 7 days, rejected ones
+# 6 months after the decision (SECURITY.md R13).
+APPLICATION_UNVERIFIED_DAYS = env_int("MINKA_APPLICATION_UNVERIFIED_DAYS", 7, minimum=1)
+APPLICATION_REJECTED_DAYS = env_int("MINKA_APPLICATION_REJECTED_DAYS", 183, minimum=1)
 
 # Ley 29733: deadlines to answer data-rights (ARCO) requests, in Peruvian working days.
 # The 2013 regulation gave 20 for access and 10 for the others; confirm against

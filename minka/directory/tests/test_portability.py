@@ -123,6 +123,7 @@ class ExportContentTests(RoleTestCase):
         document = DocumentFactory.create(title="Documento exportado", uploaded_by=self.user)
         document.people.add(self.person)
         add_version(document, uploaded_by=self.user, name="exportado.txt")
+        self._application_records()
         self._meeting_records()
         self._agreement_records()
         self._notification_records()
@@ -187,6 +188,12 @@ class ExportContentTests(RoleTestCase):
             revision_number=1,
         )
         CalendarFeed.objects.create(user=self.user, token_hash="0" * 64)
+
+    def _application_records(self) -> None:
+        from minka.participation.applications.tests.factories import verified
+
+        verified(email=self.user.email)
+        verified(status="rejected", reviewed_by=self.user, decision_message="Exportado")
 
     def _delete_files(self) -> None:
         self.person.refresh_from_db()
@@ -275,8 +282,8 @@ class ExportContentTests(RoleTestCase):
         url = reverse("directory:mydata-export-json")
         client.get(url)  # warm the session
         # 34, 2 for date polls (answers, polls opened), 3 for agenda proposals
-        # (proposals, supports, comments).
-        with self.assertNumQueries(39) as first:
+        # (proposals, supports, comments), 2 for membership applications (sent, decided).
+        with self.assertNumQueries(41) as first:
             client.get(url)
         services.data_request_create(
             actor=self.user, person=self.person, kind=DataRequest.Kind.OPPOSITION
