@@ -33,6 +33,7 @@ _ITEMS: tuple[tuple[str, Promise, Role | None], ...] = (
     ("search:search", _("Search"), Role.ANONYMOUS),
     ("directory:invitation-list", _("Invitations"), Role.COORDINATOR),
     ("directory:datarequest-list", _("Data requests"), Role.COORDINATOR),
+    ("participation:application-list", _("Membership applications"), Role.COORDINATOR),
     ("notifications:outbox", _("Queue of messages"), Role.COORDINATOR),
     ("core:audit-list", _("Audit log"), Role.ADMIN),
     ("directory:mydata", _("My data"), Role.REGISTERED),

@@ -7,6 +7,10 @@ from typing import TYPE_CHECKING
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from minka.participation.polls import selectors as polls
+from minka.participation.proposals import permissions as proposal_permissions
+from minka.participation.proposals import selectors as proposals
+
 if TYPE_CHECKING:
     from django.http import HttpResponse
 
@@ -15,5 +19,12 @@ if TYPE_CHECKING:
 
 @require_GET
 def index(request: HtmxHttpRequest) -> HttpResponse:
-    """/participa/: how to take part (proposals, consultations, date polls, joining)."""
-    return render(request, "participation/index.html", {})
+    """/participa/: the proposals awaiting support, the open date polls the viewer may
+    answer, and how an organization asks to join; each with a link to all of them."""
+    user = request.user
+    context = {
+        "proposals": proposals.proposals_awaiting_support(user, limit=5),
+        "can_propose": proposal_permissions.can_create_proposal(user),
+        "polls": polls.polls_open_for(user, limit=5),
+    }
+    return render(request, "participation/index.html", context)

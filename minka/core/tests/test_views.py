@@ -55,17 +55,24 @@ class HomeTests(RoleTestCase):
     def test_fixed_number_of_queries(self) -> None:
         """The data's fingerprint and the goals (cached per viewer level until the data
         changes), the commitments due soon and overdue, the next meeting and the latest
-        minutes: six queries, plus session and user."""
+        minutes, the proposals awaiting support and their organizations: eight queries.
+        Signed in: plus session and user and the open date polls; coordinators: plus the
+        second-factor check and the applications awaiting a decision."""
+        from minka.participation.polls.tests.factories import DatePollFactory
+        from minka.participation.proposals.tests.factories import ProposalFactory
+
+        ProposalFactory.create_batch(3, organizations=[self.org_a, self.org_b])
+        DatePollFactory.create_batch(2)
         anon = self.as_("anon")
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(8):
             anon.get(self.url)
         client = self.as_("mem_a")
         client.get(self.url)  # the first request stamps the session clock (one write)
-        with self.assertNumQueries(7):  # goals cached; plus session and user
+        with self.assertNumQueries(10):  # goals cached; plus session, user and polls
             client.get(self.url)
         client = self.as_("coord")
         client.get(self.url)
-        with self.assertNumQueries(8):  # plus the second-factor check
+        with self.assertNumQueries(12):  # plus the second factor and the applications
             client.get(self.url)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from minka.directory.hooks import register_organization_merge
+from minka.participation.proposals.models import Proposal
 
 if TYPE_CHECKING:
     from minka.directory.models import Organization
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
 
 def move_proposals(keep: Organization, duplicate: Organization) -> None:
     """The proposals the duplicate made pass to the organization kept."""
-    for proposal in duplicate.proposals.all():
+    for proposal in Proposal.objects.filter(organizations=duplicate):
         proposal.organizations.add(keep)
 
 

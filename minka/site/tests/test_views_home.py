@@ -1,5 +1,6 @@
-"""The home page and the sign-up page say what a public account is for, and the home page
-names how an organization asks to join the network (``MINKA_NETWORK_CONTACT``)."""
+"""The home page and the sign-up page say what a public account is for; the home page tells
+how an organization asks to join the network (the application form, and the contact of
+``MINKA_NETWORK_CONTACT``) and what is open to take part in."""
 
 from __future__ import annotations
 
@@ -17,23 +18,20 @@ PUBLIC_ACCOUNT = gettext_lazy(
     "them. It does not make you a member of the network."
 )
 JOIN = gettext_lazy("Join the network")
-NO_CONTACT = gettext_lazy(
-    "Does your organization want to join the network? Contact the network's coordination: "
-    "it invites new member organizations."
-)
+APPLY = reverse("participation:application-create")
 
 
 @override_settings(LANGUAGE_CODE="en")
 class HomeJoinTests(RoleTestCase):
     def test_visitor_reads_what_an_account_is_for_and_how_to_join(self) -> None:
-        """Anonymous: the sign-up link comes with what a public account is for; without a
-        contact configured, the way to join names the coordination, with no link."""
+        """Anonymous: the sign-up link comes with what a public account is for; the way to
+        join is the application form; without a contact configured, no contact is named."""
         response = self.as_("anon").get(HOME)
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, reverse("account_signup"))
         self.assertContains(response, PUBLIC_ACCOUNT)
         self.assertContains(response, JOIN)
-        self.assertContains(response, NO_CONTACT)
+        self.assertContains(response, f'href="{APPLY}"')
         self.assertNotContains(response, "mailto:")
 
     @override_settings(
@@ -50,7 +48,7 @@ class HomeJoinTests(RoleTestCase):
                     '<a href="mailto:coordinacion@example.org">coordinacion@example.org</a>',
                     html=True,
                 )
-                self.assertNotContains(response, NO_CONTACT)
+                self.assertContains(response, f'href="{APPLY}"')
 
     @override_settings(
         NETWORK_CONTACT="https://red.example.org/unirse?a=1&b=2",
@@ -75,6 +73,7 @@ class HomeJoinTests(RoleTestCase):
                 response = self.as_(persona).get(HOME)
                 self.assertEqual(response.status_code, 200)
                 self.assertNotContains(response, JOIN)
+                self.assertNotContains(response, f'href="{APPLY}"')
                 self.assertNotContains(response, reverse("account_signup"))
 
     def test_sign_up_page_says_what_a_public_account_is_for(self) -> None:
@@ -115,3 +114,56 @@ class NetworkContactSettingTests(SimpleTestCase):
                 result = run_minka("check", MINKA_DEBUG="true", MINKA_NETWORK_CONTACT=bad)
                 self.assertNotEqual(result.returncode, 0)
                 self.assertIn("MINKA_NETWORK_CONTACT", result.stderr)
+
+
+@override_settings(LANGUAGE_CODE="en")
+class HomeTakePartTests(RoleTestCase):
+    """What is open to take part in, as each persona may see it."""
+
+    def setUp(self) -> None:
+        from minka.core.visibility import Visibility
+        from minka.participation.applications.tests.factories import verified
+        from minka.participation.polls.tests.factories import DatePollFactory
+        from minka.participation.proposals.tests.factories import ProposalFactory
+
+        ProposalFactory.create(title="Propuesta abierta al público", organizations=[self.org_a])
+        ProposalFactory.create(title="Propuesta interna de la red", visibility=Visibility.MEMBERS)
+        DatePollFactory.create(title="Fecha de la reunión de marzo")
+        verified()
+
+    def test_proposals_awaiting_support_as_each_persona_may_see_them(self) -> None:
+        """Everyone sees the public proposal; only members and above the internal one."""
+        for persona in ("anon", "reg", "mem_a", "coord", "admin"):
+            with self.subTest(persona):
+                response = self.as_(persona).get(HOME)
+                self.assertContains(response, "Propuesta abierta al público")
+                if persona in {"anon", "reg"}:
+                    self.assertNotContains(response, "Propuesta interna de la red")
+                else:
+                    self.assertContains(response, "Propuesta interna de la red")
+                self.assertContains(response, reverse("participation:index"))
+
+    def test_members_are_asked_about_the_dates_others_are_not(self) -> None:
+        """An internal date poll is listed for members and above only."""
+        for persona, shown in (("anon", False), ("reg", False), ("mem_b", True), ("coord", True)):
+            with self.subTest(persona):
+                response = self.as_(persona).get(HOME)
+                if shown:
+                    self.assertContains(response, "Fecha de la reunión de marzo")
+                    self.assertContains(response, _("Not answered yet"))
+                else:
+                    self.assertNotContains(response, "Fecha de la reunión de marzo")
+
+    def test_coordinators_are_told_of_applications_awaiting_a_decision(self) -> None:
+        """A verified application is counted for coordinators, linked to their queue."""
+        queue = reverse("participation:application-list")
+        for persona in ("coord", "admin"):
+            with self.subTest(persona):
+                response = self.as_(persona).get(HOME)
+                self.assertContains(response, "1 membership application awaits a decision.")
+                self.assertContains(response, f'href="{queue}"')
+        for persona in ("anon", "reg", "mem_a"):
+            with self.subTest(persona):
+                response = self.as_(persona).get(HOME)
+                self.assertNotContains(response, "awaits a decision")
+                self.assertNotContains(response, f'href="{queue}"')
