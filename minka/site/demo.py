@@ -32,6 +32,9 @@ from minka.directory.models import (
 )
 from minka.documents import demo as documents_demo
 from minka.meetings import demo as meetings_demo
+from minka.participation.applications import demo as applications_demo
+from minka.participation.polls import demo as polls_demo
+from minka.participation.proposals import demo as proposals_demo
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -303,6 +306,23 @@ def load(*, password: str) -> int:
     created += agreements_demo.load(
         coordinator=coordinator, organizations=organizations, topics=topics
     )
+    created += _load_participation(accounts, organizations)
+    return created
+
+
+def _load_participation(accounts: dict[str, User], organizations: dict[str, Organization]) -> int:
+    """Proposals, consultations, a date poll and membership applications, after the
+    meetings (they go to the next demo meeting) and the repository (consultations open its
+    documents)."""
+    coordinator = accounts["coordinacion@minka.test"]
+    created = proposals_demo.load(
+        coordinator=coordinator,
+        proposer=accounts["miembro@minka.test"],
+        supporters=[coordinator, accounts["admin@minka.test"], accounts["publico@minka.test"]],
+        organizations=organizations,
+    )
+    created += polls_demo.load(coordinator=coordinator, organizations=organizations)
+    created += applications_demo.load(coordinator=coordinator)
     return created
 
 

@@ -150,6 +150,23 @@ class LoadDemoTests(RoleTestCase):
         self.assertEqual(admin.role, User.Role.ADMIN)
         self.assertTrue(admin.check_password("minka-demo-2026"))
 
+    def test_loads_something_to_take_part_in(self) -> None:
+        """The demo has open proposals (one accepted into the next meeting's agenda), an open
+        date poll and an application awaiting a decision."""
+        from minka.meetings.models import AgendaItem
+        from minka.participation.models import DatePoll, MembershipApplication, Proposal
+
+        call_command("load_demo", stdout=StringIO())
+        self.assertGreaterEqual(Proposal.objects.filter(status=Proposal.Status.OPEN).count(), 2)
+        accepted = Proposal.objects.get(status=Proposal.Status.ACCEPTED)
+        self.assertEqual(accepted.agenda_item.kind, AgendaItem.Kind.PROPOSAL)
+        self.assertEqual(DatePoll.objects.open().count(), 1)
+        self.assertTrue(
+            MembershipApplication.objects.filter(
+                status=MembershipApplication.Status.SUBMITTED
+            ).exists()
+        )
+
     def test_outside_debug_the_demo_passwords_are_random(self) -> None:
         with override_settings(DEBUG=False):
             call_command("load_demo", stdout=StringIO())
