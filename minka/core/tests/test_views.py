@@ -159,7 +159,9 @@ class LoadDemoTests(RoleTestCase):
         call_command("load_demo", stdout=StringIO())
         self.assertGreaterEqual(Proposal.objects.filter(status=Proposal.Status.OPEN).count(), 2)
         accepted = Proposal.objects.get(status=Proposal.Status.ACCEPTED)
-        self.assertEqual(accepted.agenda_item.kind, AgendaItem.Kind.PROPOSAL)
+        item = accepted.agenda_item
+        assert item is not None
+        self.assertEqual(item.kind, AgendaItem.Kind.PROPOSAL)
         self.assertEqual(DatePoll.objects.open().count(), 1)
         self.assertTrue(
             MembershipApplication.objects.filter(
