@@ -126,7 +126,23 @@ class ExportContentTests(RoleTestCase):
         self._meeting_records()
         self._agreement_records()
         self._notification_records()
+        self._consultation_records()
         self.addCleanup(self._delete_files)
+
+    def _consultation_records(self) -> None:
+        from minka.participation.consultations.tests.factories import (
+            CommentFactory,
+            ConsultationFactory,
+            ReportFactory,
+        )
+
+        consultation = ConsultationFactory.create(created_by=self.user)
+        comment = CommentFactory.create(
+            consultation=consultation, author=self.user, hidden_at=self.user.date_joined
+        )
+        comment.hidden_by = self.user
+        comment.save()
+        ReportFactory.create(comment=comment, reporter=self.user, resolved_by=self.user)
 
     def _notification_records(self) -> None:
         from minka.notifications.models import Follow, Message, Preference, TelegramAccount
@@ -253,7 +269,7 @@ class ExportContentTests(RoleTestCase):
         client = self.as_("mem_a")
         url = reverse("directory:mydata-export-json")
         client.get(url)  # warm the session
-        with self.assertNumQueries(34) as first:
+        with self.assertNumQueries(39) as first:
             client.get(url)
         services.data_request_create(
             actor=self.user, person=self.person, kind=DataRequest.Kind.OPPOSITION
