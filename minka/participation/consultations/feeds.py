@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minka.core.visibility import Visibility
 from minka.notifications.feeds import PublicFeed, markdown_excerpt
 from minka.participation.consultations.models import Consultation
 from minka.participation.consultations.selectors import consultations_visible_to
@@ -47,8 +48,9 @@ class ConsultationsFeed(PublicFeed[Consultation]):
 
     def entry_lines(self, item: Consultation) -> list[str]:
         closes = date_format(timezone.localtime(item.closes_at), "DATETIME_FORMAT")
+        public = item.document.visibility == Visibility.PUBLIC
         return [
-            _("Document: %(title)s.") % {"title": item.document.title},
+            _("Document: %(title)s.") % {"title": item.document.title} if public else "",
             _("Open for comments until %(date)s.") % {"date": closes},
             markdown_excerpt(item.description),
         ]

@@ -83,7 +83,7 @@ class ConsultationForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    section = forms.ChoiceField(label=_("About"), required=False)
+    section = forms.ChoiceField(label=_("What your comment is about"), required=False)
     body = forms.CharField(
         label=_("Your comment"),
         max_length=ConsultationComment._meta.get_field("body").max_length,

@@ -6,6 +6,9 @@
   consultation is created or changed already open, and by the planner
   :func:`consultations_plan` when its opening time comes; the key names the consultation,
   so it goes once.
+- ``consultations.closing``: two days before the close, to the same audience, except
+  those who already commented (raised by the planner, once per consultation and closing
+  date; only for consultations open at least three days).
 - ``consultations.comment_hidden``: to the author of a comment a coordinator hid, with the
   reason (transactional: it is about what they wrote).
 - ``consultations.response_published``: the coordinators' response, to everyone who
@@ -40,12 +43,17 @@ if TYPE_CHECKING:
     from datetime import datetime
 
 OPENED = "consultations.opened"
+CLOSING = "consultations.closing"
 COMMENT_HIDDEN = "consultations.comment_hidden"
 RESPONSE_PUBLISHED = "consultations.response_published"
 # A consultation that opened longer ago than this is not announced by the planner (the
 # first run after an upgrade does not announce old consultations).
 ANNOUNCE_WINDOW = timedelta(days=2)
 EXCERPT = 500
+# "Closing soon" goes this long before the close, for consultations open at least
+# CLOSING_MINIMUM (a short one's announcement already says when it closes).
+CLOSING_NOTICE = timedelta(days=2)
+CLOSING_MINIMUM = timedelta(days=3)
 NETWORK_ROLES = (User.Role.MEMBER, User.Role.COORDINATOR, User.Role.ADMIN)
 
 
@@ -74,13 +82,32 @@ def consultation_opened(consultation: Consultation, *, now: datetime | None = No
     )
 
 
+def consultation_closing(consultation: Consultation, *, now: datetime) -> int:
+    """Remind the audience of ``consultation`` that it closes soon, except those who
+    already commented (once per closing date)."""
+    commented = set(consultation.comments.exclude(author=None).values_list("author_id", flat=True))
+    return notify(
+        CLOSING,
+        key=f"consultation:{consultation.pk}:closing:{consultation.closes_at.isoformat()}",
+        params={"consultation": consultation.pk},
+        users=[u for u in _audience(consultation) if u.pk not in commented],
+        announce=consultation.visibility == Visibility.PUBLIC,
+        now=now,
+    )
+
+
 @planner_register
 def consultations_plan(now: datetime) -> int:
-    """Announce the consultations that opened in the last :data:`ANNOUNCE_WINDOW`."""
+    """Announce the consultations that opened in the last :data:`ANNOUNCE_WINDOW`, and
+    remind of those closing within :data:`CLOSING_NOTICE`."""
     offered = 0
     recent = Consultation.objects.filter(opens_at__gt=now - ANNOUNCE_WINDOW).open(now)
     for consultation in recent.select_related("document").order_by("opens_at", "pk"):
         offered += consultation_opened(consultation, now=now)
+    closing = Consultation.objects.open(now).filter(closes_at__lte=now + CLOSING_NOTICE)
+    for consultation in closing.select_related("document").order_by("closes_at", "pk"):
+        if consultation.closes_at - consultation.opens_at >= CLOSING_MINIMUM:
+            offered += consultation_closing(consultation, now=now)
     return offered
 
 
@@ -127,6 +154,15 @@ def _visible(consultation: Consultation, context: RenderContext) -> bool:
     return consultation.visibility in visibilities_for(context.user)
 
 
+def _document_title(consultation: Consultation, context: RenderContext) -> str:
+    """The document's title, when the recipient may see the document (it may have been
+    made narrower after the consultation opened)."""
+    visibility = consultation.document.visibility
+    if context.public or context.user is None:
+        return consultation.document.title if visibility == Visibility.PUBLIC else ""
+    return consultation.document.title if visibility in visibilities_for(context.user) else ""
+
+
 def _excerpt(text: str) -> str:
     text = text.strip()
     return text if len(text) <= EXCERPT else f"{text[: EXCERPT - 1].rstrip()}…"
@@ -157,7 +193,7 @@ def render_opened(params: dict[str, Any], context: RenderContext) -> Notice | No
     ctx = {
         "headline": _("The consultation “%(title)s” is open for comments until %(date)s.") % values,
         "description": _excerpt(consultation.description),
-        "document": consultation.document.title,
+        "document": _document_title(consultation, context),
     }
     url = absolute_url(consultation.get_absolute_url())
     return _notice(
@@ -166,6 +202,38 @@ def render_opened(params: dict[str, Any], context: RenderContext) -> Notice | No
         ctx,
         url,
         event=OPENED,
+        consultation=str(consultation.public_id),
+        title=consultation.title,
+        closes_at=consultation.closes_at.isoformat(),
+    )
+
+
+def render_closing(params: dict[str, Any], context: RenderContext) -> Notice | None:
+    consultation = (
+        Consultation.objects.select_related("document")
+        .filter(pk=_pk(params.get("consultation")))
+        .first()
+    )
+    if consultation is None or not _visible(consultation, context) or not consultation.is_open:
+        return None
+    closes = date_format(timezone.localtime(consultation.closes_at), "DATETIME_FORMAT")
+    values = {"title": consultation.title, "date": closes}
+    subject = _("Consultation closing soon: %(title)s") % values
+    ctx = {
+        "headline": _(
+            "The consultation “%(title)s” closes on %(date)s: there is still time to comment."
+        )
+        % values,
+        "description": _excerpt(consultation.description),
+        "document": _document_title(consultation, context),
+    }
+    url = absolute_url(consultation.get_absolute_url())
+    return _notice(
+        "consultation_opened",
+        subject,
+        ctx,
+        url,
+        event=CLOSING,
         consultation=str(consultation.public_id),
         title=consultation.title,
         closes_at=consultation.closes_at.isoformat(),
@@ -232,6 +300,15 @@ kind_register(
         label=gettext_lazy("A consultation opens for comments"),
         group=GROUP,
         render=render_opened,
+        announce=True,
+    )
+)
+kind_register(
+    EventKind(
+        code=CLOSING,
+        label=gettext_lazy("A consultation closes in two days"),
+        group=GROUP,
+        render=render_closing,
         announce=True,
     )
 )

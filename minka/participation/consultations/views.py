@@ -43,10 +43,11 @@ def _posted(request: HtmxHttpRequest) -> Any:
 @require_GET
 def consultation_list(request: HtmxHttpRequest) -> HttpResponse:
     """``/participa/consultas/``: open, upcoming and closed consultations the viewer may see."""
-    context = {
-        "lists": selectors.consultation_list(user=request.user),
-        "can_manage": permissions.can_manage_consultations(request.user),
-    }
+    lists = selectors.consultation_list(user=request.user)
+    for consultation in lists.open + lists.upcoming + lists.closed:
+        # A document made narrower after the consultation opened is not named.
+        consultation.document_shown = can_see(request.user, consultation.document.visibility)  # type: ignore[attr-defined]
+    context = {"lists": lists, "can_manage": permissions.can_manage_consultations(request.user)}
     return render(request, "participation/consultation_list.html", context)
 
 

@@ -139,6 +139,31 @@ class ConsultationCreateTests(RoleTestCase):
         outbox_plan(now + timedelta(hours=3))
         self.assertTrue(Message.objects.filter(kind=notifications.OPENED, user=self.mem_a).exists())
 
+    def test_two_days_before_the_close_those_who_did_not_comment_are_reminded_once(
+        self,
+    ) -> None:
+        consent_to_news(self.mem_a, self.mem_b)
+        now = timezone.now()
+        consultation = services.consultation_create(
+            actor=self.coord,
+            data=_data(
+                self.document, opens_at=now - timedelta(days=5), closes_at=now + timedelta(days=4)
+            ),
+        )
+        services.comment_create(actor=self.mem_a, consultation=consultation, body="Ya opiné")
+        outbox_plan(now)
+        self.assertFalse(Message.objects.filter(kind=notifications.CLOSING).exists())
+        later = now + timedelta(days=3)
+        outbox_plan(later)
+        outbox_plan(later + timedelta(minutes=1))
+        reminded = Message.objects.filter(kind=notifications.CLOSING, channel="email")
+        self.assertEqual(list(reminded.values_list("user", flat=True)), [self.mem_b.pk])
+        notice = notifications.render_closing(
+            reminded.get().params, RenderContext(user=self.mem_b, channel="email")
+        )
+        assert notice is not None
+        self.assertIn("still time to comment", notice.text)
+
 
 @override_settings(LANGUAGE_CODE="en")
 class ConsultationUpdateTests(RoleTestCase):

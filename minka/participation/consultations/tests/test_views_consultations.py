@@ -110,6 +110,25 @@ class VisibilityTests(RoleTestCase):
                 else:
                     self.assertNotContains(page, self.reg.full_name)
 
+    def test_a_document_made_narrower_later_is_not_named_to_those_who_cannot_see_it(
+        self,
+    ) -> None:
+        consultation = ConsultationFactory.create()
+        document = consultation.document
+        document.title = "Borrador ahora reservado"
+        document.visibility = Visibility.MEMBERS
+        document.save()
+        for url in (
+            consultation.get_absolute_url(),
+            reverse("participation:consultation-list"),
+            reverse("feeds:consultations"),
+        ):
+            self.assertNotContains(self.as_("anon").get(url), "Borrador ahora reservado")
+            self.assertNotContains(self.as_("reg").get(url), "Borrador ahora reservado")
+        self.assertContains(
+            self.as_("mem_b").get(consultation.get_absolute_url()), "Borrador ahora reservado"
+        )
+
     def test_the_page_says_when_it_is_not_open(self) -> None:
         page = self.as_("reg").get(upcoming().get_absolute_url())
         self.assertContains(page, "not open yet")
