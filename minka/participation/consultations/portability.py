@@ -3,9 +3,8 @@ access): the comments their account wrote (with the moderation they received), t
 it made, and what it did as a coordinator (consultations created, comments hidden, reports
 resolved).
 
-On erasure, comments and reports stay attached to the anonymized account (as progress
-updates and observations do): its name is gone, so a comment shows no author; the text is
-the person's contribution to a public record, which a coordinator may hide."""
+On erasure, :mod:`~minka.participation.consultations.erasure` deletes the person's comments
+and reports."""
 
 from __future__ import annotations
 
