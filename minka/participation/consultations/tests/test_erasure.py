@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from minka.core.tests.base import RoleTestCase
-
 from minka.directory.tests.factories import PersonFactory
 from minka.participation.consultations import erasure
 from minka.participation.consultations.models import CommentReport, ConsultationComment
