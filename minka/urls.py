@@ -7,6 +7,7 @@ from minka.accounts import views as accounts_views
 from minka.agreements.feeds import CommitmentsFeed
 from minka.documents.feeds import DocumentsFeed
 from minka.meetings.feeds import MeetingsFeed, MinutesFeed
+from minka.participation.consultations.feeds import ConsultationsFeed
 
 # Atom feeds of public content (minka.notifications.feeds): the same for every visitor.
 feeds = (
@@ -15,6 +16,7 @@ feeds = (
         path("documentos.atom", DocumentsFeed(), name="documents"),
         path("reuniones.atom", MeetingsFeed(), name="meetings"),
         path("acuerdos.atom", CommitmentsFeed(), name="commitments"),
+        path("consultas.atom", ConsultationsFeed(), name="consultations"),
     ],
     "feeds",
 )

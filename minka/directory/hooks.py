@@ -72,7 +72,7 @@ def organization_merged(keep: Organization, duplicate: Organization) -> None:
         callback(keep, duplicate)
 
 
-ErasureCallback = Callable[["Person", "User | None"], None]
+ErasureCallback = Callable[["Person", "User | None"], object]
 _erasure_callbacks: list[ErasureCallback] = []
 
 

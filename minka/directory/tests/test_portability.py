@@ -129,6 +129,7 @@ class ExportContentTests(RoleTestCase):
         self._notification_records()
         self._date_poll_records()
         self._proposal_records()
+        self._consultation_records()
         self.addCleanup(self._delete_files)
 
     def _proposal_records(self) -> None:
@@ -141,6 +142,21 @@ class ExportContentTests(RoleTestCase):
         ProposalComment.objects.create(
             proposal=proposal, author=self.user, body="Comentario", hidden_by=self.user
         )
+
+    def _consultation_records(self) -> None:
+        from minka.participation.consultations.tests.factories import (
+            CommentFactory,
+            ConsultationFactory,
+            ReportFactory,
+        )
+
+        consultation = ConsultationFactory.create(created_by=self.user)
+        comment = CommentFactory.create(
+            consultation=consultation, author=self.user, hidden_at=self.user.date_joined
+        )
+        comment.hidden_by = self.user
+        comment.save()
+        ReportFactory.create(comment=comment, reporter=self.user, resolved_by=self.user)
 
     def _notification_records(self) -> None:
         from minka.notifications.models import Follow, Message, Preference, TelegramAccount
@@ -282,8 +298,9 @@ class ExportContentTests(RoleTestCase):
         url = reverse("directory:mydata-export-json")
         client.get(url)  # warm the session
         # 34, 2 for date polls (answers, polls opened), 3 for agenda proposals
-        # (proposals, supports, comments), 2 for membership applications (sent, decided).
-        with self.assertNumQueries(41) as first:
+        # (proposals, supports, comments), 2 for membership applications (sent, decided),
+        # 5 for consultations.
+        with self.assertNumQueries(46) as first:
             client.get(url)
         services.data_request_create(
             actor=self.user, person=self.person, kind=DataRequest.Kind.OPPOSITION

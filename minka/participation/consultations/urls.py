@@ -1,7 +1,43 @@
-"""The consultations area's URLs, in the ``participation`` namespace (no app_name here)."""
+"""The consultations area's URLs, in the ``participation`` namespace (no app_name here),
+under ``/participa/consultas/``."""
 
 from __future__ import annotations
 
-from typing import Any
+from django.urls import path
 
-urlpatterns: list[Any] = []
+from minka.participation.consultations import views
+
+urlpatterns = [
+    path("", views.consultation_list, name="consultation-list"),
+    path("nueva/", views.consultation_create, name="consultation-create"),
+    path("<uuid:public_id>/", views.consultation_detail, name="consultation-detail"),
+    path("<uuid:public_id>/editar/", views.consultation_edit, name="consultation-edit"),
+    path("<uuid:public_id>/comentar/", views.comment_create, name="comment-create"),
+    path(
+        "<uuid:public_id>/comentarios/<int:pk>/reportar/",
+        views.comment_report,
+        name="comment-report",
+    ),
+    path("<uuid:public_id>/comentarios/<int:pk>/ocultar/", views.comment_hide, name="comment-hide"),
+    path(
+        "<uuid:public_id>/comentarios/<int:pk>/mostrar/",
+        views.comment_unhide,
+        name="comment-unhide",
+    ),
+    path(
+        "<uuid:public_id>/moderacion/",
+        views.consultation_moderation,
+        name="consultation-moderation",
+    ),
+    path(
+        "<uuid:public_id>/reportes/<int:pk>/resolver/",
+        views.report_resolve,
+        name="report-resolve",
+    ),
+    path("<uuid:public_id>/respuesta/", views.consultation_response, name="consultation-response"),
+    path(
+        "<uuid:public_id>/comentarios.csv",
+        views.consultation_export,
+        name="consultation-export",
+    ),
+]

@@ -401,6 +401,7 @@ class DecisionTests(RoleTestCase):
             self.as_("coord").post(self.reject_url, {"message": "No"}).status_code, 400
         )
 
+    @override_settings(LANGUAGE_CODE="en")
     def test_an_unverified_or_rejected_application_cannot_be_approved(self) -> None:
         unverified = MembershipApplicationFactory.create()
         with self.assertRaisesMessage(Exception, "not been verified"):

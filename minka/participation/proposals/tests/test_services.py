@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from minka import search
@@ -31,6 +32,7 @@ def _meeting(**kwargs: object) -> Meeting:
     return MeetingFactory.create(**values)
 
 
+@override_settings(LANGUAGE_CODE="en")
 class ProposalServiceTests(RoleTestCase):
     def setUp(self) -> None:
         # Comments and the supporters' news reach those who consented to news.

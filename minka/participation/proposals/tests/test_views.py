@@ -34,6 +34,7 @@ def _url(name: str, proposal: Proposal, **extra: Any) -> str:
     return reverse(f"participation:{name}", kwargs={"public_id": proposal.public_id, **extra})
 
 
+@override_settings(LANGUAGE_CODE="en")
 class ProposalViewTests(RoleTestCase):
     def setUp(self) -> None:
         cache.clear()
@@ -358,6 +359,7 @@ class ProposalViewTests(RoleTestCase):
         self.assertNotIn('href="javascript:', html)
 
 
+@override_settings(LANGUAGE_CODE="en")
 class DoneWhenTests(RoleTestCase):
     """Issue 19's "done when", for proposals: a member's representative proposes a topic, two
     members support it, and the coordinator puts it on the next meeting's agenda."""
