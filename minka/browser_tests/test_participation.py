@@ -24,6 +24,13 @@ from minka.core.visibility import Visibility
 from minka.directory.tests.factories import MembershipFactory, OrganizationFactory
 from minka.participation.applications.models import application_status_token
 from minka.participation.applications.tests.factories import verified
+from minka.participation.consultations.tests.factories import (
+    CommentFactory,
+    ConsultationFactory,
+    ReportFactory,
+    SectionFactory,
+    closed,
+)
 from minka.participation.polls.tests.factories import DateAnswerFactory, DatePollFactory
 from minka.participation.proposals.models import Proposal
 from minka.participation.proposals.tests.factories import ProposalCommentFactory, ProposalFactory
@@ -129,6 +136,28 @@ def _plant() -> tuple[dict[str, User], list[tuple[str, str]]]:
     )
     status_path = f"/unete/estado/{application_status_token(rejected.public_id)}/"
 
+    consultation = ConsultationFactory.create(
+        title=short(200), description=PAYLOAD, document__title=short(200)
+    )
+    section = SectionFactory.create(consultation=consultation, number=1, title=short(300))
+    reported = CommentFactory.create(consultation=consultation, author=member, body=PAYLOAD)
+    CommentFactory.create(consultation=consultation, section=section, author=member, body=PAYLOAD)
+    CommentFactory.create(
+        consultation=consultation,
+        author=member,
+        body=PAYLOAD,
+        hidden_at=timezone.now(),
+        hidden_by=coordinator,
+        hidden_reason=short(500),
+    )
+    ReportFactory.create(comment=reported, reporter=coordinator, reason=short(500))
+    answered = closed(
+        title=short(200),
+        description=PAYLOAD,
+        response=PAYLOAD,
+        response_published_at=timezone.now(),
+    )
+
     shared = [
         "/",
         "/participa/",
@@ -138,6 +167,9 @@ def _plant() -> tuple[dict[str, User], list[tuple[str, str]]]:
         declined.get_absolute_url(),
         "/participa/fechas/",
         public_poll.get_absolute_url(),
+        "/participa/consultas/",
+        consultation.get_absolute_url(),
+        answered.get_absolute_url(),
         status_path,
     ]
     members = [internal.get_absolute_url(), poll.get_absolute_url()]
@@ -146,6 +178,8 @@ def _plant() -> tuple[dict[str, User], list[tuple[str, str]]]:
         "/unete/solicitudes/",
         f"/unete/solicitudes/{application.public_id}/",
         f"/unete/solicitudes/{rejected.public_id}/",
+        f"/participa/consultas/{consultation.public_id}/moderacion/",
+        f"/participa/consultas/{answered.public_id}/respuesta/",
     ]
     visits = [("anon", path) for path in shared]
     visits += [("mem", path) for path in shared + members]
@@ -168,9 +202,10 @@ def _check(page: Page, visit: Visit) -> None:
 def test_no_stored_payload_runs_on_any_participation_page(
     new_context: Callable[..., BrowserContext], live_server: LiveServer
 ) -> None:
-    """Payloads in every text field of proposals, comments, decisions, date polls and
-    membership applications render as text on every page that shows them, as a visitor, a
-    member and a coordinator: dialogs opened and injected elements are both zero."""
+    """Payloads in every text field of proposals, consultations, comments, decisions,
+    reports, responses, date polls and membership applications render as text on every page
+    that shows them, as a visitor, a member and a coordinator: dialogs opened and injected
+    elements are both zero."""
     users, visits = _plant()
     dialogs: list[str] = []
     results: list[Visit] = []

@@ -33,6 +33,7 @@ from minka.directory.models import (
 from minka.documents import demo as documents_demo
 from minka.meetings import demo as meetings_demo
 from minka.participation.applications import demo as applications_demo
+from minka.participation.consultations import demo as consultations_demo
 from minka.participation.polls import demo as polls_demo
 from minka.participation.proposals import demo as proposals_demo
 
@@ -306,11 +307,13 @@ def load(*, password: str) -> int:
     created += agreements_demo.load(
         coordinator=coordinator, organizations=organizations, topics=topics
     )
-    created += _load_participation(accounts, organizations)
+    created += _load_participation(accounts, organizations, topics)
     return created
 
 
-def _load_participation(accounts: dict[str, User], organizations: dict[str, Organization]) -> int:
+def _load_participation(
+    accounts: dict[str, User], organizations: dict[str, Organization], topics: dict[str, Topic]
+) -> int:
     """Proposals, consultations, a date poll and membership applications, after the
     meetings (they go to the next demo meeting) and the repository (consultations open its
     documents)."""
@@ -320,6 +323,11 @@ def _load_participation(accounts: dict[str, User], organizations: dict[str, Orga
         proposer=accounts["miembro@minka.test"],
         supporters=[coordinator, accounts["admin@minka.test"], accounts["publico@minka.test"]],
         organizations=organizations,
+    )
+    created += consultations_demo.load(
+        coordinator=coordinator,
+        participants=[accounts["miembro@minka.test"], accounts["publico@minka.test"]],
+        topics=topics,
     )
     created += polls_demo.load(coordinator=coordinator, organizations=organizations)
     created += applications_demo.load(coordinator=coordinator)

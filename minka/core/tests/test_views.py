@@ -55,7 +55,8 @@ class HomeTests(RoleTestCase):
     def test_fixed_number_of_queries(self) -> None:
         """The data's fingerprint and the goals (cached per viewer level until the data
         changes), the commitments due soon and overdue, the next meeting and the latest
-        minutes, the proposals awaiting support and their organizations: eight queries.
+        minutes, the open consultations, the proposals awaiting support and their
+        organizations: nine queries.
         Signed in: plus session and user and the open date polls; coordinators: plus the
         second-factor check and the applications awaiting a decision."""
         from minka.participation.polls.tests.factories import DatePollFactory
@@ -64,15 +65,15 @@ class HomeTests(RoleTestCase):
         ProposalFactory.create_batch(3, organizations=[self.org_a, self.org_b])
         DatePollFactory.create_batch(2)
         anon = self.as_("anon")
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             anon.get(self.url)
         client = self.as_("mem_a")
         client.get(self.url)  # the first request stamps the session clock (one write)
-        with self.assertNumQueries(10):  # goals cached; plus session, user and polls
+        with self.assertNumQueries(11):  # goals cached; plus session, user and polls
             client.get(self.url)
         client = self.as_("coord")
         client.get(self.url)
-        with self.assertNumQueries(12):  # plus the second factor and the applications
+        with self.assertNumQueries(13):  # plus the second factor and the applications
             client.get(self.url)
 
 
@@ -152,9 +153,15 @@ class LoadDemoTests(RoleTestCase):
 
     def test_loads_something_to_take_part_in(self) -> None:
         """The demo has open proposals (one accepted into the next meeting's agenda), an open
-        date poll and an application awaiting a decision."""
+        consultation with comments, an open date poll and an application awaiting a
+        decision."""
         from minka.meetings.models import AgendaItem
-        from minka.participation.models import DatePoll, MembershipApplication, Proposal
+        from minka.participation.models import (
+            Consultation,
+            DatePoll,
+            MembershipApplication,
+            Proposal,
+        )
 
         call_command("load_demo", stdout=StringIO())
         self.assertGreaterEqual(Proposal.objects.filter(status=Proposal.Status.OPEN).count(), 2)
@@ -163,6 +170,8 @@ class LoadDemoTests(RoleTestCase):
         assert item is not None
         self.assertEqual(item.kind, AgendaItem.Kind.PROPOSAL)
         self.assertEqual(DatePoll.objects.open().count(), 1)
+        consultation = Consultation.objects.open().get()
+        self.assertTrue(consultation.comments.exists())
         self.assertTrue(
             MembershipApplication.objects.filter(
                 status=MembershipApplication.Status.SUBMITTED

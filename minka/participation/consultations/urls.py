@@ -12,17 +12,21 @@ urlpatterns = [
     path("nueva/", views.consultation_create, name="consultation-create"),
     path("<uuid:public_id>/", views.consultation_detail, name="consultation-detail"),
     path("<uuid:public_id>/editar/", views.consultation_edit, name="consultation-edit"),
-    path("<uuid:public_id>/comentar/", views.comment_create, name="comment-create"),
+    path("<uuid:public_id>/comentar/", views.comment_create, name="consultation-comment-create"),
     path(
         "<uuid:public_id>/comentarios/<int:pk>/reportar/",
         views.comment_report,
-        name="comment-report",
+        name="consultation-comment-report",
     ),
-    path("<uuid:public_id>/comentarios/<int:pk>/ocultar/", views.comment_hide, name="comment-hide"),
+    path(
+        "<uuid:public_id>/comentarios/<int:pk>/ocultar/",
+        views.comment_hide,
+        name="consultation-comment-hide",
+    ),
     path(
         "<uuid:public_id>/comentarios/<int:pk>/mostrar/",
         views.comment_unhide,
-        name="comment-unhide",
+        name="consultation-comment-unhide",
     ),
     path(
         "<uuid:public_id>/moderacion/",
@@ -32,7 +36,7 @@ urlpatterns = [
     path(
         "<uuid:public_id>/reportes/<int:pk>/resolver/",
         views.report_resolve,
-        name="report-resolve",
+        name="consultation-report-resolve",
     ),
     path("<uuid:public_id>/respuesta/", views.consultation_response, name="consultation-response"),
     path(

@@ -23,6 +23,8 @@ from minka.meetings.models import AgendaItem
 from minka.meetings.tests.factories import MeetingFactory
 from minka.participation.applications.models import MembershipApplication
 from minka.participation.applications.tests.test_views_applications import form_data
+from minka.participation.consultations.models import ConsultationComment
+from minka.participation.consultations.tests.factories import ConsultationFactory, SectionFactory
 from minka.participation.proposals.models import Proposal
 
 
@@ -115,3 +117,27 @@ class ParticipationDoneTests(RoleTestCase):
         self.assertTrue(
             Message.objects.filter(kind="participation.proposal_decided", user=rosa).exists()
         )
+
+    def test_a_public_consultation_collects_comments_from_registered_users(self) -> None:
+        """Two registered accounts comment, on the whole document and on a section; a
+        visitor is sent to sign in and nothing is saved; everyone reads the comments."""
+        consultation = ConsultationFactory.create(title="Posición sobre datos abiertos")
+        section = SectionFactory.create(consultation=consultation, number=1, title="Alcance")
+        comment = reverse(
+            "participation:consultation-comment-create", args=[consultation.public_id]
+        )
+        visitor = self.as_("anon").post(comment, {"body": "Sin cuenta"})
+        self.assertEqual(visitor.status_code, 302)
+        self.assertIn(reverse("account_login"), visitor["Location"])
+        second = UserFactory.create(email="vecina@example.org")
+        registered = [self.as_("reg"), Client()]
+        registered[1].force_login(second)
+        texts = ("Falta hablar de datos personales.", "El alcance debe incluir a los municipios.")
+        for client, body, where in zip(registered, texts, ("", str(section.pk)), strict=True):
+            response = client.post(comment, {"body": body, "section": where})
+            self.assertEqual(response.status_code, 302)
+        self.assertEqual(ConsultationComment.objects.filter(consultation=consultation).count(), 2)
+        self.assertEqual(ConsultationComment.objects.get(body=texts[1]).section, section)
+        page = self.as_("anon").get(consultation.get_absolute_url())
+        for body in texts:
+            self.assertContains(page, body)

@@ -132,7 +132,7 @@ def start_urls(case: Any) -> list[str]:
         ]
     urls.append(
         reverse(
-            "participation:comment-report",
+            "participation:consultation-comment-report",
             kwargs={"public_id": case.csc_public.public_id, "pk": case.csc_hidden.pk},
         )
     )

@@ -64,70 +64,76 @@ MATRIX: dict[str, Access] = {
         form_view(COORDINATOR_UNKNOWN, COORDINATOR_UNKNOWN), kwargs="cs_unknown"
     ),
     # --- Comments -----------------------------------------------------------------------
-    "participation:comment-create": Access({"POST": signed_in(302, 400)}, kwargs="cs_public"),
-    "participation:comment-create[valid]": Access(
+    "participation:consultation-comment-create": Access(
+        {"POST": signed_in(302, 400)}, kwargs="cs_public"
+    ),
+    "participation:consultation-comment-create[valid]": Access(
         {"POST": signed_in(302, 302)}, kwargs="cs_public", data=COMMENT
     ),
-    "participation:comment-create[members]": Access(
+    "participation:consultation-comment-create[members]": Access(
         {"POST": row(404, 404, 302, 302, 302, 302)}, kwargs="cs_members", data=COMMENT
     ),
-    "participation:comment-create[closed]": Access(
+    "participation:consultation-comment-create[closed]": Access(
         {"POST": signed_in(302, 400)}, kwargs="cs_closed", data=COMMENT
     ),
-    "participation:comment-create[upcoming]": Access(
+    "participation:consultation-comment-create[upcoming]": Access(
         {"POST": signed_in(302, 400)}, kwargs="cs_upcoming", data=COMMENT
     ),
-    "participation:comment-create[unknown]": Access(
+    "participation:consultation-comment-create[unknown]": Access(
         {"POST": everyone(404)}, kwargs="cs_unknown", data=COMMENT
     ),
     # --- Reports ------------------------------------------------------------------------
     # mem_a wrote the comment (403); reg reported it already (400 on a valid report).
-    "participation:comment-report": Access(
+    "participation:consultation-comment-report": Access(
         form_view(row(302, 200, 403, 200, 200, 200), row(302, 400, 403, 400, 400, 400)),
         kwargs="cs_comment",
     ),
-    "participation:comment-report[valid]": Access(
+    "participation:consultation-comment-report[valid]": Access(
         form_view(row(302, 200, 403, 200, 200, 200), row(302, 400, 403, 302, 302, 302)),
         kwargs="cs_comment",
         data=REASON,
     ),
-    "participation:comment-report[hidden]": Access(
+    "participation:consultation-comment-report[hidden]": Access(
         form_view(signed_in(302, 403), signed_in(302, 403)), kwargs="cs_hidden", data=REASON
     ),
-    "participation:comment-report[members]": Access(
+    "participation:consultation-comment-report[members]": Access(
         form_view(row(404, 404, 403, 200, 200, 200), row(404, 404, 403, 302, 302, 302)),
         kwargs="cs_members_comment",
         data=REASON,
     ),
-    "participation:comment-report[other consultation]": Access(
+    "participation:consultation-comment-report[other consultation]": Access(
         form_view(everyone(404), everyone(404)), kwargs="cs_comment_elsewhere", data=REASON
     ),
     # --- Moderation ---------------------------------------------------------------------
-    "participation:comment-hide": Access(
+    "participation:consultation-comment-hide": Access(
         form_view(COORDINATOR_PAGE, COORDINATOR_REFUSED), kwargs="cs_comment"
     ),
-    "participation:comment-hide[valid]": Access(
+    "participation:consultation-comment-hide[valid]": Access(
         form_view(COORDINATOR_PAGE, COORDINATOR_DONE), kwargs="cs_comment", data=REASON
     ),
     # Hidden already: refused with the message.
-    "participation:comment-hide[hidden]": Access(
+    "participation:consultation-comment-hide[hidden]": Access(
         form_view(COORDINATOR_PAGE, COORDINATOR_REFUSED), kwargs="cs_hidden", data=REASON
     ),
-    "participation:comment-hide[other consultation]": Access(
+    "participation:consultation-comment-hide[other consultation]": Access(
         form_view(COORDINATOR_UNKNOWN, COORDINATOR_UNKNOWN),
         kwargs="cs_comment_elsewhere",
         data=REASON,
     ),
-    "participation:comment-unhide": Access({"POST": COORDINATOR_DONE}, kwargs="cs_hidden"),
-    "participation:comment-unhide[shown]": Access(
+    "participation:consultation-comment-unhide": Access(
+        {"POST": COORDINATOR_DONE}, kwargs="cs_hidden"
+    ),
+    "participation:consultation-comment-unhide[shown]": Access(
         {"POST": COORDINATOR_REFUSED}, kwargs="cs_comment"
     ),
     "participation:consultation-moderation": Access({"GET": COORDINATOR_PAGE}, kwargs="cs_public"),
     "participation:consultation-moderation[unknown]": Access(
         {"GET": COORDINATOR_UNKNOWN}, kwargs="cs_unknown"
     ),
-    "participation:report-resolve": Access({"POST": COORDINATOR_DONE}, kwargs="cs_report"),
-    "participation:report-resolve[other consultation]": Access(
+    "participation:consultation-report-resolve": Access(
+        {"POST": COORDINATOR_DONE}, kwargs="cs_report"
+    ),
+    "participation:consultation-report-resolve[other consultation]": Access(
         {"POST": COORDINATOR_UNKNOWN}, kwargs="cs_report_elsewhere"
     ),
     # --- Response and export ------------------------------------------------------------

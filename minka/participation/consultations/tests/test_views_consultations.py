@@ -190,7 +190,7 @@ class CommentViewTests(RoleTestCase):
 
     def test_a_visitor_is_sent_to_sign_in_and_nothing_is_saved(self) -> None:
         response = self.as_("anon").post(
-            _url("comment-create", self.consultation), {"body": "Hola"}
+            _url("consultation-comment-create", self.consultation), {"body": "Hola"}
         )
         self.assertEqual(response.status_code, 302)
         self.assertIn("/cuenta/", response["Location"])
@@ -198,7 +198,7 @@ class CommentViewTests(RoleTestCase):
 
     def test_a_registered_user_comments_on_a_section(self) -> None:
         response = self.as_("reg").post(
-            _url("comment-create", self.consultation),
+            _url("consultation-comment-create", self.consultation),
             {"body": "Propongo precisar el alcance.", "section": str(self.section.pk)},
         )
         self.assertEqual(response.status_code, 302)
@@ -207,7 +207,7 @@ class CommentViewTests(RoleTestCase):
 
     def test_extra_fields_are_ignored(self) -> None:
         self.as_("reg").post(
-            _url("comment-create", self.consultation),
+            _url("consultation-comment-create", self.consultation),
             {
                 "body": "Hola",
                 "author": str(self.coord.pk),
@@ -228,14 +228,18 @@ class CommentViewTests(RoleTestCase):
             {"body": "Hola", "section": "no-es-un-id"},
         ):
             with self.subTest(data=str(data)[:40]):
-                response = self.as_("reg").post(_url("comment-create", self.consultation), data)
+                response = self.as_("reg").post(
+                    _url("consultation-comment-create", self.consultation), data
+                )
                 self.assertEqual(response.status_code, 400)
                 self.assertContains(response, "There is a problem", status_code=400)
         self.assertFalse(ConsultationComment.objects.exists())
 
     def test_a_closed_consultation_refuses_with_a_message(self) -> None:
         consultation = closed()
-        response = self.as_("reg").post(_url("comment-create", consultation), {"body": "Hola"})
+        response = self.as_("reg").post(
+            _url("consultation-comment-create", consultation), {"body": "Hola"}
+        )
         self.assertContains(response, "is closed", status_code=400)
         self.assertFalse(ConsultationComment.objects.exists())
 
@@ -243,11 +247,12 @@ class CommentViewTests(RoleTestCase):
         with mock.patch.object(views, "COMMENT_RATE_LIMIT", 3):
             for n in range(3):
                 response = self.as_("reg").post(
-                    _url("comment-create", self.consultation), {"body": f"Comentario {n}"}
+                    _url("consultation-comment-create", self.consultation),
+                    {"body": f"Comentario {n}"},
                 )
                 self.assertEqual(response.status_code, 302)
             response = self.as_("reg").post(
-                _url("comment-create", self.consultation), {"body": "Uno más"}
+                _url("consultation-comment-create", self.consultation), {"body": "Uno más"}
             )
         self.assertEqual(response.status_code, 429)
         self.assertTrue(int(response["Retry-After"]) > 0)
@@ -266,7 +271,7 @@ class ReportViewTests(RoleTestCase):
         ]
 
     def test_a_registered_user_reports_a_comment_once(self) -> None:
-        url = _url("comment-report", self.consultation, pk=self.comments[0].pk)
+        url = _url("consultation-comment-report", self.consultation, pk=self.comments[0].pk)
         self.assertEqual(self.as_("reg").post(url, {"reason": "Spam"}).status_code, 302)
         again = self.as_("reg").post(url, {"reason": "Spam"})
         self.assertContains(again, "already reported", status_code=400)
@@ -275,9 +280,9 @@ class ReportViewTests(RoleTestCase):
     def test_over_the_rate_limit_a_report_is_refused_with_429_and_not_saved(self) -> None:
         with mock.patch.object(views, "REPORT_RATE_LIMIT", 3):
             for comment in self.comments[:3]:
-                url = _url("comment-report", self.consultation, pk=comment.pk)
+                url = _url("consultation-comment-report", self.consultation, pk=comment.pk)
                 self.assertEqual(self.as_("reg").post(url, {"reason": "Spam"}).status_code, 302)
-            url = _url("comment-report", self.consultation, pk=self.comments[3].pk)
+            url = _url("consultation-comment-report", self.consultation, pk=self.comments[3].pk)
             response = self.as_("reg").post(url, {"reason": "Spam"})
         self.assertEqual(response.status_code, 429)
         self.assertIn("Retry-After", response)
@@ -290,7 +295,7 @@ class ReportViewTests(RoleTestCase):
         moderation = _url("consultation-moderation", self.consultation)
         self.assertContains(self.as_("coord").get(moderation), "Datos personales")
         self.assertEqual(self.as_("mem_a").get(moderation).status_code, 403)
-        resolve = _url("report-resolve", self.consultation, pk=report.pk)
+        resolve = _url("consultation-report-resolve", self.consultation, pk=report.pk)
         self.assertEqual(self.as_("mem_b").post(resolve).status_code, 403)
         self.assertEqual(self.as_("coord").post(resolve).status_code, 302)
         report.refresh_from_db()
@@ -303,7 +308,7 @@ class ModerationViewTests(RoleTestCase):
     def test_a_member_cannot_hide_and_a_coordinator_hides_with_a_reason(self) -> None:
         consultation = ConsultationFactory.create()
         comment = CommentFactory.create(consultation=consultation, author=self.reg)
-        url = _url("comment-hide", consultation, pk=comment.pk)
+        url = _url("consultation-comment-hide", consultation, pk=comment.pk)
         self.assertEqual(self.as_("mem_a").post(url, {"reason": "No"}).status_code, 403)
         self.assertContains(self.as_("coord").post(url, {"reason": ""}), "problem", status_code=400)
         comment.refresh_from_db()
@@ -311,7 +316,7 @@ class ModerationViewTests(RoleTestCase):
         self.assertEqual(self.as_("coord").post(url, {"reason": "Ofensivo"}).status_code, 302)
         comment.refresh_from_db()
         self.assertEqual(comment.hidden_reason, "Ofensivo")
-        unhide = _url("comment-unhide", consultation, pk=comment.pk)
+        unhide = _url("consultation-comment-unhide", consultation, pk=comment.pk)
         self.assertEqual(self.as_("mem_a").post(unhide).status_code, 403)
         self.assertEqual(self.as_("coord").post(unhide).status_code, 302)
         comment.refresh_from_db()
@@ -442,8 +447,8 @@ class XssTests(RoleTestCase):
             consultation.get_absolute_url(),
             reverse("participation:consultation-list"),
             _url("consultation-moderation", consultation),
-            _url("comment-hide", consultation, pk=comment.pk),
-            _url("comment-report", consultation, pk=comment.pk),
+            _url("consultation-comment-hide", consultation, pk=comment.pk),
+            _url("consultation-comment-report", consultation, pk=comment.pk),
             _url("consultation-edit", consultation),
             _url("consultation-response", consultation),
         ]
