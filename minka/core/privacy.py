@@ -7,7 +7,7 @@ from functools import cache
 
 from django.template.loader import get_template
 
-NOTICE_VERSION = "2026-12-04"
+NOTICE_VERSION = "2026-12-05"
 NOTICE_TEMPLATE = "core/privacy_notice.html"
 
 

@@ -52,6 +52,8 @@ def privacy(request: HtmxHttpRequest) -> HttpResponse:
             "notice_version": NOTICE_VERSION,
             "task_retention_days": settings.TASK_RETENTION_DAYS,
             "task_failed_retention_days": settings.TASK_FAILED_RETENTION_DAYS,
+            "application_unverified_days": settings.APPLICATION_UNVERIFIED_DAYS,
+            "application_rejected_days": settings.APPLICATION_REJECTED_DAYS,
         },
     )
 

@@ -125,8 +125,18 @@ class StaticPageTests(RoleTestCase):
             response = self.as_("anon").get(reverse("core:privacy"))
         for value in controller.values():
             self.assertContains(response, value)
-        self.assertContains(response, "Version 2026-12-04.")
+        self.assertContains(response, "Version 2026-12-05.")
         self.assertContains(response, "Ley 29733")
+
+    @override_settings(APPLICATION_UNVERIFIED_DAYS=5, APPLICATION_REJECTED_DAYS=90)
+    def test_privacy_notice_covers_participation_and_applications(self) -> None:
+        """The notice states what participation and membership applications collect, who
+        sees them and how long applications are kept (from the settings)."""
+        response = self.as_("anon").get(reverse("core:privacy"))
+        self.assertContains(response, "Participation: the agenda proposals, supports, comments")
+        self.assertContains(response, "Membership applications: the organization")
+        self.assertContains(response, "never confirmed is deleted after 5 days")
+        self.assertContains(response, "a rejected one 90 days after the decision")
 
     def test_accessibility_statement_is_public(self) -> None:
         for persona in ("anon", "mem_a"):
