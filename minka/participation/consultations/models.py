@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minka.core.models import TimeStampedModel
 from minka.core.visibility import Visibility, VisibilityQuerySet
+from minka.participation.comments import HideableComment
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -154,7 +155,7 @@ class ConsultationSection(models.Model):
         return f"{self.number}. {self.title}"
 
 
-class ConsultationComment(TimeStampedModel):
+class ConsultationComment(HideableComment):
     consultation = models.ForeignKey(
         Consultation,
         verbose_name=_("consultation"),
@@ -178,17 +179,6 @@ class ConsultationComment(TimeStampedModel):
         blank=True,
         related_name="+",
     )
-    body = models.TextField(_("comment"), max_length=4000)
-    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("hidden by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    hidden_reason = models.CharField(_("reason for hiding"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("comment")
@@ -203,10 +193,6 @@ class ConsultationComment(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return f"{self.consultation.get_absolute_url()}#comentario-{self.pk}"
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
 
 
 class CommentReport(models.Model):

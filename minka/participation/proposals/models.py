@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minka.core.models import TimeStampedModel
 from minka.core.visibility import Visibility, VisibilityQuerySet, visibility_field
+from minka.participation.comments import HideableComment
 
 __all__ = ["Proposal", "ProposalComment", "Support"]
 
@@ -140,7 +141,7 @@ class Support(models.Model):
         return f"{self.user_id} → {self.proposal}"
 
 
-class ProposalComment(TimeStampedModel):
+class ProposalComment(HideableComment):
     proposal = models.ForeignKey(
         Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="comments"
     )
@@ -161,17 +162,6 @@ class ProposalComment(TimeStampedModel):
         blank=True,
         related_name="replies",
     )
-    body = models.TextField(_("comment"), max_length=4000)
-    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("hidden by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    hidden_reason = models.CharField(_("reason for hiding"), max_length=500, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     class Meta:
@@ -184,7 +174,3 @@ class ProposalComment(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return f"{self.proposal.get_absolute_url()}#comentario-{self.pk}"
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
