@@ -22,6 +22,7 @@ from minka.core.models import AuditEntry
 from minka.core.permissions import require
 from minka.core.services import audit_changes, audit_record, model_snapshot
 from minka.core.visibility import Visibility
+from minka.participation.comments import comment_hide_fields, comment_unhide_fields
 from minka.participation.consultations import notifications, permissions
 from minka.participation.consultations.models import (
     CommentReport,
@@ -258,22 +259,9 @@ def comment_hide(*, actor: User, comment: ConsultationComment, reason: str) -> C
     if not reason:
         raise ValidationError(_("Say why the comment is hidden."), code="reason")
     comment = ConsultationComment.objects.select_for_update().get(pk=comment.pk)
-    if comment.is_hidden:
-        raise ValidationError(_("This comment is already hidden."), code="hidden")
-    now = timezone.now()
-    comment.hidden_at = now
-    comment.hidden_by = actor
-    comment.hidden_reason = reason
-    comment.full_clean(exclude=["consultation", "section", "author", "hidden_by"])
-    comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "updated_at"])
+    comment_hide_fields(comment, actor=actor, reason=reason)
     CommentReport.objects.filter(comment=comment, resolved_at__isnull=True).update(
-        resolved_at=now, resolved_by=actor
-    )
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        target=comment,
-        changes={"hidden": [False, True], "hidden_reason": ["", reason]},
+        resolved_at=comment.hidden_at, resolved_by=actor
     )
     notifications.comment_hidden(comment, actor=actor)
     return comment
@@ -284,19 +272,7 @@ def comment_unhide(*, actor: User, comment: ConsultationComment) -> Consultation
     """Show a hidden comment again (coordinators)."""
     require(permissions.can_manage_consultations(actor))
     comment = ConsultationComment.objects.select_for_update().get(pk=comment.pk)
-    if not comment.is_hidden:
-        raise ValidationError(_("This comment is not hidden."), code="shown")
-    reason = comment.hidden_reason
-    comment.hidden_at = None
-    comment.hidden_by = None
-    comment.hidden_reason = ""
-    comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "updated_at"])
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        target=comment,
-        changes={"hidden": [True, False], "hidden_reason": [reason, ""]},
-    )
+    comment_unhide_fields(comment, actor=actor)
     return comment
 
 

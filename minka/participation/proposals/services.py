@@ -25,6 +25,7 @@ from minka.core.visibility import Visibility
 from minka.directory.models import Organization
 from minka.meetings.models import AgendaItem, Meeting
 from minka.meetings.services import meetings as meeting_services
+from minka.participation.comments import comment_hide_fields, comment_unhide_fields
 from minka.participation.proposals import notifications, permissions
 from minka.participation.proposals.models import (
     PROPOSAL_VISIBILITIES,
@@ -225,19 +226,7 @@ def comment_hide(*, actor: User, comment: ProposalComment, reason: str) -> Propo
     if not reason:
         raise ValidationError(_("Say why the comment is hidden."))
     comment = ProposalComment.objects.select_for_update().get(pk=comment.pk)
-    if comment.is_hidden:
-        raise ValidationError(_("This comment is already hidden."))
-    comment.hidden_at = timezone.now()
-    comment.hidden_by = actor
-    comment.hidden_reason = reason
-    comment.full_clean(exclude=["author", "parent", "hidden_by"])
-    comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "updated_at"])
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        target=comment,
-        changes={"hidden": [False, True], "hidden_reason": ["", reason]},
-    )
+    comment_hide_fields(comment, actor=actor, reason=reason)
     notifications.comment_hidden(comment, actor=actor)
     return comment
 
@@ -247,15 +236,7 @@ def comment_unhide(*, actor: User, comment: ProposalComment) -> ProposalComment:
     """The coordination shows a hidden comment again."""
     require(permissions.can_moderate_comments(actor))
     comment = ProposalComment.objects.select_for_update().get(pk=comment.pk)
-    if not comment.is_hidden:
-        raise ValidationError(_("This comment is not hidden."))
-    comment.hidden_at = None
-    comment.hidden_by = None
-    comment.hidden_reason = ""
-    comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "updated_at"])
-    audit_record(
-        actor=actor, action=AuditEntry.Action.UPDATE, target=comment, changes={"hidden": [1, 0]}
-    )
+    comment_unhide_fields(comment, actor=actor)
     return comment
 
 
