@@ -85,11 +85,13 @@ class HomeTests(RoleTestCase):
     def test_query_count_is_fixed(self) -> None:
         # The next meeting and the latest minutes (2), and the commitments: the data's
         # fingerprint, goals (cached by viewer level until the data changes), due soon,
-        # overdue (4; see minka/agreements/tests for the counts with commitments and goals).
+        # overdue (4; see minka/agreements/tests for the counts with commitments and goals),
+        # and what is open to take part in: consultations, proposals (2; with rows, see
+        # minka/core/tests/test_views.py).
         client = self.as_("anon")
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(8):
             client.get(reverse("site:home"))
         client = self.as_("mem_a")
         client.get(reverse("site:home"))
-        with self.assertNumQueries(7):  # goals cached; plus session and user
+        with self.assertNumQueries(10):  # goals cached; plus session, user and date polls
             client.get(reverse("site:home"))

@@ -57,7 +57,8 @@ REPLY = "Gracias: sería bueno tenerlos antes de la reunión."
 
 
 def _next_meeting() -> Meeting | None:
-    """The next planned, public demo meeting, if any."""
+    """The next planned, public demo meeting, if any; never the series' first meeting,
+    whose agenda is the seed minutes' own."""
     return (
         Meeting.objects.filter(
             is_demo=True,
@@ -65,6 +66,7 @@ def _next_meeting() -> Meeting | None:
             visibility=Visibility.PUBLIC,
             ends_at__gte=timezone.now(),
         )
+        .exclude(number=1)
         .order_by("starts_at", "pk")
         .first()
     )
