@@ -163,10 +163,14 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 
+_DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'minka.sqlite3'}")
+# PostgreSQL: keep each connection for a minute (checked before reuse) instead of opening one
+# per request, which halved the throughput of a page. SQLite opens a file: nothing to keep.
+_DEFAULT_CONN_MAX_AGE = 60 if _DATABASE_URL.startswith(("postgres://", "postgresql://")) else 0
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'minka.sqlite3'}"),
-        conn_max_age=env_int("MINKA_DB_CONN_MAX_AGE", 0, minimum=0),
+        _DATABASE_URL,
+        conn_max_age=env_int("MINKA_DB_CONN_MAX_AGE", _DEFAULT_CONN_MAX_AGE, minimum=0),
         conn_health_checks=True,
     )
 }

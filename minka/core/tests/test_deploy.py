@@ -270,3 +270,25 @@ class StaticFilesTests(SimpleTestCase):
             for suffix in ("", ".gz", ".br"):
                 self.assertTrue((Path(target) / (hashed + suffix)).exists(), suffix)
             self.assertIn("django_htmx/htmx-2.min.js", manifest["paths"])
+
+
+class DatabaseConnectionTests(SimpleTestCase):
+    def test_postgresql_keeps_connections_and_sqlite_does_not(self) -> None:
+        """``MINKA_DB_CONN_MAX_AGE`` defaults to 60 seconds on PostgreSQL (one connection per
+        request halved a page's throughput) and 0 on SQLite; a value set wins; health checks
+        stay on."""
+        show = (
+            "from django.conf import settings; d = settings.DATABASES['default']; "
+            "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+        )
+        postgres = "postgres://minka@127.0.0.1:5432/minka"
+        for env, expected in (
+            ({}, "0 True"),
+            ({"DATABASE_URL": postgres}, "60 True"),
+            ({"DATABASE_URL": postgres, "MINKA_DB_CONN_MAX_AGE": "0"}, "0 True"),
+            ({"MINKA_DB_CONN_MAX_AGE": "30"}, "30 True"),
+        ):
+            with self.subTest(env):
+                result = run_minka("shell", "-c", show, MINKA_DEBUG="true", **env)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                self.assertEqual(result.stdout.strip().splitlines()[-1], expected)
