@@ -231,3 +231,33 @@ def test_no_stored_payload_runs_on_any_participation_page(
     assert len(results) == len(visits)
     assert dialogs == [], dialogs
     assert executed == [], executed
+
+
+@pytest.mark.browser
+def test_a_poll_with_its_respondents_fits_a_small_phone(
+    new_context: Callable[..., BrowserContext], live_server: LiveServer
+) -> None:
+    """The results and "who answered what" tables of a poll with three dates and three
+    respondents scroll inside the page on a 360 px screen; the page itself never scrolls
+    sideways."""
+    poll = DatePollFactory.create(title="Próxima reunión mensual de la red")
+    members = [
+        MembershipFactory.create(user__full_name=name).user
+        for name in (
+            "Representante de organización (demo)",
+            "Administración Minka (demo)",
+            "Secretaría técnica de la red (demo)",
+        )
+    ]
+    for member in members:
+        for option in poll.options.all():
+            DateAnswerFactory.create(option=option, user=member)
+    context = new_context(viewport={"width": 360, "height": 740})
+    sign_in_context(context, live_server, members[0])
+    page = context.new_page()
+    page.goto(poll.get_absolute_url())
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], widths
+    assert page.locator("table.poll-respondents").is_visible()
