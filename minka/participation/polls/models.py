@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from minka.core.models import TimeStampedModel
 from minka.core.visibility import Visibility, VisibilityQuerySet, visibility_field
@@ -40,7 +41,7 @@ class DatePollQuerySet(VisibilityQuerySet):
 
 class DatePoll(TimeStampedModel):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("date poll status", "Open")
         SCHEDULED = "scheduled", _("Date chosen")
         CANCELLED = "cancelled", _("Cancelled")
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from minka.core.inputs import typed_input
 from minka.core.visibility import Visibility
@@ -80,9 +81,9 @@ class FilterForm(forms.Form):
         label=_("Show"),
         required=False,
         choices=[
-            ("open", _("Open")),
-            ("accepted", _("Accepted")),
-            ("declined", _("Declined")),
+            ("open", pgettext_lazy("proposals shown", "Open")),
+            ("accepted", pgettext_lazy("proposals shown", "Accepted")),
+            ("declined", pgettext_lazy("proposals shown", "Declined")),
             ("all", _("All")),
         ],
     )

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from minka.core.models import TimeStampedModel
 from minka.core.visibility import Visibility, VisibilityQuerySet, visibility_field
@@ -36,10 +37,10 @@ class ProposalQuerySet(VisibilityQuerySet):
 
 class Proposal(TimeStampedModel):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        OPEN = "open", pgettext_lazy("proposal status", "Open")
+        ACCEPTED = "accepted", pgettext_lazy("proposal status", "Accepted")
+        DECLINED = "declined", pgettext_lazy("proposal status", "Declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("proposal status", "Withdrawn")
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
