@@ -5,18 +5,28 @@ from __future__ import annotations
 import json
 import os
 import time
+import uuid
+from datetime import timedelta
 from io import StringIO
+from typing import TYPE_CHECKING
 
+import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import TestCase
 
+from minka.core import integrity
 from minka.core.tests.base import use_temporary_media
 from minka.directory.tests.factories import OrganizationFactory
 from minka.documents.tests.factories import DocumentFactory, add_version
 from minka.meetings.tests.factories import MeetingFactory
+
+if TYPE_CHECKING:
+    from pytest_django.fixtures import Settings
+
+    from minka.core.tests.s3server import S3Server
 
 
 class CheckIntegrityTests(TestCase):
@@ -41,7 +51,7 @@ class CheckIntegrityTests(TestCase):
         code, out = self.run_command()
         self.assertEqual(code, 0)
         self.assertIn("clean", out)
-        self.assertIn("Checked 1 stored files.", out)
+        self.assertIn("Stored files checked: 1.", out)
 
     def test_deleted_version_file_is_missing(self) -> None:
         default_storage.delete(self.name)
@@ -90,6 +100,8 @@ class CheckIntegrityTests(TestCase):
         self.assertFalse(default_storage.exists(old))
         self.assertTrue(default_storage.exists(fresh))
         self.assertIn(f"{old} [deleted]", out)
+        self.assertIn("Orphan files deleted: 1.", out)
+        self.assertIn("Orphan files kept: 1", out)
         self.assertTrue(default_storage.exists(self.name))
 
         code, out = self.run_command("--repair", "--grace-minutes", "0")
@@ -126,3 +138,30 @@ class CheckIntegrityTests(TestCase):
             },
         )
         self.assertEqual(data["corrupt"], {"count": 0, "files": []})
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_same_report_on_s3(s3_server: S3Server, settings: Settings) -> None:
+    """Only the Storage API is used: on S3 the same problems are found, and repaired."""
+    from minka.core.tests.s3server import s3_storages
+
+    settings.STORAGES = s3_storages(s3_server, location=f"t-{uuid.uuid4().hex}")
+    good = add_version(DocumentFactory.create(), text="bien")
+    gone = add_version(DocumentFactory.create(), text="perdido")
+    changed = add_version(DocumentFactory.create(), text="cambiado")
+    default_storage.delete(gone.file.name or "")
+    default_storage.delete(changed.file.name or "")
+    default_storage.save(changed.file.name or "", ContentFile(b"otros bytes"))
+    orphan = default_storage.save("previews/ab/huerfano.png", ContentFile(b"x"))
+
+    report = integrity.check()
+    assert [p.name for p in report.missing] == [gone.file.name]
+    assert [p.name for p in report.corrupt] == [changed.file.name]
+    assert [p.name for p in report.orphans] == [orphan]
+    assert report.checked_files == 2
+
+    report = integrity.check(repair=True, grace=timedelta(0))
+    assert report.removed == [orphan]
+    assert not default_storage.exists(orphan)
+    assert default_storage.exists(good.file.name or "")

@@ -49,7 +49,7 @@ class Command(BaseCommand):
             raise CommandError("Integrity problems remain.", returncode=1)
 
     def _write_text(self, report: integrity.Report) -> None:
-        self.stdout.write(f"Checked {report.checked_files} stored files.")
+        self.stdout.write(f"Stored files checked: {report.checked_files}.")
         sections = [
             ("Missing files (a row names a file the storage does not have)", report.missing),
             ("Corrupt files (SHA-256 differs from the recorded one)", report.corrupt),
@@ -70,11 +70,11 @@ class Command(BaseCommand):
                     line += " [deleted]"
                 self.stdout.write(line)
         if report.removed:
-            self.stdout.write(f"Deleted {len(report.removed)} orphan files.")
+            self.stdout.write(f"Orphan files deleted: {len(report.removed)}.")
         kept = len(report.remaining_orphans)
         if kept:
             self.stdout.write(
-                f"{kept} orphan files were kept (younger than the grace period, or no --repair)."
+                f"Orphan files kept: {kept} (younger than the grace period, or no --repair)."
             )
         if report.clean:
             self.stdout.write(self.style.SUCCESS("Storage and database agree: clean."))
