@@ -11,9 +11,11 @@ class DirectoryConfig(AppConfig):
         from minka.directory import (  # noqa: F401  (registrations)
             emails,  # the directory's emails
             follows,  # topics and organizations can be followed
+            integrity,
             notifications_consent,  # consent to notifications, for the outbox
             portability_notifications,  # the notifications' sections of an export
             search_index,
         )
 
+        integrity.register()
         search_index.register()

@@ -13,9 +13,11 @@ class DocumentsConfig(AppConfig):
         from minka.documents import (  # noqa: F401  (registrations)
             bot,  # its commands of the Telegram bot
             hooks,  # the documents section of an organization's page
+            integrity,
             notifications,  # "a document was added"
             portability,  # the documents' part of a person's data export
             search_index,
         )
 
+        integrity.register()
         search_index.register()

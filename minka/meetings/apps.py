@@ -15,6 +15,7 @@ class MeetingsConfig(AppConfig):
         from minka.meetings import (  # noqa: F401  (registrations)
             bot,  # its commands of the Telegram bot
             follows,  # a series can be followed
+            integrity,
             notifications,  # the kinds of event and the reminders' planner
             portability,  # the meetings' part of a person's data export
             search_index,
@@ -22,6 +23,7 @@ class MeetingsConfig(AppConfig):
         from minka.meetings.minutes import pdf_store
         from minka.meetings.models import Meeting
 
+        integrity.register()
         search_index.register()
 
         # Stored files are cleaned up on delete, as documents' are (not a workflow signal).
