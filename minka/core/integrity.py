@@ -24,7 +24,7 @@ import logging
 import posixpath
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from django.core.files.storage import Storage, default_storage
 from django.utils import timezone
@@ -123,13 +123,21 @@ class Report:
         }
 
 
+def stream_sha256(handle: IO[bytes]) -> str:
+    """The SHA-256 of an open file from its start, read in chunks; the position is put back
+    at the start (an upload is hashed, then saved)."""
+    digest = hashlib.sha256()
+    handle.seek(0)
+    for chunk in iter(lambda: handle.read(CHUNK_SIZE), b""):
+        digest.update(chunk)
+    handle.seek(0)
+    return digest.hexdigest()
+
+
 def file_sha256(name: str, storage: Storage | None = None) -> str:
     """The SHA-256 of a stored file, read in chunks."""
-    digest = hashlib.sha256()
     with (storage or default_storage).open(name, "rb") as handle:
-        for chunk in handle.chunks(CHUNK_SIZE):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return stream_sha256(handle)
 
 
 def walk(folder: str, storage: Storage | None = None) -> Iterator[str]:

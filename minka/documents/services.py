@@ -9,13 +9,12 @@ version still uses it.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import IO, TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minka import search
+from minka.core.integrity import stream_sha256
 from minka.core.models import AuditEntry
 from minka.core.permissions import require
 from minka.core.services import audit_changes, audit_record, model_snapshot
@@ -93,15 +93,6 @@ class UploadOutcome:
     duplicates: list[tuple[str, Document]] = field(default_factory=list)
 
 
-def _sha256(handle: IO[bytes]) -> str:
-    digest = hashlib.sha256()
-    handle.seek(0)
-    for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-        digest.update(chunk)
-    handle.seek(0)
-    return digest.hexdigest()
-
-
 def check_file(upload: UploadedFile[bytes]) -> CheckedFile:
     """Check one uploaded file; raise :class:`UnacceptableFile` with a clear message."""
     name = upload.name or ""
@@ -110,7 +101,7 @@ def check_file(upload: UploadedFile[bytes]) -> CheckedFile:
         upload=upload,
         name=display_name(name),
         file_type=file_type,
-        sha256=_sha256(upload),
+        sha256=stream_sha256(upload),
         size=int(upload.size or 0),
     )
 
