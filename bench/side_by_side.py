@@ -63,6 +63,7 @@ class Run:
     socket_errors: int
     non_2xx: int
     loadavg_before: float
+    cpu_ms_per_request: float | None = None
 
     @property
     def clean(self) -> bool:
@@ -81,8 +82,14 @@ class Comparison:
         values = [run.requests_per_second for run in self.runs if run.name == name]
         return statistics.median(values) if values else 0.0
 
+    def median_cpu(self, name: str) -> float | None:
+        values = [run.cpu_ms_per_request for run in self.runs if run.name == name]
+        known = [value for value in values if value is not None]
+        return round(statistics.median(known), 2) if known and len(known) == len(values) else None
+
     def summary(self) -> dict[str, object]:
         minka, other = self.median("minka"), self.median("other")
+        minka_cpu, other_cpu = self.median_cpu("minka"), self.median_cpu("other")
         ratios = [
             a.requests_per_second / b.requests_per_second
             for a, b in zip(
@@ -102,6 +109,9 @@ class Comparison:
             "other_median_rps": other,
             "ratio_of_medians": round(minka / other, 2) if other else None,
             "ratio_per_round": [round(ratio, 2) for ratio in ratios],
+            "minka_cpu_ms_per_request": minka_cpu,
+            "other_cpu_ms_per_request": other_cpu,
+            "cpu_ratio": round(other_cpu / minka_cpu, 2) if minka_cpu and other_cpu else None,
             "clean": all(run.clean for run in self.runs),
             "minka_rss_mb": self.minka_rss_mb,
             "runs": [asdict(run) for run in self.runs],
@@ -176,10 +186,97 @@ def check_page(url: str) -> int:
         raise SystemExit(
             f"{url} answered {error.code}, not 200: fix it before measuring"
         ) from error
+    except OSError as error:
+        raise SystemExit(f"{url} cannot be reached: {error}") from error
+
+
+# --- CPU time of the servers -------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    """What serves a URL, for CPU accounting: process trees (a master and its children) and the
+    PostgreSQL databases whose backends work for it."""
+
+    pids: list[int] = field(default_factory=list)
+    databases: list[str] = field(default_factory=list)
+    pg_url: str = DEFAULT_PG
+
+    @property
+    def known(self) -> bool:
+        return bool(self.pids)
+
+
+def _ticks(pid: int, *, reaped: bool = False) -> int | None:
+    """CPU ticks of a process (with ``reaped``, also of its children that it has waited for)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    # After the name: state is field 3, utime 14, stime 15, cutime 16, cstime 17 (1-based).
+    used = int(fields[11]) + int(fields[12])
+    return used + int(fields[13]) + int(fields[14]) if reaped else used
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found += [int(child) for child in task.read_text().split()]
+        except OSError:
+            continue
+    return found + [grandchild for child in found for grandchild in _children(child)]
+
+
+def _backends(server: Server) -> list[int]:
+    if not server.databases:
+        return []
+    names = ",".join(f"'{name}'" for name in server.databases)
+    sql = f"SELECT pid FROM pg_stat_activity WHERE datname IN ({names})"  # noqa: S608 -- checked names
+    result = run(["psql", f"{server.pg_url}/postgres", "-tAc", sql])
+    return [int(line) for line in result.stdout.split() if line.isdigit()]
+
+
+def cpu_snapshot(server: Server) -> dict[int, tuple[int, bool]]:
+    """Ticks per process: roots (with reaped children), their live children, and backends.
+    The flag says whether the process's ticks go to a root's count when it ends."""
+    snapshot: dict[int, tuple[int, bool]] = {}
+    for root in server.pids:
+        ticks = _ticks(root, reaped=True)
+        if ticks is not None:
+            snapshot[root] = (ticks, False)
+        for child in _children(root):
+            ticks = _ticks(child)
+            if ticks is not None:
+                snapshot[child] = (ticks, True)
+    for backend in _backends(server):
+        ticks = _ticks(backend)
+        if ticks is not None:
+            snapshot.setdefault(backend, (ticks, False))
+    return snapshot
+
+
+def cpu_seconds_between(
+    before: dict[int, tuple[int, bool]], after: dict[int, tuple[int, bool]]
+) -> float:
+    """CPU seconds used between two snapshots. A child that ended was counted in its root's
+    reaped ticks for its whole life: its ticks before the first snapshot come off. A backend that
+    ended is lost (with persistent connections, none should)."""
+    ticks = 0
+    for pid, (value, _child) in after.items():
+        ticks += value - before.get(pid, (0, False))[0]
+    ticks -= sum(value for pid, (value, child) in before.items() if child and pid not in after)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def compare(
-    comparison: Comparison, *, rounds: int, threads: int, connections: int, seconds: int
+    comparison: Comparison,
+    servers: dict[str, Server],
+    *,
+    rounds: int,
+    threads: int,
+    connections: int,
+    seconds: int,
 ) -> Comparison:
     urls = {"minka": comparison.minka_url, "other": comparison.other_url}
     for name, url in urls.items():
@@ -191,14 +288,25 @@ def compare(
         order = ["minka", "other"] if number % 2 else ["other", "minka"]
         for name in order:
             load = os.getloadavg()[0]
+            server = servers.get(name, Server())
+            before = cpu_snapshot(server) if server.known else {}
             output = wrk(urls[name], threads=threads, connections=connections, seconds=seconds)
+            after = cpu_snapshot(server) if server.known else {}
             rps, latency, total, errors, non_2xx = parse_wrk(output)
-            run = Run(name, urls[name], rps, latency, total, errors, non_2xx, round(load, 2))
-            comparison.runs.append(run)
-            flag = "" if run.clean else f"  ({errors} socket errors, {non_2xx} non-2xx)"
+            cpu = (
+                round(cpu_seconds_between(before, after) * 1000 / total, 2)
+                if server.known and total
+                else None
+            )
+            result = Run(
+                name, urls[name], rps, latency, total, errors, non_2xx, round(load, 2), cpu
+            )
+            comparison.runs.append(result)
+            flag = "" if result.clean else f"  ({errors} socket errors, {non_2xx} non-2xx)"
+            cpu_text = f"  CPU {cpu:6.2f} ms/request" if cpu is not None else ""
             print(
-                f"  round {number} {name:<5} {rps:9.1f} req/s  mean {latency:7.2f} ms  "
-                f"load {load:.2f}{flag}",
+                f"  round {number} {name:<5} {rps:9.1f} req/s  mean {latency:7.2f} ms"
+                f"{cpu_text}  load {load:.2f}{flag}",
                 flush=True,
             )
     return comparison
@@ -383,6 +491,10 @@ class Minka:
             nginx = shutil.which("nginx") or "/usr/sbin/nginx"
             self.start([nginx, "-c", str(conf), "-g", "daemon off;"], "nginx.log")
         self.url = f"http://127.0.0.1:{port}{found.group(1)}"
+        databases = [database] if self.engine == "postgres" else []
+        self.server = Server(
+            [process.pid for process in self.processes], databases, self.args.pg_url
+        )
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -436,11 +548,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-url", default=DEFAULT_PG)
     parser.add_argument("--db-name", default="ind_side_by_side")
     parser.add_argument("--redis-url", default=DEFAULT_REDIS)
+    for side in ("minka", "other"):
+        parser.add_argument(
+            f"--{side}-pid",
+            type=int,
+            action="append",
+            default=[],
+            help=f"a master process serving the {side} URL (CPU time per request; repeatable)",
+        )
+        parser.add_argument(
+            f"--{side}-db",
+            action="append",
+            default=[],
+            help=f"a PostgreSQL database of the {side} server (its backends' CPU time too)",
+        )
     args = parser.parse_args(argv)
+    for name in [args.db_name, *args.minka_db, *args.other_db]:
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+            parser.error(f"{name!r}: database names take lower-case letters, digits and _")
     if not args.minka_url and not args.start_minka:
         parser.error("give --minka-url or --start-minka")
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", args.db_name):
-        parser.error("--db-name takes lower-case letters, digits and underscores")
     if shutil.which("wrk") is None:
         parser.error("wrk is missing: apt-get install wrk")
     options = {
@@ -449,14 +576,18 @@ def main(argv: list[str] | None = None) -> int:
         "connections": args.connections,
         "seconds": args.seconds,
     }
+    check_page(args.other_url)  # before spending minutes on starting Minka
+    other = Server(args.other_pid, args.other_db, args.pg_url)
     comparisons = []
     if args.minka_url:
         print(f"Minka at {args.minka_url} against {args.other_url}", flush=True)
-        comparisons.append(compare(Comparison("given", args.minka_url, args.other_url), **options))
+        servers = {"minka": Server(args.minka_pid, args.minka_db, args.pg_url), "other": other}
+        comparison = Comparison("given", args.minka_url, args.other_url)
+        comparisons.append(compare(comparison, servers, **options))
     for engine in args.start_minka:
         with Minka(engine, args) as minka:
             comparison = Comparison(engine, minka.url, args.other_url)
-            compare(comparison, **options)
+            compare(comparison, {"minka": minka.server, "other": other}, **options)
             comparison.minka_rss_mb = rss_mb(minka.gunicorn.pid)
             comparisons.append(comparison)
     print()
@@ -467,6 +598,12 @@ def main(argv: list[str] | None = None) -> int:
             f"other {summary['other_median_rps']:.1f} req/s: "
             f"ratio {summary['ratio_of_medians']} (per round {summary['ratio_per_round']})"
         )
+        if summary["cpu_ratio"]:
+            print(
+                f"  CPU per request: Minka {summary['minka_cpu_ms_per_request']} ms, "
+                f"other {summary['other_cpu_ms_per_request']} ms: "
+                f"Minka needs {summary['cpu_ratio']}x less"
+            )
     result = {
         "benchmark": "side_by_side",
         "wrk": f"-t{args.threads} -c{args.connections} -d{args.seconds}s",

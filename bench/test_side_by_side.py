@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import http.server
 import json
+import os
 import shutil
+import subprocess
 import threading
 from typing import TYPE_CHECKING
 
@@ -154,3 +156,24 @@ def test_a_page_that_does_not_answer_200_stops_the_run() -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_cpu_seconds_between_counts_live_processes_and_ended_children() -> None:
+    ticks = os.sysconf("SC_CLK_TCK")
+    before = {1: (100, False), 2: (50, True), 3: (40, True), 9: (10, False)}
+    # Child 3 ended (its 40 + 20 more ticks went to root 1's reaped count); backend 9 ended
+    # and its ticks are lost, neither counted nor taken off.
+    after = {1: (100 + 60 + 5, False), 2: (80, True), 4: (7, True)}
+    used = 5 + 20 + 30 + 7  # root itself, child 3 in the window, child 2, new child 4
+    assert side_by_side.cpu_seconds_between(before, after) == pytest.approx(used / ticks)
+
+
+def test_cpu_snapshot_reads_this_process_and_its_children() -> None:
+    child = subprocess.Popen(["sleep", "5"])  # noqa: S607 -- a test helper.
+    try:
+        snapshot = side_by_side.cpu_snapshot(side_by_side.Server([os.getpid()]))
+    finally:
+        child.kill()
+        child.wait()
+    assert snapshot[os.getpid()][1] is False
+    assert snapshot[child.pid] == (0, True) or snapshot[child.pid][1] is True
