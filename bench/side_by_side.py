@@ -76,7 +76,8 @@ class Comparison:
     minka_url: str
     other_url: str
     runs: list[Run] = field(default_factory=list)
-    minka_rss_mb: float | None = None
+    minka_pss_mb: float | None = None
+    other_pss_mb: float | None = None
 
     def median(self, name: str) -> float:
         values = [run.requests_per_second for run in self.runs if run.name == name]
@@ -113,7 +114,8 @@ class Comparison:
             "other_cpu_ms_per_request": other_cpu,
             "cpu_ratio": round(other_cpu / minka_cpu, 2) if minka_cpu and other_cpu else None,
             "clean": all(run.clean for run in self.runs),
-            "minka_rss_mb": self.minka_rss_mb,
+            "minka_pss_mb": self.minka_pss_mb,
+            "other_pss_mb": self.other_pss_mb,
             "runs": [asdict(run) for run in self.runs],
         }
 
@@ -341,19 +343,18 @@ def example_env(path: Path) -> dict[str, str]:
     return keep
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children (shared pages counted in each)."""
+def pss_mb(pids: list[int]) -> float | None:
+    """Memory of processes and their children, shared pages split between them (PSS)."""
     total = 0
-    pids = [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(child) for child in children.read_text().split()]
-    for each in pids:
-        status = Path(f"/proc/{each}/status")
-        if status.exists():
-            match = re.search(r"VmRSS:\s+(\d+) kB", status.read_text())
-            total += int(match.group(1)) if match else 0
-    return round(total / 1024, 1)
+    every = [*pids, *(child for pid in pids for child in _children(pid))]
+    for pid in every:
+        try:
+            text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        match = re.search(r"^Pss:\s+(\d+) kB", text, re.MULTILINE)
+        total += int(match.group(1)) if match else 0
+    return round(total / 1024, 1) if every else None
 
 
 NGINX_CONF = """
@@ -584,11 +585,14 @@ def main(argv: list[str] | None = None) -> int:
         servers = {"minka": Server(args.minka_pid, args.minka_db, args.pg_url), "other": other}
         comparison = Comparison("given", args.minka_url, args.other_url)
         comparisons.append(compare(comparison, servers, **options))
+        comparison.minka_pss_mb = pss_mb(args.minka_pid)
+        comparison.other_pss_mb = pss_mb(args.other_pid)
     for engine in args.start_minka:
         with Minka(engine, args) as minka:
             comparison = Comparison(engine, minka.url, args.other_url)
             compare(comparison, {"minka": minka.server, "other": other}, **options)
-            comparison.minka_rss_mb = rss_mb(minka.gunicorn.pid)
+            comparison.minka_pss_mb = pss_mb(minka.server.pids)
+            comparison.other_pss_mb = pss_mb(args.other_pid)
             comparisons.append(comparison)
     print()
     for comparison in comparisons:

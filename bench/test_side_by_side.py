@@ -177,3 +177,8 @@ def test_cpu_snapshot_reads_this_process_and_its_children() -> None:
         child.wait()
     assert snapshot[os.getpid()][1] is False
     assert snapshot[child.pid] == (0, True) or snapshot[child.pid][1] is True
+
+
+def test_pss_of_this_process() -> None:
+    assert (side_by_side.pss_mb([os.getpid()]) or 0) > 1
+    assert side_by_side.pss_mb([]) is None
