@@ -1,9 +1,14 @@
 """Side by side: one page of Minka against one page of another server (Indico), same machine.
 
-``wrk -t2 -c8 -d20s`` runs against each URL in turn, alternating, for N rounds (a short
-unmeasured warm-up first), and the script prints the requests per second of every run, the
-medians and the ratio Minka / other as one JSON line (plus readable text). A run with socket
-errors or non-2xx responses is reported as such and fails the command.
+``wrk -t2 -c8 -d20s`` (10 s timeout) runs against each URL in turn, alternating which goes first,
+for N rounds (a short unmeasured warm-up first), and the script prints the requests per second of
+every run, the medians and the ratio Minka / other as one JSON line (plus readable text). A run
+with socket errors or non-2xx responses is reported as such and fails the command (exit 1).
+
+It also counts the CPU time each server spends per request: its processes (``--other-pid``, a
+master with its children, read from /proc) and its PostgreSQL backends (``--other-db``). On a
+machine shared with other work, requests per second follow the load; CPU time per request much
+less, so its ratio is printed too, with each server's memory (PSS: shared pages split).
 
 Against two servers already running::
 
@@ -16,7 +21,8 @@ on PostgreSQL (``MINKA_DB_CONN_MAX_AGE`` left at its default) and/or SQLite, eac
 the other URL in turn::
 
     .venv/bin/python bench/side_by_side.py --start-minka postgres --start-minka sqlite \\
-        --other-url http://127.0.0.1:44251/event/3/ --rounds 3
+        --other-url http://127.0.0.1:PORT/event/3/ --other-db ind_indico \\
+        --other-pid $(cat /work/indico/web/uwsgi.pid) --other-pid $(cat /work/indico/web/nginx.pid)
 
 The Minka page is the demo's next meeting (its agenda, RSVP open: as an Indico meeting with a
 timetable) or, with ``--meeting first``, the first meeting with its published minutes. Everything
