@@ -289,8 +289,9 @@ def compare(
     urls = {"minka": comparison.minka_url, "other": comparison.other_url}
     for name, url in urls.items():
         size = check_page(url)
-        print(f"  {name}: {url} answers 200 ({size} bytes); warming up 3 s", flush=True)
-        wrk(url, threads=threads, connections=connections, seconds=3)
+        warm_up = min(3, seconds)
+        print(f"  {name}: {url} answers 200 ({size} bytes); warming up {warm_up} s", flush=True)
+        wrk(url, threads=threads, connections=connections, seconds=warm_up)
     for number in range(1, rounds + 1):
         # Alternate which goes first, so neither always follows the other's load.
         order = ["minka", "other"] if number % 2 else ["other", "minka"]
