@@ -196,18 +196,26 @@ class Site:
         env.update(self.extra_env)
         return env
 
-    def minka(self, *args: str, timeout: float = 300, check: bool = True) -> subprocess.CompletedProcess[str]:
+    def minka(
+        self, *args: str, timeout: float = 300, check: bool = True
+    ) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(  # noqa: S603 - fixed arguments
             [str(BIN / "minka"), *args], env=self.env, cwd=self.folder,
             capture_output=True, text=True, timeout=timeout, check=False,
         )  # fmt: skip
         if check and result.returncode != 0:
-            raise RuntimeError(f"minka {' '.join(args)}: {result.returncode}\n{result.stderr[-3000:]}")
+            raise RuntimeError(
+                f"minka {' '.join(args)}: {result.returncode}\n{result.stderr[-3000:]}"
+            )
         return result
 
     def python(self, code: str, *args: str, timeout: float = 300) -> str:
         """Run ``code`` with Django set up; return its stdout."""
-        script = "import django, os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'minka.settings')\ndjango.setup()\n" + code
+        script = (
+            "import django, os\n"
+            "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'minka.settings')\n"
+            "django.setup()\n" + code
+        )
         result = subprocess.run(  # noqa: S603 - fixed arguments
             [sys.executable, "-c", script, *args], env=self.env, cwd=self.folder,
             capture_output=True, text=True, timeout=timeout, check=False,
@@ -216,7 +224,9 @@ class Site:
             raise RuntimeError(f"script failed: {result.stderr[-3000:]}")
         return result.stdout
 
-    def spawn(self, command: list[str], log: str, extra: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    def spawn(
+        self, command: list[str], log: str, extra: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
         with (self.folder / log).open("ab") as out:
             process = subprocess.Popen(  # noqa: S603 - fixed arguments
                 command, env={**self.env, **(extra or {})}, cwd=self.folder, stdout=out,
@@ -225,17 +235,22 @@ class Site:
         self.processes.append(process)
         return process
 
-    def gunicorn(self, port: int, *, workers: int = 1, timeout: int = 30, extra: list[str] | None = None) -> subprocess.Popen[bytes]:
+    def gunicorn(
+        self, port: int, *, workers: int = 1, timeout: int = 30, extra: list[str] | None = None
+    ) -> subprocess.Popen[bytes]:
         process = self.spawn(
             [str(BIN / "gunicorn"), "minka.wsgi", "--bind", f"{HOST}:{port}", "--workers",
-             str(workers), "--timeout", str(timeout), "--graceful-timeout", "5", "--no-control-socket", *(extra or [])],
+             str(workers), "--timeout", str(timeout), "--graceful-timeout", "5",
+             "--no-control-socket", *(extra or [])],
             f"gunicorn-{port}.log",
         )  # fmt: skip
         wait_http(port, process)
         return process
 
     def worker(self, *args: str) -> subprocess.Popen[bytes]:
-        return self.spawn([str(BIN / "minka"), "db_worker", "--interval", "0.2", *args], "worker.log")
+        return self.spawn(
+            [str(BIN / "minka"), "db_worker", "--interval", "0.2", *args], "worker.log"
+        )
 
     def stop_all(self) -> None:
         for process in self.processes:
@@ -270,7 +285,9 @@ def site(folder: Path | None = None, **kwargs: Any) -> Iterator[Site]:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def wait_http(port: int, process: subprocess.Popen[bytes] | None = None, timeout: float = 60) -> None:
+def wait_http(
+    port: int, process: subprocess.Popen[bytes] | None = None, timeout: float = 60
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
@@ -345,7 +362,10 @@ class Member:
 
 
 def members(running: Site, count: int) -> list[Member]:
-    return [Member(**m) for m in json.loads(running.python(MEMBERS, str(count)).strip().splitlines()[-1])]
+    return [
+        Member(**m)
+        for m in json.loads(running.python(MEMBERS, str(count)).strip().splitlines()[-1])
+    ]
 
 
 def multipart(fields: dict[str, str], files: list[tuple[str, str, bytes]]) -> tuple[bytes, str]:
@@ -353,18 +373,27 @@ def multipart(fields: dict[str, str], files: list[tuple[str, str, bytes]]) -> tu
     parts: list[bytes] = []
     for name, value in fields.items():
         parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+            f"--{boundary}\r\nContent-Disposition: form-data; "
+            f'name="{name}"\r\n\r\n{value}\r\n'.encode()
         )
     for name, filename, data in files:
         parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-            "Content-Type: text/plain\r\n\r\n".encode() + data + b"\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; "
+            f'name="{name}"; filename="{filename}"\r\n'
+            "Content-Type: text/plain\r\n\r\n".encode()
+            + data
+            + b"\r\n"
         )
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
-UPLOAD_FIELDS = {"kind": "report", "language": "es", "license": "cc-by-4.0", "visibility": "members"}
+UPLOAD_FIELDS = {
+    "kind": "report",
+    "language": "es",
+    "license": "cc-by-4.0",
+    "visibility": "members",
+}
 
 
 def text_file(size: int) -> bytes:

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import _procs as P  # noqa: E402
+from bench import _procs as procs
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -55,22 +55,31 @@ MACHINE = f"{platform.machine()} {os.cpu_count()} cpu, shared with other jobs"
 
 def report(name: str, figures: dict[str, Any], passed: bool) -> dict[str, Any]:
     line = {"test": name, **figures, "pass": passed, "machine": MACHINE}
-    print(f"{name}: {'PASS' if passed else 'FAIL'} " + ", ".join(f"{k}={v}" for k, v in figures.items()))
+    print(
+        f"{name}: {'PASS' if passed else 'FAIL'} "
+        + ", ".join(f"{k}={v}" for k, v in figures.items())
+    )
     print(json.dumps(line), flush=True)
     return line
 
 
 def versions(database_url: str) -> list[tuple[str, str, int]]:
+    """(sha256, storage name, size) of every stored version."""
+    query = "SELECT sha256, file, size FROM documents_version"
     if database_url.startswith("sqlite:///"):
         import sqlite3
 
         with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
-            return list(db.execute("SELECT sha256, file, size FROM documents_version"))
-    return [tuple(r) for r in P.pg_rows(database_url, "SELECT sha256, file, size FROM documents_version")]  # type: ignore[misc]
+            rows = list(db.execute(query))
+    else:
+        rows = procs.pg_rows(database_url, query)
+    return [(str(sha), str(name), int(size)) for sha, name, size in rows]
 
 
 def tasks(database_url: str) -> list[tuple[str, list[str]]]:
-    rows = P.pg_rows(database_url, "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult")
+    rows = procs.pg_rows(
+        database_url, "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult"
+    )
     return [(str(s), list(w)) for s, w in rows]
 
 
@@ -86,17 +95,17 @@ class Sampler(threading.Thread):
     def run(self) -> None:
         while not self.stop.is_set():
             for pid in self.pids():
-                self.peak[pid] = max(self.peak.get(pid, 0.0), P.rss_mb(pid))
+                self.peak[pid] = max(self.peak.get(pid, 0.0), procs.rss_mb(pid))
             time.sleep(0.05)
 
 
 def uploads_with_faults(
-    port: int, members: list[P.Member], count: int, sizes: tuple[int, int], rng: random.Random,
+    port: int, members: list[procs.Member], count: int, sizes: tuple[int, int], rng: random.Random,
     fault: Callable[[], None] | None = None, clients: int = 4,
 ) -> tuple[dict[str, int], dict[str, int]]:  # fmt: skip
     """``count`` uploads from ``clients`` threads while ``fault`` runs in another;
     returns (acknowledged sha → size, failed sha → status or -1 for a broken connection)."""
-    files = [P.text_file(rng.randint(*sizes)) for _ in range(count)]
+    files = [procs.text_file(rng.randint(*sizes)) for _ in range(count)]
     acked: dict[str, int] = {}
     failed: dict[str, int] = {}
     lock = threading.Lock()
@@ -105,7 +114,7 @@ def uploads_with_faults(
         data = files[index]
         digest = hashlib.sha256(data).hexdigest()
         try:
-            status = P.upload(port, members[index % len(members)], f"f{index}.txt", data)
+            status = procs.upload(port, members[index % len(members)], f"f{index}.txt", data)
         except OSError:
             status = -1
         with lock:
@@ -114,7 +123,12 @@ def uploads_with_faults(
     done = threading.Event()
     killer = None
     if fault is not None:
-        killer = threading.Thread(target=lambda: (fault(), done.set()), daemon=True)
+
+        def run_fault() -> None:
+            fault()
+            done.set()
+
+        killer = threading.Thread(target=run_fault, daemon=True)
         killer.start()
     with ThreadPoolExecutor(clients) as pool:
         list(pool.map(one, range(count)))
@@ -127,20 +141,23 @@ def uploads_with_faults(
 
 
 def f1(kills: int = 12, count: int = 80) -> dict[str, Any]:
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # noqa: S311 - reproducible faults, not secrets
     folder = Path(tempfile.mkdtemp(prefix="minka-f1-"))
-    with P.pg_database("flt_f1") as url, P.site(folder, database_url=url, media_root=folder / "media") as site:
+    with (
+        procs.pg_database("flt_f1") as url,
+        procs.site(folder, database_url=url, media_root=folder / "media") as site,
+    ):
         site.minka("migrate", "--no-input")
-        port = P.free_port()
+        port = procs.free_port()
         master = site.gunicorn(port, workers=2)
         site.worker()
-        members = P.members(site, 4)
+        members = procs.members(site, 4)
         killed = []
 
         def killer() -> None:
             for _ in range(kills):
                 time.sleep(rng.uniform(0.3, 1.5))
-                workers = P.children(master.pid)
+                workers = procs.children(master.pid)
                 if workers:
                     victim = rng.choice(workers)
                     os.kill(victim, signal.SIGKILL)
@@ -188,20 +205,29 @@ print(Version.objects.count())
 
 
 def fw(kills: int = 6, count: int = 40) -> dict[str, Any]:
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # noqa: S311 - reproducible faults, not secrets
     folder = Path(tempfile.mkdtemp(prefix="minka-fw-"))
-    with P.pg_database("flt_fw") as url, P.site(folder, database_url=url, media_root=folder / "media") as site:
+    with (
+        procs.pg_database("flt_fw") as url,
+        procs.site(folder, database_url=url, media_root=folder / "media") as site,
+    ):
         site.minka("migrate", "--no-input")
-        port = P.free_port()
+        port = procs.free_port()
         site.gunicorn(port, workers=2)
-        members = P.members(site, 2)
+        members = procs.members(site, 2)
         acked, _failed = uploads_with_faults(port, members, count, (20_000, 400_000), rng)
         site.python(ENQUEUE)  # a second task per version: 2 × count queued
         queued = len(tasks(url))
         done_kills = 0
         for _ in range(kills):
             worker = site.worker()
-            time.sleep(rng.uniform(1.0, 3.0))
+            # Kill it at a random moment once it runs tasks (a task child exists).
+            deadline = time.monotonic() + 30
+            while not procs.children(worker.pid) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            time.sleep(rng.uniform(0.0, 2.5))
+            while not procs.children(worker.pid) and time.monotonic() < deadline:
+                time.sleep(0.01)  # in the middle of a task, not between two
             if worker.poll() is None:
                 os.kill(worker.pid, signal.SIGKILL)  # its task child dies with it
                 worker.wait()
@@ -220,14 +246,25 @@ def fw(kills: int = 6, count: int = 40) -> dict[str, Any]:
         for status, _w in rows:
             statuses[status] = statuses.get(status, 0) + 1
         reruns = sum(len(w) - 1 for _s, w in rows)
-        version_states = P.pg_rows(url, "SELECT status, COUNT(*) FROM documents_version GROUP BY status")
+        failures = procs.pg_rows(
+            url,
+            "SELECT exception_class_path, right(traceback, 300) "
+            "FROM django_tasks_database_dbtaskresult WHERE status = 'FAILED'",
+        )
+        version_states = procs.pg_rows(
+            url, "SELECT status, COUNT(*) FROM documents_version GROUP BY status"
+        )
     shutil.rmtree(folder, ignore_errors=True)
     figures = {
         "tasks_queued": queued, "kills": done_kills, "statuses": statuses,
         "interrupted_runs_redone": reruns, "versions": dict(version_states),
         "drain_s": round(drain, 1), "uploads_acknowledged": len(acked),
+        "failures": failures[:3],
     }  # fmt: skip
-    passed = statuses == {"SUCCESSFUL": queued} and reruns <= done_kills
+    passed = (
+        statuses == {"SUCCESSFUL": queued} and 0 < reruns <= done_kills
+        and dict(version_states) == {"done": len(acked)}
+    )  # fmt: skip
     return report("FW", figures, passed)
 
 
@@ -235,20 +272,20 @@ def fw(kills: int = 6, count: int = 40) -> dict[str, Any]:
 
 
 def f4(duration: float = 40.0, down_at: float = 10.0, down_for: float = 5.0) -> dict[str, Any]:
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # noqa: S311 - reproducible faults, not secrets
     folder = Path(tempfile.mkdtemp(prefix="minka-f4-"))
-    with P.own_postgres() as pg:
+    with procs.own_postgres() as pg:
         import psycopg
 
         with psycopg.connect(f"{pg.url}/postgres", autocommit=True) as conn:
             conn.execute("CREATE DATABASE flt_f4")
         url = f"{pg.url}/flt_f4"
-        with P.site(folder, database_url=url, media_root=folder / "media") as site:
+        with procs.site(folder, database_url=url, media_root=folder / "media") as site:
             site.minka("migrate", "--no-input")
-            port = P.free_port()
+            port = procs.free_port()
             site.gunicorn(port, workers=2)
             site.worker()
-            members = P.members(site, 2)
+            members = procs.members(site, 2)
             events: list[tuple[float, str, int]] = []  # (time, kind, status)
             acked: set[str] = set()
             lock = threading.Lock()
@@ -258,18 +295,18 @@ def f4(duration: float = 40.0, down_at: float = 10.0, down_for: float = 5.0) -> 
             def reader() -> None:
                 while not stop.is_set():
                     try:
-                        status, _ = P.request(port, "GET", "/", timeout=10)
+                        status, _ = procs.request(port, "GET", "/", timeout=10)
                     except OSError:
                         status = -1
                     with lock:
                         events.append((time.monotonic() - t0, "read", status))
                     time.sleep(0.05)
 
-            def writer(member: P.Member) -> None:
+            def writer(member: procs.Member) -> None:
                 while not stop.is_set():
-                    data = P.text_file(rng.randint(5_000, 50_000))
+                    data = procs.text_file(rng.randint(5_000, 50_000))
                     try:
-                        status = P.upload(port, member, "w.txt", data, timeout=20)
+                        status = procs.upload(port, member, "w.txt", data, timeout=20)
                     except OSError:
                         status = -1
                     with lock:
@@ -316,36 +353,53 @@ def f4(duration: float = 40.0, down_at: float = 10.0, down_for: float = 5.0) -> 
 def f6(size_mb: int = 24, file_mb: float = 3.0) -> dict[str, Any]:
     if os.geteuid() != 0:
         return report("F6", {"skipped": "needs root to mount a tmpfs"}, False)
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # noqa: S311 - reproducible faults, not secrets
     folder = Path(tempfile.mkdtemp(prefix="minka-f6-"))
     media = folder / "media"
     media.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_mb}m,mode=0755", "none", str(media)], check=True)  # noqa: S603, S607
+    subprocess.run(  # noqa: S603 - fixed arguments
+        ["mount", "-t", "tmpfs", "-o", f"size={size_mb}m,mode=0755", "none", str(media)],  # noqa: S607
+        check=True,
+    )
     try:
-        with P.pg_database("flt_f6") as url, P.site(folder, database_url=url, media_root=media) as site:
+        with (
+            procs.pg_database("flt_f6") as url,
+            procs.site(folder, database_url=url, media_root=media) as site,
+        ):
             site.minka("migrate", "--no-input")
-            port = P.free_port()
+            port = procs.free_port()
             site.gunicorn(port, workers=2)
-            member = P.members(site, 1)[0]
+            member = procs.members(site, 1)[0]
             statuses: list[int] = []
             bodies: list[bytes] = []
             acked: dict[str, int] = {}
             for index in range(int(size_mb / file_mb) + 6):
-                data = P.text_file(int(file_mb * 1_000_000) + rng.randint(0, 1000))
-                body, content_type = P.multipart(P.UPLOAD_FIELDS, [("uploads", f"d{index}.txt", data)])
-                status, answer = P.request(port, "POST", "/repositorio/subir/", body=body, headers=member.headers(content_type))
+                data = procs.text_file(int(file_mb * 1_000_000) + rng.randint(0, 1000))
+                body, content_type = procs.multipart(
+                    procs.UPLOAD_FIELDS, [("uploads", f"d{index}.txt", data)]
+                )
+                status, answer = procs.request(
+                    port,
+                    "POST",
+                    "/repositorio/subir/",
+                    body=body,
+                    headers=member.headers(content_type),
+                )
                 statuses.append(status)
                 if status == 302:
                     acked[hashlib.sha256(data).hexdigest()] = len(data)
                 else:
                     bodies.append(answer)
             # Reads during the fault: the list and each stored version's page.
-            reads = [P.request(port, "GET", "/repositorio/", headers=member.headers("text/plain"))[0] for _ in range(10)]
+            reads = [
+                procs.request(port, "GET", "/repositorio/", headers=member.headers("text/plain"))[0]
+                for _ in range(10)
+            ]
             reads_ok = sum(1 for s in reads if s == 200)
             full = site.integrity("--grace-minutes", "0")
             # Free space without a restart, then upload again.
             subprocess.run(["mount", "-o", f"remount,size={size_mb * 4}m", str(media)], check=True)  # noqa: S603, S607
-            status_after = P.upload(port, member, "after.txt", P.text_file(1_000_000))
+            status_after = procs.upload(port, member, "after.txt", procs.text_file(1_000_000))
             stored = {sha: size for sha, _n, size in versions(url)}
             after = site.integrity("--grace-minutes", "0")
             message = next((b for b in bodies if b), b"")
@@ -353,13 +407,17 @@ def f6(size_mb: int = 24, file_mb: float = 3.0) -> dict[str, Any]:
         subprocess.run(["umount", str(media)], check=False)  # noqa: S603, S607
         shutil.rmtree(folder, ignore_errors=True)
     refused = [s for s in statuses if s != 302]
-    clear = b"Traceback" not in message and (b"espacio" in message.lower() or b"space" in message.lower())
+    clear = b"Traceback" not in message and (
+        b"espacio" in message.lower() or b"space" in message.lower()
+    )
     figures = {
-        "uploads": len(statuses), "acknowledged": len(acked), "refused_statuses": sorted(set(refused)),
-        "http_500": statuses.count(500), "clear_message": clear,
-        "acknowledged_lost": len([s for s in acked if s not in stored]),
-        "partial_or_orphan_files": full["orphans"]["count"], "rows_without_file": full["missing"]["count"],
-        "reads_ok_pct": reads_ok * 10, "upload_after_freeing": status_after, "restart_needed": 0,
+        "uploads": len(statuses), "acknowledged": len(acked),
+        "refused_statuses": sorted(set(refused)), "http_500": statuses.count(500),
+        "clear_message": clear, "acknowledged_lost": len([s for s in acked if s not in stored]),
+        "partial_or_orphan_files": full["orphans"]["count"],
+        "rows_without_file": full["missing"]["count"], "reads_ok_pct": reads_ok * 10,
+        "read_statuses": sorted(set(reads)), "upload_after_freeing": status_after,
+        "restart_needed": 0,
         "integrity_clean_after": after["clean"],
     }  # fmt: skip
     passed = (
@@ -406,7 +464,7 @@ def slowloris(port: int, count: int, stop: threading.Event) -> list[socket.socke
     sockets = []
     for _ in range(count):
         try:
-            sock = socket.create_connection((P.HOST, port), timeout=5)
+            sock = socket.create_connection((procs.HOST, port), timeout=5)
             sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
             sockets.append(sock)
         except OSError:
@@ -433,7 +491,7 @@ def measure(port: int, seconds: float) -> tuple[int, int, list[float]]:
         start = time.monotonic()
         total += 1
         try:
-            status, _ = P.request(port, "GET", "/healthz", timeout=5)
+            status, _ = procs.request(port, "GET", "/healthz", timeout=5)
             ok += status == 200
         except OSError:
             pass
@@ -449,19 +507,24 @@ def f10(slow: int = 100, seconds: float = 20.0) -> dict[str, Any]:
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     folder = Path(tempfile.mkdtemp(prefix="minka-f10-"))
     results: dict[str, Any] = {}
-    with P.pg_database("flt_f10") as url, P.site(folder, database_url=url, media_root=folder / "media") as site:
+    with (
+        procs.pg_database("flt_f10") as url,
+        procs.site(folder, database_url=url, media_root=folder / "media") as site,
+    ):
         site.minka("migrate", "--no-input")
-        upstream = P.free_port()
+        upstream = procs.free_port()
         site.gunicorn(upstream, workers=2, timeout=30)
         ok, total, base_times = measure(upstream, 3)
         results["baseline_p95_ms"] = p95(base_times)
         have_nginx = Path(nginx).exists()
         targets = [("direct", upstream)]
         if have_nginx:
-            port = P.free_port()
-            (folder / "nginx.conf").write_text(NGINX.format(folder=folder, upstream=upstream, port=port))
+            port = procs.free_port()
+            (folder / "nginx.conf").write_text(
+                NGINX.format(folder=folder, upstream=upstream, port=port)
+            )
             site.spawn([nginx, "-c", str(folder / "nginx.conf"), "-g", "daemon off;"], "nginx.log")
-            P.wait_http(port)
+            procs.wait_http(port)
             targets.insert(0, ("nginx", port))
         for label, target in targets:
             stop = threading.Event()
@@ -486,18 +549,20 @@ def f10(slow: int = 100, seconds: float = 20.0) -> dict[str, Any]:
 
 
 def f15() -> dict[str, Any]:
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # noqa: S311 - reproducible faults, not secrets
     figures: dict[str, Any] = {}
     passed = True
     for engine in ("postgresql", "sqlite"):
         folder = Path(tempfile.mkdtemp(prefix="minka-f15-"))
-        context = P.pg_database("flt_f15") if engine == "postgresql" else None
+        context = procs.pg_database("flt_f15") if engine == "postgresql" else None
         url = context.__enter__() if context else f"sqlite:///{folder}/minka.sqlite3"
         try:
-            with P.site(folder, database_url=url) as site:
+            with procs.site(folder, database_url=url) as site:
                 kills = 0
                 for _ in range(3):
-                    process = site.spawn([str(P.BIN / "minka"), "migrate", "--no-input"], "migrate.log")
+                    process = site.spawn(
+                        [str(procs.BIN / "minka"), "migrate", "--no-input"], "migrate.log"
+                    )
                     time.sleep(rng.uniform(3.0, 7.0))
                     if process.poll() is None:
                         process.kill()
@@ -514,7 +579,13 @@ def f15() -> dict[str, Any]:
         figures[f"{engine}_rerun_ok"] = rerun.returncode == 0
         figures[f"{engine}_makemigrations_check_clean"] = check.returncode == 0
         figures[f"{engine}_unapplied_migrations_after"] = plan.returncode != 0
-        passed = passed and kills > 0 and rerun.returncode == 0 and check.returncode == 0 and plan.returncode == 0
+        passed = (
+            passed
+            and kills > 0
+            and rerun.returncode == 0
+            and check.returncode == 0
+            and plan.returncode == 0
+        )
     return report("F15", figures, passed)
 
 
@@ -523,25 +594,33 @@ def f15() -> dict[str, Any]:
 
 def f16(parallel: int = 4, size_mb: int = 49) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="minka-f16-"))
-    with P.pg_database("flt_f16") as url, P.site(folder, database_url=url, media_root=folder / "media") as site:
+    with (
+        procs.pg_database("flt_f16") as url,
+        procs.site(folder, database_url=url, media_root=folder / "media") as site,
+    ):
         site.minka("migrate", "--no-input")
-        port = P.free_port()
+        port = procs.free_port()
         master = site.gunicorn(port, workers=2, timeout=120)
-        members = P.members(site, parallel)
+        members = procs.members(site, parallel)
         time.sleep(1)
-        idle = {pid: round(P.rss_mb(pid), 1) for pid in P.children(master.pid)}
-        sampler = Sampler(lambda: P.children(master.pid))
+        idle = {pid: round(procs.rss_mb(pid), 1) for pid in procs.children(master.pid)}
+        sampler = Sampler(lambda: procs.children(master.pid))
         sampler.start()
-        files = [P.text_file(size_mb * 1_000_000) for _ in range(parallel)]
+        files = [procs.text_file(size_mb * 1_000_000) for _ in range(parallel)]
         started = time.monotonic()
         with ThreadPoolExecutor(parallel) as pool:
-            statuses = list(pool.map(lambda i: P.upload(port, members[i], f"big{i}.txt", files[i], timeout=300), range(parallel)))
+            statuses = list(
+                pool.map(
+                    lambda i: procs.upload(port, members[i], f"big{i}.txt", files[i], timeout=300),
+                    range(parallel),
+                )
+            )
         elapsed = time.monotonic() - started
         sampler.stop.set()
         sampler.join()
         stored = {sha for sha, _n, _s in versions(url)}
         lost = [f for f in files if hashlib.sha256(f).hexdigest() not in stored]
-        crashed = [pid for pid in idle if P.rss_mb(pid) == 0]
+        crashed = [pid for pid in idle if procs.rss_mb(pid) == 0]
     shutil.rmtree(folder, ignore_errors=True)
     peaks = sorted(round(v, 1) for v in sampler.peak.values())
     figures = {
@@ -559,7 +638,9 @@ TESTS: dict[str, Callable[[], dict[str, Any]]] = {
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("tests", nargs="*", choices=list(TESTS), help="default: all")
     names = parser.parse_args().tests or list(TESTS)
     results = [TESTS[name]() for name in names]

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import _procs as P  # noqa: E402
+from bench import _procs as procs
 
 TARGET_MB = 150
 SETUP = """
@@ -72,21 +71,28 @@ call_command(Command(), batch=True, interval=0.1, startup_delay=False, reload=Fa
 """
 
 
-def run_worker(site: P.Site, stock: bool) -> dict[str, Any]:
+def run_worker(site: procs.Site, stock: bool) -> dict[str, Any]:
     if stock:
         process = site.spawn([sys.executable, "-c", STOCK], "stock-worker.log")
     else:
         process = site.spawn(
-            [str(P.BIN / "minka"), "db_worker", "--batch", "--interval", "0.1", "--no-startup-delay"],
+            [
+                str(procs.BIN / "minka"),
+                "db_worker",
+                "--batch",
+                "--interval",
+                "0.1",
+                "--no-startup-delay",
+            ],
             "minka-worker.log",
         )
     samples: list[float] = []
     child_peak = 0.0
     started = time.monotonic()
     while process.poll() is None:
-        samples.append(P.rss_mb(process.pid))
-        for child in P.children(process.pid):
-            child_peak = max(child_peak, P.rss_mb(child))
+        samples.append(procs.rss_mb(process.pid))
+        for child in procs.children(process.pid):
+            child_peak = max(child_peak, procs.rss_mb(child))
         time.sleep(0.05)
     samples = [s for s in samples if s > 0]
     return {
@@ -101,31 +107,48 @@ def run_worker(site: P.Site, stock: bool) -> dict[str, Any]:
 
 
 def measure(stock: bool, minutes: int, documents: int) -> dict[str, Any]:
-    with P.pg_database(f"flt_mem_{'stock' if stock else 'minka'}") as url, P.site(database_url=url) as site:
+    with (
+        procs.pg_database(f"flt_mem_{'stock' if stock else 'minka'}") as url,
+        procs.site(database_url=url) as site,
+    ):
         site.extra_env["MINKA_MEDIA_ROOT"] = str(site.folder / "media")
         site.minka("migrate", "--no-input")
         site.python(
             SETUP.format(bench=Path(__file__).resolve().parent),
-            str(minutes), str(documents), str(site.folder),
+            str(minutes),
+            str(documents),
+            str(site.folder),
         )
-        port = P.free_port()
+        port = procs.free_port()
         web = site.gunicorn(port, workers=1)
-        member = P.members(site, 1)[0]
+        member = procs.members(site, 1)[0]
         for n in range(documents):
             source = site.folder / (f"{n}.pdf" if n % 2 == 0 else f"{n}.docx")
-            status = P.upload(port, member, source.name, source.read_bytes())
-            assert status == 302, status  # noqa: S101
+            status = procs.upload(port, member, source.name, source.read_bytes())
+            assert status == 302, status
         web.terminate()
         web.wait()
-        queued = P.pg_rows(url, "SELECT COUNT(*) FROM django_tasks_database_dbtaskresult")[0][0]
+        queued = procs.pg_rows(url, "SELECT COUNT(*) FROM django_tasks_database_dbtaskresult")[0][0]
         result = run_worker(site, stock)
-        statuses = dict(P.pg_rows(url, "SELECT status, COUNT(*) FROM django_tasks_database_dbtaskresult GROUP BY status"))
-        result.update({"tasks": queued, "statuses": statuses})
+        statuses = dict(
+            procs.pg_rows(
+                url,
+                "SELECT status, COUNT(*) FROM django_tasks_database_dbtaskresult GROUP BY status",
+            )
+        )
+        failures = procs.pg_rows(
+            url,
+            "SELECT task_path, exception_class_path, right(traceback, 300) "
+            "FROM django_tasks_database_dbtaskresult WHERE status = 'FAILED'",
+        )
+        result.update({"tasks": queued, "statuses": statuses, "failures": failures[:3]})
         return result
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--minutes", type=int, default=6)
     parser.add_argument("--documents", type=int, default=10)
     args = parser.parse_args()
@@ -137,7 +160,9 @@ def main() -> int:
             f"{result['end_rss_mb']} MB; largest task child {result['child_peak_rss_mb']} MB"
         )
     minka = results[1]
-    passed = minka["peak_rss_mb"] < TARGET_MB and minka["statuses"] == {"SUCCESSFUL": minka["tasks"]}
+    passed = minka["peak_rss_mb"] < TARGET_MB and minka["statuses"] == {
+        "SUCCESSFUL": minka["tasks"]
+    }
     print(json.dumps({"bench": "worker_memory", "target_mb": TARGET_MB, "results": results,
                       "pass": passed, "machine": "2 cpu, shared with other jobs"}))  # fmt: skip
     return 0 if passed else 1

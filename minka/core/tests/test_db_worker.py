@@ -12,6 +12,7 @@ import sys
 import tempfile
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -37,12 +38,12 @@ ENQUEUE = textwrap.dedent(
 
 
 def _dead_pid() -> int:
-    process = subprocess.Popen([sys.executable, "-c", "pass"])  # noqa: S603
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
     process.wait()
     return process.pid
 
 
-def _result(worker_ids: list[str]) -> DBTaskResult:
+def _result(worker_ids: list[str]) -> DBTaskResult[Any, Any]:
     return DBTaskResult.objects.create(
         task_path="minka.core.tests.worker_tasks.record_run",
         args_kwargs={"args": ["/nonexistent"], "kwargs": {}},
@@ -112,7 +113,9 @@ class ForkingWorkerTests(TransactionTestCase):
         with connection.cursor() as cursor:
             cursor.execute("VACUUM INTO %s", [str(database)])
         env = {
-            k: v for k, v in os.environ.items() if not k.startswith(("MINKA_", "DJANGO_", "PYTEST_"))
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("MINKA_", "DJANGO_", "PYTEST_"))
         }
         env.update(
             MINKA_TESTING="1",
@@ -122,10 +125,11 @@ class ForkingWorkerTests(TransactionTestCase):
         )
         runs = folder / "runs"
         subprocess.run(  # noqa: S603
-            [sys.executable, "-c", ENQUEUE, str(runs), str(grow), str(count), "1" if dying else "0"],
+            [sys.executable, "-c", ENQUEUE, str(runs), str(grow), str(count),
+             "1" if dying else "0"],
             env=env, check=True, timeout=120, cwd=folder,
         )  # fmt: skip
-        worker = subprocess.run(  # noqa: S603
+        worker = subprocess.run(
             [sys.executable, "-m", "minka", "db_worker", "--batch", "--interval", "0",
              "--no-startup-delay"],
             env=env, check=True, timeout=180, cwd=folder, capture_output=True, text=True,
@@ -152,7 +156,9 @@ class ForkingWorkerTests(TransactionTestCase):
 
     def test_a_task_whose_process_dies_is_retried_then_failed_and_the_rest_run(self) -> None:
         database, log, runs = self._run(grow=0, count=2, dying=True)
-        rows = {path.rsplit(".", 1)[1]: (status, ids) for path, status, ids in self._statuses(database)}
+        rows = {
+            path.rsplit(".", 1)[1]: (status, ids) for path, status, ids in self._statuses(database)
+        }
         status, ids = rows["die"]
         self.assertEqual(status, "FAILED", log)
         self.assertEqual(len(json.loads(ids)), db_worker.MAX_ATTEMPTS)

@@ -5,16 +5,18 @@ comes first in ``INSTALLED_APPS``) and accepts the same options. Two things diff
 
 * **Memory.** The worker claims a task, then forks; the child runs it and exits. The heavy
   work of a task (WeasyPrint laying out the minutes, reading an extraction's result,
-  building previews) grows the child, never the long-lived worker, which stays at the size
-  of a freshly started Django process (≈ 80 MB here instead of 230–250 MB after PDFs;
-  ``bench/worker_memory.py``). ``--max-tasks`` still recycles the whole worker.
+  building previews) grows the child, which exits, never the long-lived worker: it stays at
+  the size of a freshly started Minka process (``bench/worker_memory.py`` measures both).
+  The price is a fork per task (milliseconds) and, for PDFs, loading WeasyPrint in each
+  child (about a second). ``--max-tasks`` still recycles the whole worker.
 * **Crashes.** A task whose process dies (``kill -9``, the kernel's OOM killer, a second
-  Ctrl+C) is put back in the queue, up to :data:`MAX_ATTEMPTS` runs in all, then failed:
+  Ctrl+C) is put back in the queue, up to :data:`MAX_ATTEMPTS` runs in all, then failed
+  (a task that always crashes must not block the queue for ever):
   by this worker when its child dies, and, when the worker itself died, by the next worker
   that starts on the same machine. Worker ids name the machine, the process id and its start
   time, so a task held by a live worker is never taken from it. Tasks are therefore run at
-  least once; Minka's tasks are idempotent (a stored PDF or an extracted version is not
-  redone; an email is sent through the outbox with its idempotency key).
+  least once: a stored PDF is not rendered again, an interrupted extraction is taken over
+  (``resumed``), but a ``send_email`` killed between sending and recording it sends again.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from django_tasks_db.models import DBTaskResult
 logger = logging.getLogger("django_tasks_db")
 
 # Runs of one task (the first included) before a task whose process keeps dying is failed.
-MAX_ATTEMPTS = 3
+MAX_ATTEMPTS = 5
 INTERRUPTED = "minka.core.tasks.TaskInterrupted"
 
 
@@ -70,7 +72,7 @@ def worker_alive(identifier: str) -> bool | None:
     return _start_time(int(pid_text)) == start
 
 
-def requeue(task_result: DBTaskResult, reason: str) -> str:
+def requeue(task_result: DBTaskResult[Any, Any], reason: str) -> str:
     """Put a task whose process died back in the queue, or fail it after MAX_ATTEMPTS runs.
     Returns the new status."""
     if len(task_result.worker_ids) >= MAX_ATTEMPTS:
@@ -93,9 +95,9 @@ def recover_interrupted() -> int:
     """Requeue the running tasks of workers of this machine that are no longer alive."""
     recovered = 0
     with transaction.atomic():
-        for task_result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).select_for_update(
-            skip_locked=True
-        ):
+        for task_result in DBTaskResult.objects.filter(
+            status=TaskResultStatus.RUNNING
+        ).select_for_update(skip_locked=True):
             holder = task_result.worker_ids[-1] if task_result.worker_ids else ""
             if worker_alive(holder) is False:
                 requeue(task_result, f"worker {holder} died")
@@ -112,7 +114,7 @@ def _die_with_parent() -> None:
 class ForkingWorker(base.Worker):
     """The django-tasks-db worker loop; :meth:`run_task` runs in a forked child."""
 
-    def run_task(self, db_task_result: DBTaskResult) -> None:
+    def run_task(self, db_task_result: DBTaskResult[Any, Any]) -> None:
         # The child must not share the parent's database connections: close them first
         # (the parent reconnects on its next query; the child opens its own).
         connections.close_all()
@@ -135,7 +137,9 @@ class ForkingWorker(base.Worker):
         if os.waitstatus_to_exitcode(status) == 0:
             return
         close_old_connections()
-        task_result = DBTaskResult.objects.filter(pk=db_task_result.pk, status=TaskResultStatus.RUNNING).first()
+        task_result = DBTaskResult.objects.filter(
+            pk=db_task_result.pk, status=TaskResultStatus.RUNNING
+        ).first()
         if task_result is not None:
             code = os.waitstatus_to_exitcode(status)
             reason = f"signal {-code}" if code < 0 else f"exit status {code}"
