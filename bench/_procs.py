@@ -209,6 +209,12 @@ class Site:
             )
         return result
 
+    def prepare(self) -> None:
+        """``migrate`` and ``collectstatic``, as the production guide does (with debug off,
+        a page whose static files were not collected is a 500)."""
+        self.minka("migrate", "--no-input")
+        self.minka("collectstatic", "--no-input", "-v", "0")
+
     def python(self, code: str, *args: str, timeout: float = 300) -> str:
         """Run ``code`` with Django set up; return its stdout."""
         script = (

@@ -147,7 +147,7 @@ def f1(kills: int = 12, count: int = 80) -> dict[str, Any]:
         procs.pg_database("flt_f1") as url,
         procs.site(folder, database_url=url, media_root=folder / "media") as site,
     ):
-        site.minka("migrate", "--no-input")
+        site.prepare()
         port = procs.free_port()
         master = site.gunicorn(port, workers=2)
         site.worker()
@@ -211,7 +211,7 @@ def fw(kills: int = 6, count: int = 40) -> dict[str, Any]:
         procs.pg_database("flt_fw") as url,
         procs.site(folder, database_url=url, media_root=folder / "media") as site,
     ):
-        site.minka("migrate", "--no-input")
+        site.prepare()
         port = procs.free_port()
         site.gunicorn(port, workers=2)
         members = procs.members(site, 2)
@@ -281,7 +281,7 @@ def f4(duration: float = 40.0, down_at: float = 10.0, down_for: float = 5.0) -> 
             conn.execute("CREATE DATABASE flt_f4")
         url = f"{pg.url}/flt_f4"
         with procs.site(folder, database_url=url, media_root=folder / "media") as site:
-            site.minka("migrate", "--no-input")
+            site.prepare()
             port = procs.free_port()
             site.gunicorn(port, workers=2)
             site.worker()
@@ -366,7 +366,7 @@ def f6(size_mb: int = 24, file_mb: float = 3.0) -> dict[str, Any]:
             procs.pg_database("flt_f6") as url,
             procs.site(folder, database_url=url, media_root=media) as site,
         ):
-            site.minka("migrate", "--no-input")
+            site.prepare()
             port = procs.free_port()
             site.gunicorn(port, workers=2)
             member = procs.members(site, 1)[0]
@@ -511,7 +511,7 @@ def f10(slow: int = 100, seconds: float = 20.0) -> dict[str, Any]:
         procs.pg_database("flt_f10") as url,
         procs.site(folder, database_url=url, media_root=folder / "media") as site,
     ):
-        site.minka("migrate", "--no-input")
+        site.prepare()
         upstream = procs.free_port()
         site.gunicorn(upstream, workers=2, timeout=30)
         ok, total, base_times = measure(upstream, 3)
@@ -598,7 +598,7 @@ def f16(parallel: int = 4, size_mb: int = 49) -> dict[str, Any]:
         procs.pg_database("flt_f16") as url,
         procs.site(folder, database_url=url, media_root=folder / "media") as site,
     ):
-        site.minka("migrate", "--no-input")
+        site.prepare()
         port = procs.free_port()
         master = site.gunicorn(port, workers=2, timeout=120)
         members = procs.members(site, parallel)

@@ -112,7 +112,7 @@ def measure(stock: bool, minutes: int, documents: int) -> dict[str, Any]:
         procs.site(database_url=url) as site,
     ):
         site.extra_env["MINKA_MEDIA_ROOT"] = str(site.folder / "media")
-        site.minka("migrate", "--no-input")
+        site.prepare()
         site.python(
             SETUP.format(bench=Path(__file__).resolve().parent),
             str(minutes),

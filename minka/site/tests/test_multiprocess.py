@@ -60,7 +60,7 @@ class MultiProcessTests(SimpleTestCase):
             procs.pg_database(f"flt_mp_{os.getpid()}", server=admin) as database_url,
             procs.site(database_url=database_url, s3=s3) as site,
         ):
-            site.minka("migrate", "--no-input")
+            site.prepare()
             runs = site.folder / "runs"
             meeting = site.python(SETUP, str(runs), str(RECORDED)).split()[-1]
             ports = [procs.free_port(), procs.free_port()]
