@@ -154,6 +154,12 @@ class Command(base.Command):
 
     def add_arguments(self, parser: Any) -> None:
         super().add_arguments(parser)
+        parser.add_argument(
+            "--no-fork",
+            action="store_true",
+            help="Run each task in the worker process itself, as django-tasks-db does (tests "
+            "that run the worker inside their own transaction need this).",
+        )
         parser.set_defaults(worker_id=None, reload=False)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -171,7 +177,8 @@ class Command(base.Command):
         recovered = recover_interrupted()
         if recovered:
             logger.warning("Queued %d interrupted task(s) again.", recovered)
-        worker = ForkingWorker(
+        worker_class = base.Worker if options["no_fork"] else ForkingWorker
+        worker = worker_class(
             queue_names=queue_names,
             interval=options["interval"],
             batch=options["batch"],
