@@ -9,7 +9,10 @@ Each test prints a readable line and one JSON line with its figures and ``pass``
   ``minka check_integrity`` and ``--repair --grace-minutes 0``.
 * **FW**  ``kill -9`` of the task worker (``minka db_worker``) during tasks: every task
   done, none lost, none failed.
+* **F2**  Every process killed at once on SQLite (``synchronous=FULL``): acknowledged
+  commits present, ``PRAGMA integrity_check`` ok (an application crash; a power loss needs a VM).
 * **F4**  PostgreSQL restarted (``-m immediate``) under load, on a throwaway cluster of its own.
+* **F5**  SQLite write contention: two gunicorn workers, the task worker and an online backup.
 * **F6**  Disk full: the media folder on a small tmpfs (needs root to mount).
 * **F10** Slow clients: 100 slowloris connections, through nginx and straight at gunicorn.
 * **F15** ``kill -9`` during ``migrate`` on PostgreSQL and SQLite, then migrate again.
@@ -23,6 +26,7 @@ machine that others share: timings are noisy.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -545,6 +549,161 @@ def f10(slow: int = 100, seconds: float = 20.0) -> dict[str, Any]:
     return report("F10", results, passed)
 
 
+# --- F2: every process killed at once (SQLite) ---------------------------------------------------
+
+
+def sqlite_check(path: Path) -> str:
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        return str(db.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def f2(seconds: float = 12.0) -> dict[str, Any]:
+    """Uploads log each acknowledged commit; then web, worker and database (SQLite lives in
+    the processes) are all killed at once. Without a VM this is an application crash, not a
+    power loss: it checks that nothing acknowledged is lost and the file opens cleanly."""
+    rng = random.Random(SEED)  # noqa: S311 - reproducible faults, not secrets
+    folder = Path(tempfile.mkdtemp(prefix="minka-f2-"))
+    database = folder / "minka.sqlite3"
+    url = f"sqlite:///{database}"
+    with procs.site(folder, database_url=url, media_root=folder / "media") as site:
+        site.prepare()
+        port = procs.free_port()
+        master = site.gunicorn(port, workers=2)
+        worker = site.worker()
+        members = procs.members(site, 4)
+        acked: set[str] = set()
+        lock = threading.Lock()
+        stop = threading.Event()
+
+        def writer(member: procs.Member) -> None:
+            while not stop.is_set():
+                data = procs.text_file(rng.randint(5_000, 200_000))
+                try:
+                    status = procs.upload(port, member, "c.txt", data, timeout=20)
+                except OSError:
+                    continue
+                if status == 302:
+                    with lock:
+                        acked.add(hashlib.sha256(data).hexdigest())
+
+        threads = [threading.Thread(target=writer, args=(m,), daemon=True) for m in members]
+        for thread in threads:
+            thread.start()
+        time.sleep(seconds)
+        victims = [master.pid, *procs.children(master.pid), worker.pid]
+        victims += procs.children(worker.pid)
+        for pid in victims:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        with lock:
+            acknowledged = set(acked)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+        site.stop_all()
+        check = sqlite_check(database)
+        stored = {sha for sha, _n, _s in versions(url)}
+        lost = acknowledged - stored
+        before = site.integrity("--grace-minutes", "0")
+        site.integrity("--repair", "--grace-minutes", "0")
+        after = site.integrity("--grace-minutes", "0")
+        # A restart needs nothing by hand: the site serves again.
+        site.gunicorn(port, workers=1)
+        status, _body = procs.request(port, "GET", "/")
+    shutil.rmtree(folder, ignore_errors=True)
+    figures = {
+        "synchronous": "FULL", "acknowledged": len(acknowledged),
+        "acknowledged_missing": len(lost), "integrity_check": check,
+        "rows_without_file": before["missing"]["count"],
+        "orphans_before_sweep": before["orphans"]["count"],
+        "orphans_after_sweep": after["orphans"]["count"], "processes_killed": len(victims),
+        "serves_after_restart": status, "manual_repair": 0,
+    }  # fmt: skip
+    passed = not lost and check == "ok" and after["clean"] and status == 200
+    return report("F2", figures, passed)
+
+
+# --- F5: SQLite write contention ---------------------------------------------------------------
+
+
+def f5(seconds: float = 60.0) -> dict[str, Any]:
+    """Two gunicorn workers (uploads and RSVPs), the task worker (extraction) and an online
+    backup every 2 s, on one SQLite file."""
+    import sqlite3
+
+    rng = random.Random(SEED)  # noqa: S311 - reproducible faults, not secrets
+    folder = Path(tempfile.mkdtemp(prefix="minka-f5-"))
+    database = folder / "minka.sqlite3"
+    url = f"sqlite:///{database}"
+    with procs.site(folder, database_url=url, media_root=folder / "media") as site:
+        site.prepare()
+        meeting = site.python(
+            "from minka.meetings.tests.factories import MeetingFactory\n"
+            "print(MeetingFactory.create().public_id)"
+        ).split()[-1]
+        port = procs.free_port()
+        site.gunicorn(port, workers=2)
+        site.worker()
+        members = procs.members(site, 4)
+        latencies: list[float] = []
+        statuses: list[int] = []
+        backups: list[float] = []
+        lock = threading.Lock()
+        stop = threading.Event()
+
+        def writer(member: procs.Member, index: int) -> None:
+            while not stop.is_set():
+                started = time.monotonic()
+                if index % 2:
+                    data = procs.text_file(rng.randint(2_000, 60_000))
+                    status = procs.upload(port, member, "w.txt", data, timeout=30)
+                else:
+                    answer = rng.choice(["yes", "no", "maybe"]).encode()
+                    status, _b = procs.request(
+                        port, "POST", f"/reuniones/{meeting}/respuesta/", body=b"answer=" + answer,
+                        headers=member.headers("application/x-www-form-urlencoded"), timeout=30,
+                    )  # fmt: skip
+                with lock:
+                    latencies.append(time.monotonic() - started)
+                    statuses.append(status)
+
+        def backup() -> None:
+            while not stop.is_set():
+                started = time.monotonic()
+                with sqlite3.connect(database, timeout=20) as source:
+                    target = sqlite3.connect(folder / "backup.sqlite3")
+                    source.backup(target)
+                    target.close()
+                backups.append(time.monotonic() - started)
+                time.sleep(2)
+
+        threads = [
+            threading.Thread(target=writer, args=(m, i), daemon=True) for i, m in enumerate(members)
+        ]
+        threads.append(threading.Thread(target=backup, daemon=True))
+        for thread in threads:
+            thread.start()
+        time.sleep(seconds)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+        site.stop_all()
+        logs = " ".join(p.read_text(errors="replace") for p in folder.glob("*.log"))
+        locked = logs.count("database is locked")
+        check = sqlite_check(database)
+    shutil.rmtree(folder, ignore_errors=True)
+    figures = {
+        "seconds": seconds, "writes": len(statuses), "errors_5xx": sum(s >= 500 for s in statuses),
+        "database_is_locked": locked, "p95_write_ms": p95(latencies),
+        "median_write_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
+        "backups": len(backups), "integrity_check": check,
+    }  # fmt: skip
+    passed = locked == 0 and figures["errors_5xx"] == 0 and check == "ok"
+    return report("F5", figures, passed)
+
+
 # --- F15: kill -9 during migrate ---------------------------------------------------------------
 
 
@@ -633,7 +792,8 @@ def f16(parallel: int = 4, size_mb: int = 49) -> dict[str, Any]:
 
 
 TESTS: dict[str, Callable[[], dict[str, Any]]] = {
-    "F1": f1, "FW": fw, "F4": f4, "F6": f6, "F10": f10, "F15": f15, "F16": f16,
+    "F1": f1, "FW": fw, "F2": f2, "F4": f4, "F5": f5, "F6": f6, "F10": f10, "F15": f15,
+    "F16": f16,
 }  # fmt: skip
 
 
