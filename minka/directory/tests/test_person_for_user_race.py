@@ -17,7 +17,7 @@ class PersonForUserRaceTests(TestCase):
         user = UserFactory.create(full_name="Rosa Mamani")
         winner = people.person_for_user(user=user)
         # The loser looked before the winner committed: it saw no record.
-        with mock.patch.object(people.Person.objects, "filter") as looked:
+        with mock.patch.object(Person.objects, "filter") as looked:
             looked.return_value.first.return_value = None
             loser = people.person_for_user(user=user)
         self.assertEqual(loser.pk, winner.pk)
