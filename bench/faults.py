@@ -801,8 +801,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("tests", nargs="*", choices=list(TESTS), help="default: all")
+    parser.add_argument("tests", nargs="*", help=f"any of {' '.join(TESTS)} (default: all)")
     names = parser.parse_args().tests or list(TESTS)
+    unknown = [name for name in names if name not in TESTS]
+    if unknown:
+        parser.error(f"unknown test {' '.join(unknown)}: choose from {' '.join(TESTS)}")
     results = [TESTS[name]() for name in names]
     summary = {r["test"]: r["pass"] for r in results}
     print(json.dumps({"summary": summary}))
