@@ -118,11 +118,14 @@ class ForkingWorker(base.Worker):
         # The child must not share the parent's database connections: close them first
         # (the parent reconnects on its next query; the child opens its own).
         connections.close_all()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child; its effects are checked by the tests
             code = 1
             try:
                 _die_with_parent()
+                if os.getppid() != parent:  # the worker died before the line above
+                    os._exit(code)
                 super().run_task(db_task_result)
                 connections.close_all()
                 code = 0
