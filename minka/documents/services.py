@@ -8,7 +8,9 @@ version still uses it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import errno
 import logging
 import shutil
 import tempfile
@@ -142,7 +144,24 @@ def _store(checked: CheckedFile) -> str:
     if default_storage.exists(name):
         return name
     checked.upload.seek(0)
-    return default_storage.save(name, checked.upload)
+    try:
+        return default_storage.save(name, checked.upload)
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        # The disk is full (fault test F6): remove what was half written, and tell the
+        # uploader plainly; the transaction is rolled back, so no row names the file.
+        with contextlib.suppress(OSError):
+            if default_storage.exists(name) and default_storage.size(name) != checked.size:
+                default_storage.delete(name)
+        logger.error("upload not stored: no space left on the storage")
+        raise ValidationError(
+            _(
+                "The server has no space left to store %(name)s. Nothing was saved: "
+                "try again later, and tell the coordinators."
+            )
+            % {"name": checked.name}
+        ) from None
 
 
 def _schedule(version: Version) -> None:
@@ -322,10 +341,13 @@ def version_retry(*, actor: User, version: Version) -> Version:
     return version
 
 
-def _claim(version_id: int) -> Version | None:
+def _claim(version_id: int, *, resumed: bool = False) -> Version | None:
+    """Mark the version "processing"; ``resumed`` also takes one left "processing" by an
+    earlier run of the same task whose process died."""
+    claimable = {Version.Status.PENDING} | ({Version.Status.PROCESSING} if resumed else set())
     with transaction.atomic():
         version = Version.objects.select_for_update().filter(pk=version_id).select_related().first()
-        if version is None or version.status != Version.Status.PENDING:
+        if version is None or version.status not in claimable:
             return None  # Already taken by another worker, or deleted.
         version.status = Version.Status.PROCESSING
         version.attempts += 1
@@ -334,11 +356,12 @@ def _claim(version_id: int) -> Version | None:
         return version
 
 
-def version_process(*, version_id: int) -> None:
-    """Extract text, page count and preview of one version (run by the task worker)."""
+def version_process(*, version_id: int, resumed: bool = False) -> None:
+    """Extract text, page count and preview of one version (run by the task worker);
+    ``resumed`` when an earlier run of the same task died half-way (see :func:`_claim`)."""
     from minka.files.extraction import extract
 
-    version = _claim(version_id)
+    version = _claim(version_id, resumed=resumed)
     if version is None:
         return
     with tempfile.TemporaryDirectory(prefix="minka-extract-") as folder:

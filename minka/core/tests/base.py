@@ -118,8 +118,8 @@ def use_temporary_media(test: TestCase, prefix: str = "minka-test-media-") -> Pa
 
 def run_task_worker() -> None:
     """Run the database task worker until the queue is empty (``db_worker --batch``), in the
-    test's own connection: the worker would close it between tasks (``close_old_connections``),
-    which a test's transaction cannot survive on PostgreSQL."""
+    test's own connection and process (``--no-fork``): the worker would close it between tasks
+    (``close_old_connections``), which a test's transaction cannot survive on PostgreSQL."""
     from io import StringIO
     from unittest import mock
 
@@ -127,5 +127,10 @@ def run_task_worker() -> None:
 
     with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
         call_command(
-            "db_worker", "--batch", "--no-startup-delay", stdout=StringIO(), stderr=StringIO()
+            "db_worker",
+            "--batch",
+            "--no-startup-delay",
+            "--no-fork",
+            stdout=StringIO(),
+            stderr=StringIO(),
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -83,17 +83,25 @@ def person_create(
 
 @transaction.atomic
 def person_for_user(*, user: User) -> Person:
-    """The directory record of a signed-in user, created (active, all consents off) if new."""
+    """The directory record of a signed-in user, created (active, all consents off) if new.
+
+    Two requests of the same person at once (an RSVP sent twice, two app processes) may
+    both find none: the second insert then fails on the unique user and reads the first's
+    record instead (``minka/site/tests/test_multiprocess.py``)."""
     existing = Person.objects.filter(user=user).first()
     if existing is not None:
         return existing
-    person = Person.objects.create(
-        user=user,
-        full_name=user.full_name or user.email.split("@")[0],
-        email=user.email,
-        status=Person.Status.ACTIVE,
-        source=Person.Source.SELF,
-    )
+    try:
+        with transaction.atomic():
+            person = Person.objects.create(
+                user=user,
+                full_name=user.full_name or user.email.split("@")[0],
+                email=user.email,
+                status=Person.Status.ACTIVE,
+                source=Person.Source.SELF,
+            )
+    except IntegrityError:
+        return Person.objects.get(user=user)
     from minka.directory.models import Membership
 
     for membership in Membership.objects.filter(user=user).select_related("organization"):
