@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from unittest import mock
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core import checks
 from django.core.management import call_command
 from django.db import OperationalError, connection
@@ -152,6 +153,15 @@ class SettingsChecksTests(SimpleTestCase):
             manifest = Path(root) / "staticfiles.json"
             manifest.write_text(json.dumps({"paths": {"minka/minka.css": "x"}}))
             self.assert_error(doctor.check_static(), "not collected", "collectstatic")
+            sources = {path for finder in finders.get_finders() for path, _s in finder.list([])}
+            collected = Path(root) / "a.0123456789ab.css"
+            collected.write_text("a {}")
+            collected.chmod(0o600)
+            manifest.write_text(json.dumps({"paths": dict.fromkeys(sources, collected.name)}))
+            Path(root).chmod(0o755)
+            self.assert_error(doctor.check_static(), "not readable by nginx", "a+rX")
+            collected.chmod(0o644)
+            self.assertEqual(levels(doctor.check_static()), ["ok"])
 
     def test_an_email_backend_that_sends_nothing_is_an_error(self) -> None:
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend"):

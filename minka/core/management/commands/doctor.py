@@ -269,8 +269,18 @@ def check_static() -> list[Finding]:
                 f"{len(missing)} not collected (e.g. {missing[0]}): run minka collectstatic",
             )
         ]
-    if _mode(root) & 0o005 != 0o005:
-        return [warn("static files", f"{root} is not readable by nginx: chmod 755 {root}")]
+    unreadable = [
+        name
+        for name in (next(iter(collected.values()), None), "staticfiles.json")
+        if name and (root / name).exists() and _mode(root / name) & 0o004 == 0
+    ]
+    if _mode(root) & 0o005 != 0o005 or unreadable:
+        return [
+            error(
+                "static files",
+                f"{root} or its files are not readable by nginx: chmod -R a+rX {root}",
+            )
+        ]
     return [ok("static files", f"{len(collected)} collected in {root}")]
 
 
