@@ -17,7 +17,9 @@ def seen_address(**meta: str) -> str:
         seen.append(request.META["REMOTE_ADDR"])
         return HttpResponse()
 
-    ProxyClientAddressMiddleware(view)(RequestFactory().get("/", **meta))
+    request = RequestFactory().get("/")
+    request.META.update(meta)
+    ProxyClientAddressMiddleware(view)(request)
     return seen[0]
 
 

@@ -2,7 +2,7 @@
 
 Run it with the services' settings file, as the services' user (``make prod-check`` does)::
 
-    sudo -u minka MINKA_ENV_FILE=/etc/minka/minka.env /opt/minka/.venv/bin/minka doctor
+    runuser -u minka -- env MINKA_ENV_FILE=/etc/minka/minka.env /opt/minka/.venv/bin/minka doctor
 
 Each check prints one line, ``ok``, ``warn``, ``skip`` or ``ERROR``, with the setting or the
 command that fixes it; the command exits with status 1 when any line is an error. It changes
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 _DEV_KEY_PREFIX = "minka-development-only-key"
 # A task waiting longer than this means no worker is taking tasks.
 STALE_TASK_AGE = timedelta(minutes=10)
+# The key may come from a file named by this variable plus _FILE (minka.core.env.env_secret).
+_SECRET_KEY_VARIABLE = "MINKA_SECRET_KEY"  # noqa: S105  (a variable name, not a key)
 # Values copied from deploy/minka.env.example and never replaced.
 _EXAMPLE_HOST = "example.org"
 LABELS = {"ok": "ok   ", "warn": "warn ", "skip": "skip ", "error": "ERROR"}
@@ -106,7 +108,7 @@ def check_secret_key() -> list[Finding]:
                 '(python3 -c "import secrets; print(secrets.token_urlsafe(50))")',
             )
         ]
-    key_file = os.environ.get("MINKA_SECRET_KEY_FILE", "").strip()
+    key_file = os.environ.get(f"{_SECRET_KEY_VARIABLE}_FILE", "").strip()
     if key_file and _mode(Path(key_file)) & 0o007:
         return [
             error(
