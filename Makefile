@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input
 
-.PHONY: run test pytest-fast system-deps lint typecheck pytest lock messages bench check-deploy clean help screenshots
+.PHONY: run test pytest-fast system-deps lint typecheck pytest lock messages bench check-deploy clean help screenshots prod-check
 
 help:
 	@echo "make run    - install, migrate, load the demo and serve on http://127.0.0.1:$(PORT)"
@@ -87,3 +87,14 @@ clean:
 # The README's phone screenshots, taken by a browser test on the demo.
 screenshots: $(VENV)/.dev-installed
 	MINKA_SCREENSHOTS=docs/screenshots $(BIN)/pytest -p no:randomly minka/browser_tests/test_screenshots.py
+
+# Check a configured production server with the services' settings file and user (see the
+# README's "Production"): one line per check, and the exit status says whether all passed.
+ENV_FILE ?= /etc/minka/minka.env
+MINKA ?= /opt/minka/.venv/bin/minka
+prod-check:
+	@if [ "$$(id -u)" = 0 ] && id minka >/dev/null 2>&1; then \
+		runuser -u minka -- env MINKA_ENV_FILE=$(ENV_FILE) $(MINKA) doctor; \
+	else \
+		MINKA_ENV_FILE=$(ENV_FILE) $(MINKA) doctor; \
+	fi

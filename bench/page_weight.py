@@ -319,19 +319,21 @@ def main() -> int:
         import django
 
         django.setup()
+        # allauth's own calls, not the test helpers (which need factory_boy, a dev package):
+        # the benchmark runs on the base lock alone.
+        from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
         from django.core.management import call_command
         from django.test import Client
         from django.test.utils import setup_test_environment
 
         from minka.accounts.models import User
-        from minka.core.tests.base import add_totp
         from minka.site import demo
 
         setup_test_environment()
         call_command("migrate", interactive=False, verbosity=0)
         demo.load(password=demo.DEMO_PASSWORD)
         coordinator = User.objects.get(email="coordinacion@minka.test")
-        add_totp(coordinator)
+        TOTP.activate(coordinator, generate_totp_secret())
         users = {
             "anonymous": None,
             "member": User.objects.get(email="miembro@minka.test"),

@@ -445,7 +445,10 @@ STORAGES = {
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or TESTING
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
+        ),
+        # Public files, served by the web server from disk (deploy/nginx.conf): readable by
+        # all, unlike uploads (FILE_UPLOAD_PERMISSIONS).
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
     },
 }
 WHITENOISE_MAX_AGE = 3600
@@ -534,6 +537,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "minka.core.views.csrf_failure"
 if env_bool("MINKA_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The visitor's address from X-Forwarded-For, before anything reads REMOTE_ADDR.
+    MIDDLEWARE = ["minka.core.middleware.ProxyClientAddressMiddleware", *MIDDLEWARE]
 if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env_bool("MINKA_SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env_int("MINKA_HSTS_SECONDS", 31_536_000, minimum=0)

@@ -15,6 +15,7 @@ the same names (``deploy/minka.env.example``, also systemd's ``EnvironmentFile``
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import sys
 from pathlib import Path
@@ -153,30 +154,138 @@ def env_file_path(environ: MutableMapping[str, str] | None = None) -> Path | Non
     return local if local.is_file() else None
 
 
-def _unquote(value: str) -> str:
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-        return value[1:-1]
-    return value
+# systemd's EnvironmentFile= grammar (src/basic/env-file.c): the characters that start a
+# comment line, the blanks skipped around names and values, and those a backslash escapes
+# inside double quotes.
+_COMMENT_START = "#;"
+_BLANK = " \t"
+_DOUBLE_QUOTE_ESCAPABLE = '"\\`$'
+
+
+def _env_file_entries(text: str) -> list[tuple[int, str, str | None]]:
+    """Split ``text`` as systemd reads an ``EnvironmentFile=``: one ``(line, name, value)``
+    per assignment, the value ``None`` for a line without ``=``. The rules, as systemd's
+    parser (``src/basic/env-file.c``) applies them:
+
+    - A line whose first non-blank character is ``#`` or ``;`` is a comment; anywhere else
+      these characters are kept (``A=x # y`` gives ``x # y``).
+    - Blanks around the name and before the value are dropped, and trailing blanks of an
+      unquoted value; blanks inside it are kept (``A=two words`` gives ``two words``).
+    - A value may start with quoted parts: ``'…'`` keeps everything literally, ``"…"``
+      unescapes ``\\"``, ``\\\\``, ``\\` `` and ``\\$`` and keeps other backslashes;
+      quotes may span lines, and what follows a closing quote is joined (``A="a b"c`` gives
+      ``a bc``). Once an unquoted character is read, quotes are literal (``A=a "b"``).
+    - Outside quotes a backslash keeps the next character; one ending a line joins the next.
+    - Nothing is expanded: ``$HOME`` stays ``$HOME``.
+    """
+    entries: list[tuple[int, str, str | None]] = []
+    state = "pre_key"
+    line = 1
+    start_line = 1
+    name: list[str] = []
+    value: list[str] = []
+    keep = 0  # length of the unquoted value without its trailing blanks
+
+    def push() -> None:
+        entries.append((start_line, "".join(name).rstrip(_BLANK), "".join(value[:keep])))
+
+    for char in text:
+        newline = char in "\n\r"  # systemd ends a line at either
+        if state == "pre_key":
+            if char in _COMMENT_START:
+                state = "comment"
+            elif not newline and char not in _BLANK:
+                state, start_line, name, value, keep = "key", line, [char], [], 0
+        elif state == "comment":
+            if newline:
+                state = "pre_key"
+        elif state == "key":
+            if newline:
+                entries.append((start_line, "".join(name).rstrip(_BLANK), None))
+                state = "pre_key"
+            elif char == "=":
+                state = "pre_value"
+            else:
+                name.append(char)
+        elif state == "pre_value":
+            if newline:
+                push()
+                state = "pre_key"
+            elif char == "'":
+                state = "single_quote"
+            elif char == '"':
+                state = "double_quote"
+            elif char == "\\":
+                state = "value_escape"
+            elif char not in _BLANK:
+                value.append(char)
+                keep = len(value)
+                state = "value"
+        elif state == "value":
+            if newline:
+                push()
+                state = "pre_key"
+            elif char == "\\":
+                state = "value_escape"
+            else:
+                value.append(char)
+                if char not in _BLANK:
+                    keep = len(value)
+        elif state == "value_escape":
+            state = "value"
+            if not newline:
+                value.append(char)
+                keep = len(value)
+        elif state == "single_quote":
+            if char == "'":
+                state = "pre_value"
+            else:
+                value.append(char)
+                keep = len(value)
+        elif state == "double_quote":
+            if char == '"':
+                state = "pre_value"
+            elif char == "\\":
+                state = "double_quote_escape"
+            else:
+                value.append(char)
+                keep = len(value)
+        else:  # double_quote_escape
+            state = "double_quote"
+            if char in _DOUBLE_QUOTE_ESCAPABLE:
+                value.append(char)
+            elif char != "\n":
+                value.extend(("\\", char))
+            keep = len(value)
+        if char == "\n":
+            line += 1
+    if state == "key":
+        entries.append((start_line, "".join(name).rstrip(_BLANK), None))
+    elif state not in ("pre_key", "comment"):
+        push()
+    return entries
 
 
 def env_file_parse(text: str, *, source: str) -> dict[str, str]:
-    """The ``NAME=value`` lines of a settings file, in the subset of systemd's
-    ``EnvironmentFile`` format that Minka's files use: blank lines and ``#`` comments are
-    skipped, an optional ``export`` is allowed, the value runs to the end of the line (spaces
-    kept) and one pair of surrounding quotes is removed."""
+    """The ``NAME=value`` assignments of a settings file, read exactly as systemd reads an
+    ``EnvironmentFile=`` (see :func:`_env_file_entries`), so that the services and the
+    ``minka`` command see the same values. It is not a shell script: nothing is expanded and
+    ``export`` is not a keyword. A line systemd would ignore with only a log message (no
+    ``=``, a name that is not a variable name, ``export NAME=…``) is an error here, naming its
+    line, so that a value is never silently lost. A later assignment wins."""
     values: dict[str, str] = {}
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        line = line.removeprefix("export ").lstrip()
-        name, sep, value = line.partition("=")
-        name = name.strip()
-        if not sep or not name.isidentifier():
+    for number, name, value in _env_file_entries(text):
+        if name.startswith(("export ", "export\t")):
             raise ConfigurationError(
-                f"{source}, line {number}: expected NAME=value, got {raw.strip()[:40]!r}."
+                f"{source}, line {number}: remove 'export': this file is read by systemd "
+                "(EnvironmentFile=), not by a shell, and systemd ignores such a line."
             )
-        values[name] = _unquote(value.strip())
+        if value is None or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            shown = name if value is None else f"{name}={value}"
+            raise ConfigurationError(
+                f"{source}, line {number}: expected NAME=value, got {shown.strip()[:40]!r}."
+            )
+        values[name] = value
     return values
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import time
 import uuid
 from collections.abc import Callable
@@ -19,6 +21,24 @@ from minka.core import request_context
 from minka.core.roles import Role, role_of
 
 Handler = Callable[[HttpRequest], HttpResponse]
+
+
+class ProxyClientAddressMiddleware:
+    """Behind the reverse proxy (``MINKA_BEHIND_PROXY``), take the visitor's address from the
+    last entry of ``X-Forwarded-For`` (what the proxy saw; deploy/nginx.conf sets it, it does
+    not append) into ``REMOTE_ADDR``, so that the per-address rate limits (Minka's and
+    allauth's) and the audit log see the visitor, not the proxy's 127.0.0.1 shared by all.
+    Only installed behind the proxy: the app server must then be reachable by it alone."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
+        # No header, or not an address: the connection's address stays.
+        with contextlib.suppress(ValueError):
+            request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(forwarded))
+        return self.get_response(request)
 
 
 class RequestIdMiddleware:

@@ -119,7 +119,7 @@ class SettingsFileTests(SimpleTestCase):
         text = (
             "# a comment\n\n"
             "MINKA_DEBUG=true\n"
-            "export MINKA_X = spaced value \n"
+            "MINKA_X = spaced value \n"
             "MINKA_FROM=Minka <minka@example.org>\n"
             'MINKA_Q="quoted # not a comment"\n'
             "MINKA_EMPTY=\n"
@@ -134,6 +134,38 @@ class SettingsFileTests(SimpleTestCase):
                 "MINKA_EMPTY": "",
             },
         )
+
+    def test_values_are_read_as_systemd_reads_an_environment_file(self) -> None:
+        """The cases where systemd's EnvironmentFile= differs from a shell or a naive split
+        (systemd's src/basic/env-file.c): each value is what the services get too."""
+        cases = {
+            "A=x # not a comment\n": "x # not a comment",
+            "; a comment\nA=after\n": "after",
+            'A="a b"c\n': "a bc",
+            'A=a "b"\n': 'a "b"',
+            "A='$HOME \\n'\n": "$HOME \\n",
+            'A="q \\" \\\\ \\$ \\n"\n': 'q " \\ $ \\n',
+            "A=one\\\n two\n": "one two",
+            'A="first\nsecond"\n': "first\nsecond",
+            "A=windows\r\n": "windows",
+            "A=$HOME/x": "$HOME/x",
+            "A=1\nA=2\n": "2",
+        }
+        for text, expected in cases.items():
+            with self.subTest(text=text):
+                self.assertEqual(env_file_parse(text, source="f")["A"], expected)
+
+    def test_export_is_refused_because_systemd_ignores_the_line(self) -> None:
+        """A shell habit that systemd would drop with only a log line: an error here."""
+        with self.assertRaisesMessage(ConfigurationError, "f, line 2: remove 'export'"):
+            env_file_parse("A=1\nexport MINKA_X=2\n", source="f")
+
+    def test_the_example_file_parses(self) -> None:
+        """deploy/minka.env.example is a valid settings file, with values holding spaces."""
+        example = Path(__file__).resolve().parents[3] / "deploy" / "minka.env.example"
+        values = env_file_parse(example.read_text(encoding="utf-8"), source="example")
+        self.assertEqual(values["MINKA_DEBUG"], "false")
+        self.assertIn(" ", values["MINKA_NETWORK_NAME"])
 
     def test_a_line_without_a_name_is_refused_with_its_number(self) -> None:
         with self.assertRaisesMessage(ConfigurationError, "f, line 2: expected NAME=value"):
