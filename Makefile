@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input
 
-.PHONY: run test pytest-fast system-deps lint typecheck pytest lock messages bench check-deploy clean help screenshots
+.PHONY: run test pytest-fast system-deps lint typecheck pytest lock messages bench bench-load check-deploy clean help screenshots
 
 help:
 	@echo "make run    - install, migrate, load the demo and serve on http://127.0.0.1:$(PORT)"
@@ -87,3 +87,11 @@ clean:
 # The README's phone screenshots, taken by a browser test on the demo.
 screenshots: $(VENV)/.dev-installed
 	MINKA_SCREENSHOTS=docs/screenshots $(BIN)/pytest -p no:randomly minka/browser_tests/test_screenshots.py
+
+# The load test (bench/load.py) on both set-ups, each on a dataset generated at SCALE
+# (bench/generate.py; 1.0 takes a while); the load tool has its own lock.
+bench-load: $(VENV)/.dev-installed
+	$(PIP) install -q --require-hashes --no-deps -r requirements/bench.lock
+	$(BIN)/python bench/load.py --setup sqlite --data-dir $(or $(BENCH_DIR),/tmp/minka-bench)/sqlite --generate $(or $(SCALE),1.0)
+	$(BIN)/python bench/load.py --setup postgres --data-dir $(or $(BENCH_DIR),/tmp/minka-bench)/postgres --generate $(or $(SCALE),1.0) \
+		--database-url $(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/minka_bench)

@@ -202,6 +202,17 @@ def server_env(args: argparse.Namespace, port: int) -> dict[str, str]:
     return env
 
 
+def recreate_database(url: str) -> None:
+    """Drop and create the PostgreSQL database of ``url`` (for a fresh dataset)."""
+    import psycopg
+    from psycopg import sql
+
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 def run_quiet(command: Sequence[str], env: dict[str, str], cwd: Path) -> str:
     done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, check=False)  # noqa: S603
     if done.returncode:
@@ -400,6 +411,13 @@ def load(args: argparse.Namespace) -> dict[str, Any]:
     port = free_port()
     env = server_env(args, port)
     if args.generate is not None:
+        if args.setup == "postgres":
+            recreate_database(args.database_url)
+        else:  # the dataset's files in the data folder, nothing else
+            for path in args.data_dir.glob("minka.sqlite3*"):
+                path.unlink()
+            for folder in ("media", "cache"):
+                shutil.rmtree(args.data_dir / folder, ignore_errors=True)
         generated = run_quiet(
             [sys.executable, str(ROOT / "bench" / "generate.py"), "--scale", str(args.generate)],
             env,
@@ -512,7 +530,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, help="MINKA_DATA_DIR of the dataset")
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/minka_bench")
     parser.add_argument("--cache", default="redis://127.0.0.1:6379/7")
-    parser.add_argument("--generate", type=float, help="first generate a dataset at this scale")
+    parser.add_argument(
+        "--generate",
+        type=float,
+        help="first generate a dataset at this scale (replaces the SQLite file and media of "
+        "--data-dir; on PostgreSQL drops and creates the database)",
+    )
     parser.add_argument(
         "--web-workers", type=int, help="gunicorn workers (1 on SQLite, 2 on PostgreSQL)"
     )
