@@ -31,8 +31,8 @@ class GenerateTests(TestCase):
     def test_counts_at_the_scale(self) -> None:
         counts = self.result["counts"]
         self.assertEqual(counts["organizations"], 5)
-        self.assertEqual(counts["people"], 50 + 3)  # plus the members' own records
-        self.assertEqual(counts["member_accounts"], 3)
+        self.assertEqual(counts["people"], 50 + 20)  # plus the members' own records
+        self.assertEqual(counts["member_accounts"], 20)
         self.assertEqual(counts["minutes_published"], 6)
         self.assertEqual(counts["meetings"], 6 + 2)  # plus the upcoming ones
         self.assertEqual(counts["documents"], 200)
