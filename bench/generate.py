@@ -3,7 +3,7 @@
 At ``--scale 1.0``: 300 organizations, 5,000 people, 600 held meetings with an agenda and
 published minutes, 20,000 documents with 100,000 pages of text, 5,000 commitments, plus
 50 member accounts (known password, no second factor: members need none) and a few upcoming
-meetings to answer "¿Asistirá?". Counts scale linearly (at least a handful of each, and 20 members)::
+meetings to answer "¿Asistirá?". Counts scale linearly (at least a handful of each; 20 members)::
 
     .venv/bin/python bench/generate.py --scale 1.0           # the SQLite file of minka.env
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/minka_bench \\
