@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input
 
-.PHONY: run test pytest-fast system-deps lint typecheck pytest lock messages bench check-deploy clean help screenshots prod-check
+.PHONY: run test pytest-fast system-deps lint typecheck pytest lock messages bench bench-load check-deploy clean help screenshots prod-check
 
 help:
 	@echo "make run    - install, migrate, load the demo and serve on http://127.0.0.1:$(PORT)"
@@ -14,6 +14,8 @@ help:
 	@echo "make lock   - re-pin requirements/*.lock with hashes"
 	@echo "make messages - update and compile the es/en translation catalogs"
 	@echo "make bench  - run the benchmarks in bench/"
+	@echo "make bench-load - the load test on a generated dataset (SCALE=1.0), SQLite and PostgreSQL"
+	@echo "make prod-check - minka doctor on a configured production server (ENV_FILE, MINKA)"
 	@echo "make screenshots - take the README's phone screenshots (browser tests)"
 
 $(BIN)/python:
@@ -69,6 +71,7 @@ test: system-deps lint typecheck pytest
 lock: $(VENV)/.dev-installed
 	cd requirements && ../$(BIN)/uv pip compile -q --generate-hashes --python-version 3.11 --no-header base.in -o base.lock
 	cd requirements && ../$(BIN)/uv pip compile -q --generate-hashes --python-version 3.11 --no-header dev.in -o dev.lock
+	cd requirements && ../$(BIN)/uv pip compile -q --generate-hashes --python-version 3.11 --no-header bench.in -o bench.lock
 	@! grep -n '://' requirements/*.lock || (echo "a lock file names an index host" && exit 1)
 
 messages: $(VENV)/.dev-installed
@@ -98,3 +101,11 @@ prod-check:
 	else \
 		MINKA_ENV_FILE=$(ENV_FILE) $(MINKA) doctor; \
 	fi
+
+# The load test (bench/load.py) on both set-ups, each on a dataset generated at SCALE
+# (bench/generate.py; 1.0 takes a while); the load tool has its own lock.
+bench-load: $(VENV)/.dev-installed
+	$(PIP) install -q --require-hashes --no-deps -r requirements/bench.lock
+	$(BIN)/python bench/load.py --setup sqlite --data-dir $(or $(BENCH_DIR),/tmp/minka-bench)/sqlite --generate $(or $(SCALE),1.0)
+	$(BIN)/python bench/load.py --setup postgres --data-dir $(or $(BENCH_DIR),/tmp/minka-bench)/postgres --generate $(or $(SCALE),1.0) \
+		--database-url $(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/minka_bench)
