@@ -140,7 +140,9 @@ def _profile(app: Any, path: str) -> None:
     for _ in range(10):
         _call(app, path)
     profiler.disable()
-    pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(45)
+    pstats.Stats(profiler, stream=sys.stderr).sort_stats(
+        os.environ.get("PROFILE_SORT", "cumulative")
+    ).print_stats(45)
 
 
 def main() -> int:
