@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -122,6 +123,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "minka.core.middleware.RequestIdMiddleware",
     "minka.core.middleware.MethodAllowlistMiddleware",
+    # A visitor's public page straight from the cache, before sessions, auth and the view.
+    "minka.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "minka.core.middleware.SpanishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -161,6 +164,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's renderer with the select and input widgets written in Python (a long <select>
+# cost ~60 µs an option through the templates).
+FORM_RENDERER = "minka.core.formrender.FastRenderer"
+
 # --- Database -------------------------------------------------------------------------------
 
 _DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'minka.sqlite3'}")
@@ -190,23 +197,43 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache (rate limits need one shared by every process) ------------------------------------
 
 _CACHE_URL = env_str("MINKA_CACHE_URL", "")
+CACHES: dict[str, dict[str, Any]]
+# "pages" holds the rendered public pages (minka.core.pagecache) apart from the rate limits,
+# so that many pages cannot push a rate-limit counter out.
 if _CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": _CACHE_URL,
+            "KEY_PREFIX": prefix,
         }
+        for alias, prefix in (("default", ""), ("pages", "pages"))
     }
 elif _CACHE_URL == "locmem://" or TESTING:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias}
+        for alias in ("default", "pages")
+    }
 else:
     _cache_dir = Path(_CACHE_URL.removeprefix("file://")) if _CACHE_URL else DATA_DIR / "cache"
+    _cache_dir = ensure_folder(_cache_dir.resolve(), "MINKA_CACHE_URL", mode=0o700)
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(ensure_folder(_cache_dir.resolve(), "MINKA_CACHE_URL", mode=0o700)),
-        }
+            "LOCATION": str(_cache_dir),
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(ensure_folder(_cache_dir / "pages", "MINKA_CACHE_URL", mode=0o700)),
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
     }
+# Seconds a rendered public page is kept (0: off). Every committed write to the database
+# invalidates all of them at once; the limit bounds pages that change with the clock alone.
+# Off in the test suite (tests turn it on) and with locmem://, which one process cannot share.
+PAGE_CACHE_SECONDS = env_int(
+    "MINKA_PAGE_CACHE_SECONDS", 0 if TESTING or _CACHE_URL == "locmem://" else 300, minimum=0
+)
 
 # --- Tasks ----------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -57,9 +58,22 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+@csrf_exempt
 @require_POST
 def set_language(request: HtmxHttpRequest) -> HttpResponse:
-    """Django's language switch, which also remembers the choice for a signed-in user."""
+    """Django's language switch, which also remembers the choice for a signed-in user.
+
+    A visitor's switch posts without a CSRF token, so that public pages need no CSRF cookie
+    (and can be cached): for them the switch only sets the language cookie, which a forged
+    post could at worst flip back and forth. A signed-in user's choice is saved to their
+    account, so their switch carries the token and is checked here.
+    """
+    if request.user.is_authenticated:
+        return _set_language_checked(request)
+    return _set_language(request)
+
+
+def _set_language(request: HtmxHttpRequest) -> HttpResponse:
     language = request.POST.get("language", "")
     if language not in {"es", "en"}:
         messages.error(request, _("Unknown language."))
@@ -72,6 +86,9 @@ def set_language(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         services.user_update_preferences(user=request.user, data={"language": language})
     return django_set_language(request)
+
+
+_set_language_checked = csrf_protect(_set_language)
 
 
 # Ignored type error: allauth publishes no types: its base class is Any.

@@ -11,13 +11,13 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 
-from minka.core import request_context
+from minka.core import pagecache, request_context
 from minka.core.roles import Role, role_of
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -94,6 +94,15 @@ class SpanishFirstLocaleMiddleware(LocaleMiddleware):
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
 
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        # Django's adds "Vary: Accept-Language"; here the language comes from the cookie
+        # alone (so "Vary: Cookie" is what caches need), and varying on a header that does
+        # not change the page would split a shared cache per browser language for nothing.
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
 
 class SessionTimeoutMiddleware:
     """Enforce an idle clock and an absolute clock on every session.
@@ -135,14 +144,27 @@ class SessionTimeoutMiddleware:
 
 
 class PrivateCacheMiddleware:
-    """Keep personalised pages out of shared caches and clear client state at logout."""
+    """Say who may keep a page: anyone for a visitor's public page, only the browser otherwise.
+
+    A page is *shareable* (``Cache-Control: public, max-age=60``, ``Vary: Cookie, HX-Request``,
+    and stored by :mod:`minka.core.pagecache`) when it answers a visitor's plain ``GET`` or
+    ``HEAD`` with 200 and HTML, and nothing in it belongs to one person: no session cookie came
+    in and no session was started, no message was queued or shown, no CSRF token was put in
+    the page, no cookie is set, and the view chose no ``Cache-Control`` of its own. Any other
+    page that touched the session is ``private`` (with ``Vary: Cookie``), and ``no-store`` for
+    a signed-in user. The logout also clears the browser's cache and storage.
+    """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if getattr(request, "session", None) is not None and request.session.accessed:
+        if _is_shareable(request, response):
+            patch_vary_headers(response, ["Cookie", "HX-Request"])
+            patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+            setattr(request, pagecache.SHAREABLE_ATTR, True)
+        elif getattr(request, "session", None) is not None and request.session.accessed:
             patch_vary_headers(response, ["Cookie"])
             patch_cache_control(response, private=True)
         if request.user.is_authenticated:
@@ -151,3 +173,25 @@ class PrivateCacheMiddleware:
         if request.method == "POST" and match is not None and match.url_name == "account_logout":
             response["Clear-Site-Data"] = '"cache", "storage"'
         return response
+
+
+# Seconds a browser or a shared cache may keep a public page without asking again.
+PUBLIC_MAX_AGE = 60
+
+
+def _is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
+    if not pagecache.is_cacheable_request(request) or response.status_code != 200:
+        return False
+    if response.has_header("Cache-Control") or response.cookies or response.streaming:
+        return False
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # a form's token was put in the page
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False
+    storage = getattr(request, "_messages", None)
+    if storage is not None and (getattr(storage, "added_new", False) or storage.used):
+        return False
+    return not request.user.is_authenticated

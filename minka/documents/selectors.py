@@ -28,7 +28,8 @@ def documents_visible_to(user: Actor) -> QuerySet[Document]:
 def document_list(
     *, user: Actor, filters: Mapping[str, Any], ordering: Sequence[str] = ("-created_at", "-pk")
 ) -> QuerySet[Document]:
-    """The documents ``user`` may see, filtered and sorted, with what the list shows."""
+    """The documents ``user`` may see, filtered and sorted, with what the list shows (the
+    latest version and the organizations; not the topics, which a row does not show)."""
     documents = documents_visible_to(user)
     if kind := filters.get("kind"):
         documents = documents.filter(kind=kind)
@@ -47,9 +48,7 @@ def document_list(
     return (
         documents.select_related("latest_version")
         .defer("latest_version__text")
-        .prefetch_related(
-            "topics", Prefetch("organizations", queryset=Organization.objects.order_by("name"))
-        )
+        .prefetch_related(Prefetch("organizations", queryset=Organization.objects.order_by("name")))
         .order_by(*ordering)
     )
 

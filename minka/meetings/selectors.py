@@ -68,9 +68,9 @@ def _meetings_for_list(user: Actor, filters: Mapping[str, Any]) -> QuerySet[Meet
         meetings = meetings.filter(series=series)
     if year := filters.get("year"):
         meetings = meetings.filter(starts_at__year=year)
-    return meetings.select_related("series").prefetch_related(
-        Prefetch("organizations", queryset=Organization.objects.order_by("name"))
-    )
+    # A row shows the series, not the convening organizations: no prefetch (with every
+    # meeting on one page, its IN list of ids cost more than the rows' SQL).
+    return meetings.select_related("series")
 
 
 def meeting_list(

@@ -1,0 +1,190 @@
+"""A server-side cache of rendered public pages, one copy per language.
+
+What is stored: the full response to an anonymous ``GET`` (no session cookie, no messages
+cookie, no ``Authorization`` header, not an htmx request) that :class:`minka.core.middleware.
+PrivateCacheMiddleware` found shareable: status 200, HTML, no cookie set, no CSRF token used,
+no ``Cache-Control`` chosen by the view. Those are the pages it marks ``Cache-Control: public``;
+one rule decides both. ``GET`` and ``HEAD`` from such visitors are answered from the cache.
+
+The key: language + scheme + host + full path with the query string + Minka's version + a
+site-wide *content version*. Any write to the database (an ``INSERT``, ``UPDATE`` or ``DELETE``
+seen by every connection's execute wrapper, so ``QuerySet.update()``, ``bulk_create`` and raw
+SQL count as much as ``save()``) replaces the content version with a new random value once its
+transaction commits, so every stored page becomes unreachable at once, in every process: the
+version lives in the shared cache (``CACHES["pages"]``: the file cache, or Redis under its own
+key prefix). Bookkeeping tables that no public page shows (sessions, task results, the outbox,
+the audit log) do not count. Pages that depend on the clock (upcoming against past meetings)
+are at most ``MINKA_PAGE_CACHE_SECONDS`` old; ``minka migrate`` also bumps the version.
+
+A page read before a write and stored after it is stored under the old version, which nobody
+asks for any more: the version is read when the request starts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
+from django.db import connection as default_connection
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+
+import minka
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+CACHE_ALIAS = "pages"
+VERSION_KEY = "minka:pages:version"
+# Tables written for bookkeeping only; no public page shows them.
+UNWATCHED_TABLES = frozenset(
+    {
+        "django_session",
+        "usersessions_usersession",
+        "django_tasks_database_dbtaskresult",
+        "notifications_message",
+        "core_auditentry",
+        "django_admin_log",
+        "account_emailconfirmation",
+        "mfa_authenticator",
+    }
+)
+_WRITES = ("INSERT", "UPDATE", "DELETE")
+# The table of a write, as Django writes them (SQLite's INSERT OR IGNORE included).
+_TABLE = re.compile(
+    r"""(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+[`"\[]?(\w+)""", re.IGNORECASE
+)
+# Set by PrivateCacheMiddleware on a request whose response may be shared.
+SHAREABLE_ATTR = "minka_shareable"
+
+
+def enabled() -> bool:
+    return settings.PAGE_CACHE_SECONDS > 0
+
+
+def bump_version() -> None:
+    """Make every stored page unreachable (called once a write has committed)."""
+    try:
+        caches[CACHE_ALIAS].set(VERSION_KEY, uuid.uuid4().hex, None)
+    except Exception:
+        # The cache is down: pages cannot be read from it either (see current_version).
+        logger.exception("page cache: the content version could not be replaced")
+
+
+def current_version() -> str | None:
+    """The content version, created when missing (evicted, or never set)."""
+    cache = caches[CACHE_ALIAS]
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY)
+    return version if isinstance(version, str) else None
+
+
+def _bump_on_commit(connection: BaseDatabaseWrapper) -> None:
+    # Once per transaction: a rolled-back savepoint drops the callback, so look each time.
+    if connection.in_atomic_block and any(
+        entry[1] is bump_version for entry in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(bump_version, using=connection.alias)
+
+
+def watch_writes(
+    execute: Callable[..., Any], sql: Any, params: Any, many: bool, context: dict[str, Any]
+) -> Any:
+    """An execute wrapper: a write to a watched table bumps the version on commit."""
+    result = execute(sql, params, many, context)
+    if not isinstance(sql, str):  # composed SQL: count it as a write, to be safe
+        _bump_on_commit(context["connection"])
+        return result
+    statement = sql.lstrip()
+    if statement[:6].upper() in _WRITES:
+        match = _TABLE.match(statement)
+        if match is None or match.group(1).lower() not in UNWATCHED_TABLES:
+            _bump_on_commit(context["connection"])
+    return result
+
+
+def install(*, connection: BaseDatabaseWrapper, **_: Any) -> None:
+    """``connection_created`` receiver: watch the writes of every new connection."""
+    if watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(watch_writes)
+
+
+def install_on_default() -> None:
+    install(connection=default_connection)
+
+
+def language_of(request: HttpRequest) -> str:
+    """The page's language, as :class:`SpanishFirstLocaleMiddleware` will choose it."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def is_cacheable_request(request: HttpRequest) -> bool:
+    """A visitor's plain GET or HEAD: no session, no pending messages, no credentials."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+        and "HTTP_HX_REQUEST" not in request.META
+    )
+
+
+def page_key(request: HttpRequest, *, host: str, version: str) -> str:
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    scheme = "https" if request.is_secure() else "http"
+    return f"minka:page:{minka.__version__}:{version}:{language_of(request)}:{scheme}:{host}:{path}"
+
+
+class PageCacheMiddleware:
+    """Answer a visitor's request for a public page from the cache, or store the page."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not enabled() or not is_cacheable_request(request):
+            return self.get_response(request)
+        try:
+            host = request.get_host()
+        except DisallowedHost:
+            return self.get_response(request)  # CommonMiddleware answers 400
+        cache = caches[CACHE_ALIAS]
+        try:
+            version = current_version()
+            key = page_key(request, host=host, version=version) if version else None
+            cached = cache.get(key) if key else None
+        except Exception:
+            logger.exception("page cache: read failed")
+            return self.get_response(request)
+        if isinstance(cached, HttpResponse):
+            cached["X-Page-Cache"] = "hit"
+            return cached
+        response = self.get_response(request)
+        if (
+            key is not None
+            and request.method == "GET"
+            and getattr(request, SHAREABLE_ATTR, False)
+            and not response.streaming
+            and not response.cookies
+        ):
+            response["X-Page-Cache"] = "miss"
+            try:
+                cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.exception("page cache: write failed")
+        return response
