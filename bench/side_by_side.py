@@ -330,11 +330,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def unit_workers(unit: Path) -> int:
-    """The gunicorn worker count that ``deploy/minka-web.service`` gives (a literal number)."""
+def unit_workers(unit: Path, instances: int = 2) -> int:
+    """The gunicorn workers the guide runs in all: the literal ``--workers N`` of
+    ``deploy/minka-web@.service`` times its ``instances`` (two in the guide)."""
     text = unit.read_text(encoding="utf-8") if unit.exists() else ""
     match = re.search(r"(?:--workers[= ]|-w\s*)(\d+)", text)
-    return int(match.group(1)) if match else DEFAULT_WORKERS
+    return int(match.group(1)) * instances if match else DEFAULT_WORKERS
 
 
 def example_env(path: Path) -> dict[str, str]:
@@ -475,7 +476,7 @@ class Minka:
         found = re.search(r"^URL (\S+)", printed, re.MULTILINE)
         if found is None:
             raise SystemExit(f"No demo meeting found:\n{printed}")
-        workers = self.args.workers or unit_workers(ROOT / "deploy" / "minka-web.service")
+        workers = self.args.workers or unit_workers(ROOT / "deploy" / "minka-web@.service")
         gunicorn = [
             str(VENV_BIN / "gunicorn"),
             "minka.wsgi",

@@ -72,11 +72,13 @@ def test_summary_gives_medians_and_ratios() -> None:
 
 
 def test_unit_workers_reads_the_deploy_unit(tmp_path: Path) -> None:
-    unit = tmp_path / "minka-web.service"
+    unit = tmp_path / "minka-web@.service"
     unit.write_text("ExecStart=/opt/minka/.venv/bin/gunicorn minka.wsgi --workers 5 --preload\n")
-    assert side_by_side.unit_workers(unit) == 5
+    assert side_by_side.unit_workers(unit, instances=1) == 5
     unit.write_text("ExecStart=/opt/minka/.venv/bin/gunicorn minka.wsgi -w 2\n")
-    assert side_by_side.unit_workers(unit) == 2
+    assert side_by_side.unit_workers(unit) == 4  # two instances, as the guide runs them
+    # The real unit: the guide's two instances of two workers each.
+    assert side_by_side.unit_workers(side_by_side.ROOT / "deploy" / "minka-web@.service") == 4
     assert side_by_side.unit_workers(tmp_path / "missing") == side_by_side.DEFAULT_WORKERS
 
 
