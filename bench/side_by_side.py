@@ -438,6 +438,9 @@ class Minka:
                 "MINKA_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             }
         )
+        for setting in args.minka_env:
+            name, _, value = setting.partition("=")
+            self.env[name] = value
         if not args.nginx:
             self.env["MINKA_BEHIND_PROXY"] = "false"
             self.env["MINKA_BASE_URL"] = f"http://127.0.0.1:{self.app_port}"
@@ -553,6 +556,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: the unit's)")
+    parser.add_argument(
+        "--minka-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting for the Minka it starts, e.g. MINKA_PAGE_CACHE_SECONDS=0 (repeatable)",
+    )
     parser.add_argument("--no-nginx", dest="nginx", action="store_false")
     parser.add_argument("--pg-url", default=DEFAULT_PG)
     parser.add_argument("--db-name", default="ind_side_by_side")

@@ -27,7 +27,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import caches
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[HttpRequest], HttpResponse]
+T = TypeVar("T")
 
 CACHE_ALIAS = "pages"
 VERSION_KEY = "minka:pages:version"
@@ -90,6 +91,34 @@ def current_version() -> str | None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, None)
         version = cache.get(VERSION_KEY)
     return version if isinstance(version, str) else None
+
+
+def cached_until_next_write(key: str, compute: Callable[[], T], timeout: int = 3600) -> T:
+    """``compute()``, kept in the pages cache until the next committed write to the database.
+
+    For figures that cost a scan of a large table but change only with the data (a list's
+    filter choices): the key names the content version, so any write makes it unreachable,
+    as it does the stored pages. With the page cache off (``MINKA_PAGE_CACHE_SECONDS=0``, as in
+    the test suite), ``compute()`` runs every time.
+    """
+    if not enabled():
+        return compute()
+    try:
+        version = current_version()
+        full_key = f"minka:data:{minka.__version__}:{version}:{key}"
+        cached = caches[CACHE_ALIAS].get(full_key) if version else None
+    except Exception:
+        logger.exception("page cache: read failed")
+        return compute()
+    if cached is not None:
+        return cast("T", cached)
+    value = compute()
+    if version:
+        try:
+            caches[CACHE_ALIAS].set(full_key, value, timeout)
+        except Exception:
+            logger.exception("page cache: write failed")
+    return value
 
 
 def _bump_on_commit(connection: BaseDatabaseWrapper) -> None:

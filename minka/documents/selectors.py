@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q
 from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 from django.http import Http404
 
+from minka.core import pagecache
 from minka.core.visibility import visibilities_for
 from minka.directory.models import Organization
 from minka.documents.models import Document, Version
@@ -108,12 +109,20 @@ def organization_documents(
 
 
 def document_years(user: Actor) -> list[int]:
-    """The years with documents ``user`` may see (for the year filter), newest first."""
-    years = (
-        documents_visible_to(user)
-        .annotate(doc_year=ExtractYear(Coalesce("issued_on", TruncDate("created_at"))))
-        .values_list("doc_year", flat=True)
-        .order_by("-doc_year")
-        .distinct()
-    )
-    return [int(year) for year in years if year]
+    """The years with documents ``user`` may see (for the year filter), newest first.
+
+    A scan of every visible document (110–140 ms at 20,000 on SQLite), so it is kept until
+    the next write, per set of visibilities (what a role may see)."""
+    visibilities = sorted(visibilities_for(user))
+
+    def years() -> list[int]:
+        values = (
+            Document.objects.filter(visibility__in=visibilities)
+            .annotate(doc_year=ExtractYear(Coalesce("issued_on", TruncDate("created_at"))))
+            .values_list("doc_year", flat=True)
+            .order_by("-doc_year")
+            .distinct()
+        )
+        return [int(year) for year in values if year]
+
+    return pagecache.cached_until_next_write(f"documents:years:{','.join(visibilities)}", years)
