@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +27,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from minka.core import ratelimit
 from minka.core.decorators import permission_required
+from minka.core.pagination import IdsFirstPaginator
 from minka.core.storage import file_response
 from minka.core.uploads import oversize_files
 from minka.directory.selectors import organizations_visible_to
@@ -72,7 +72,9 @@ def document_list(request: HtmxHttpRequest) -> HttpResponse:
     documents = selectors.document_list(
         user=request.user, filters=filters, ordering=form.ordering()
     )
-    page = Paginator(documents, settings.REPOSITORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = IdsFirstPaginator(documents, settings.REPOSITORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "form": form,
         "page": page,

@@ -95,9 +95,9 @@ class ListTests(RepositoryTestCase):
             document.topics.add(self.topic)
             document.organizations.add(self.org_a)
             add_version(document)
-        # anon: count, documents, organizations, years, organizations for the filter, topics
-        # for the filter.
-        for persona, queries in (("anon", 6), ("mem_a", 11), ("coord", 12)):
+        # anon: count, the page's ids, its documents, organizations, years, organizations for
+        # the filter, topics for the filter.
+        for persona, queries in (("anon", 7), ("mem_a", 12), ("coord", 13)):
             client = self.as_(persona)
             with self.subTest(persona=persona), self.assertNumQueries(queries):
                 client.get(reverse("documents:document-list"))
