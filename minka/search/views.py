@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.shortcuts import render
@@ -75,15 +76,21 @@ def _items(user: Actor, hits: list[search.SearchHit]) -> list[ResultItem]:
     return items
 
 
-def _facet_url(params: QueryDict, name: str, value: str | None) -> str:
-    """The query string of the page with the facet ``name`` set to ``value`` (or removed,
-    for ``None``), back on the first page."""
-    params = params.copy()
-    params.pop("page", None)
-    params.pop(name, None)
-    if value is not None:
-        params[name] = value
-    return "?" + params.urlencode()
+def _pairs_without(params: QueryDict, name: str) -> list[tuple[str, str]]:
+    """The query's parameters but the page and the facet ``name``, in their order."""
+    return [
+        (key, item) for key, items in params.lists() if key not in ("page", name) for item in items
+    ]
+
+
+def _facet_url_from(pairs: list[tuple[str, str]], name: str, value: str | None) -> str:
+    """The query string with the facet ``name`` set to ``value`` (or removed, for ``None``),
+    back on the first page."""
+    return "?" + urlencode(pairs if value is None else [*pairs, (name, value)])
+
+
+# Values shown per facet, the most frequent (or, for years, the newest) first.
+FACET_VALUES_SHOWN = 15
 
 
 def _facets(
@@ -95,20 +102,24 @@ def _facets(
         counts = results.facets.get(name, {})
         if not counts:
             continue
-        labels = facet.labels(list(counts))
+        shown = list(counts.items())
+        if facet.newest_first:
+            shown.sort(key=lambda entry: entry[0], reverse=True)
+        # Labels and links only for the values shown (a search can count hundreds).
+        shown = shown[:FACET_VALUES_SHOWN]
+        labels = facet.labels([value for value, _count in shown])
+        pairs = _pairs_without(params, name)
         values = [
             FacetValue(
                 value=value,
                 label=labels.get(value, value),
                 count=count,
                 selected=filters.get(name) == value,
-                url=_facet_url(params, name, None if filters.get(name) == value else value),
+                url=_facet_url_from(pairs, name, None if filters.get(name) == value else value),
             )
-            for value, count in counts.items()
+            for value, count in shown
         ]
-        if facet.newest_first:
-            values.sort(key=lambda v: v.value, reverse=True)
-        facets.append({"name": name, "title": facet.title(), "values": values[:15]})
+        facets.append({"name": name, "title": facet.title(), "values": values})
     return facets
 
 
