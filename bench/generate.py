@@ -84,15 +84,6 @@ rector redes relacionadas repositorio resultados reto reunión riesgos será soc
 tecnología temas tener todos trabajo técnica viceministerio virtual visión
 """.split()  # noqa: SIM905 -- a word list reads better as prose.
 
-TOPICS = [
-    ("ciberseguridad", "Ciberseguridad"),
-    ("conectividad", "Conectividad"),
-    ("gobierno-digital", "Gobierno digital"),
-    ("datos-abiertos", "Datos abiertos"),
-    ("cultura-digital", "Cultura digital"),
-    ("gobernanza-de-internet", "Gobernanza de internet"),
-    ("inclusion-digital", "Inclusión digital"),
-]
 ORG_KINDS = ["Asociación", "Colectivo", "Red", "Instituto", "Fundación", "Cámara", "Universidad"]
 FIRST_NAMES = [
     "Rosa",
@@ -295,6 +286,7 @@ class Generator:
 
     def topics(self) -> None:
         from minka.directory.models import Topic
+        from minka.site.demo import TOPICS  # the demo's topics, so both speak of the same
 
         self.topic_list: list[Topic] = [
             Topic.objects.get_or_create(slug=slug, defaults={"name": name})[0]
