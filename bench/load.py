@@ -41,7 +41,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -51,6 +50,11 @@ import urllib.request
 from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+# Run as a script from the checkout: the repository root makes `bench` importable.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._procs import free_port, memory_kb
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -77,12 +81,6 @@ def machine() -> str:
         f"{model.group(1) if model else platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}"
     )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def send_secure_cookies_over_http() -> None:
@@ -134,16 +132,6 @@ def cpu_seconds(root: int) -> float:
 
 def load_average() -> float:
     return float(Path("/proc/loadavg").read_text().split()[0])
-
-
-def memory_kb(pid: int) -> tuple[int, int]:
-    """(RSS, PSS) of one process in KiB; zeros for a process that is gone."""
-    try:
-        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
-    except OSError:
-        return 0, 0
-    values = dict(re.findall(r"^(Rss|Pss):\s+(\d+) kB", text, re.MULTILINE))
-    return int(values.get("Rss", 0)), int(values.get("Pss", 0))
 
 
 class MemorySampler(threading.Thread):

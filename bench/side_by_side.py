@@ -41,7 +41,6 @@ import re
 import shlex
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -51,6 +50,11 @@ import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+# Run as a script from the checkout: the repository root makes `bench` importable.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._procs import descendants, free_port, memory_kb
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -226,16 +230,6 @@ def _ticks(pid: int, *, reaped: bool = False) -> int | None:
     return used + int(fields[13]) + int(fields[14]) if reaped else used
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        try:
-            found += [int(child) for child in task.read_text().split()]
-        except OSError:
-            continue
-    return found + [grandchild for child in found for grandchild in _children(child)]
-
-
 def _backends(server: Server) -> list[int]:
     if not server.databases:
         return []
@@ -253,7 +247,7 @@ def cpu_snapshot(server: Server) -> dict[int, tuple[int, bool]]:
         ticks = _ticks(root, reaped=True)
         if ticks is not None:
             snapshot[root] = (ticks, False)
-        for child in _children(root):
+        for child in descendants(root):
             ticks = _ticks(child)
             if ticks is not None:
                 snapshot[child] = (ticks, True)
@@ -324,12 +318,6 @@ def compare(
 # --- Starting Minka as deploy/ documents it ----------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def unit_workers(unit: Path, instances: int = 2) -> int:
     """The gunicorn workers the guide runs in all: the literal ``--workers N`` of
     ``deploy/minka-web@.service`` times its ``instances`` (two in the guide)."""
@@ -353,15 +341,8 @@ def example_env(path: Path) -> dict[str, str]:
 
 def pss_mb(pids: list[int]) -> float | None:
     """Memory of processes and their children, shared pages split between them (PSS)."""
-    total = 0
-    every = [*pids, *(child for pid in pids for child in _children(pid))]
-    for pid in every:
-        try:
-            text = Path(f"/proc/{pid}/smaps_rollup").read_text()
-        except OSError:
-            continue
-        match = re.search(r"^Pss:\s+(\d+) kB", text, re.MULTILINE)
-        total += int(match.group(1)) if match else 0
+    every = [*pids, *(child for pid in pids for child in descendants(pid))]
+    total = sum(memory_kb(pid)[1] for pid in every)
     return round(total / 1024, 1) if every else None
 
 
