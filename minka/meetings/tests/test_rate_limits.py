@@ -17,6 +17,7 @@ import time
 from typing import TYPE_CHECKING, Any
 from unittest import mock
 
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, SimpleTestCase, override_settings
 from django.urls import reverse
@@ -172,7 +173,17 @@ class CompareCostTests(SimpleTestCase):
 
 
 @override_settings(LANGUAGE_CODE="en", COMPARE_RATE_LIMIT=3)
-class CompareRateLimitTests(RoleTestCase):
+class StartOfWindowMixin(RoleTestCase):
+    """Rate limits count in fixed one-minute windows: each test starts at the beginning of one,
+    so that its burst of requests is never split between two windows by the clock."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        now = time.time()
+        self.enterContext(time_machine.travel(now - now % 60 + 60.5, tick=True))
+
+
+class CompareRateLimitTests(StartOfWindowMixin):
     """``meetings:minutes-compare``: COMPARE_RATE_LIMIT comparisons a minute per client
     (per account when signed in, per address otherwise); refusals before do not count."""
 
@@ -232,7 +243,7 @@ class CompareRateLimitTests(RoleTestCase):
 # --- The DOCX export --------------------------------------------------------------------
 
 
-class DocxRenderLimitTests(RoleTestCase):
+class DocxRenderLimitTests(StartOfWindowMixin):
     """A DOCX is built on every request, so it counts against the client's render limit,
     the one count PDF layouts use; Markdown and JSON stay free."""
 
@@ -288,7 +299,7 @@ class DocxRenderLimitTests(RoleTestCase):
 
 
 @override_settings(LANGUAGE_CODE="en", UPLOAD_RATE_LIMIT=3)
-class AgendaUploadRateLimitTests(RoleTestCase):
+class AgendaUploadRateLimitTests(StartOfWindowMixin):
     """``meetings:agenda-item-upload`` counts each POST against the account's hourly upload
     limit, the same count as the repository's upload forms."""
 
