@@ -98,3 +98,54 @@ def test_minutes_rows_are_added_and_moved_without_javascript(
     saved = MinutesContent.from_json(minutes.current_revision.content)
     assert saved.summary == "Resumen escrito en el navegador"
     assert [a.text for a in saved.agreements] == ["Acuerdo nuevo", "Enviar el informe"]
+
+
+@pytest.mark.browser
+def test_the_people_search_adds_authors_with_and_without_javascript(
+    new_context: Callable[..., BrowserContext], live_server: LiveServer
+) -> None:
+    from minka.core.visibility import Visibility
+    from minka.directory.tests.factories import PersonFactory
+    from minka.documents.tests.factories import DocumentFactory, add_version
+
+    coordinator = _coordinator()
+    found = PersonFactory.create(full_name="Teodora Huamán Ccori", members_listing=True)
+    other = PersonFactory.create(full_name="Teodoro Lima Ríos", members_listing=True)
+    typed = PersonFactory.create(full_name="Rosalía Quispe Condori", members_listing=True)
+    document = DocumentFactory.create(visibility=Visibility.MEMBERS, uploaded_by=coordinator)
+    add_version(document, content=b"texto", uploaded_by=coordinator)
+    edit_url = reverse("documents:document-edit", args=[document.public_id])
+
+    context = new_context()
+    sign_in_context(context, live_server, coordinator)
+    page = context.new_page()
+    page.goto(edit_url)
+    form = page.locator(f"main form[action='{edit_url}']")
+    expect(form.locator("textarea[name=people_names]")).to_be_hidden()
+    box = page.locator("#id_people_filter")
+    box.fill("HUAMAN")  # case- and accent-blind, asked to the server
+    option = form.locator(f"input[name=people][value='{found.pk}']")
+    expect(option).to_be_visible()
+    expect(form.locator(f"input[name=people][value='{other.pk}']")).to_have_count(0)
+    option.check()
+    box.fill("teodoro")  # a new search keeps what is ticked
+    expect(form.locator(f"input[name=people][value='{other.pk}']")).to_be_visible()
+    expect(option).to_be_checked()
+    box.fill("zzzz")
+    expect(page.locator("#id_people_count")).not_to_be_empty()
+    with page.expect_navigation():
+        form.locator("button[type=submit]").last.click()
+    assert list(document.people.all()) == [found]
+
+    # Without JavaScript: the chosen author is listed ticked, others are added by name.
+    plain = new_context(java_script_enabled=False)
+    sign_in_context(plain, live_server, coordinator)
+    page = plain.new_page()
+    page.goto(edit_url)
+    form = page.locator(f"main form[action='{edit_url}']")
+    expect(page.locator("#id_people_filter")).to_be_hidden()
+    expect(form.locator(f"input[name=people][value='{found.pk}']")).to_be_checked()
+    form.locator("textarea[name=people_names]").fill("rosalia quispe condori")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").last.click()
+    assert set(document.people.all()) == {found, typed}

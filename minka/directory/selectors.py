@@ -144,6 +144,39 @@ def person_list_for(user: Actor, *, filters: Mapping[str, Any] | None = None) ->
     ).order_by("full_name", "pk")
 
 
+PERSON_CHOICES_LIMIT = 20
+
+
+def person_choices(user: Actor, query: str) -> list[tuple[int, str]]:
+    """At most :data:`PERSON_CHOICES_LIMIT` people ``user`` may see whose name holds every
+    word of ``query`` (case and accents ignored), as (id, label) for a
+    :class:`~minka.core.widgets.SearchPicker`; the label adds the first current organization
+    the user may see, to tell namesakes apart."""
+    words = fold(query).split()
+    if not words:
+        return []
+    people = people_visible_to(user)
+    for word in words:
+        people = people.filter(search_key__contains=word)
+    found = people.only("pk", "full_name").prefetch_related(
+        Prefetch(
+            "affiliations",
+            queryset=_current_affiliations(user),
+            to_attr="current_affiliations",
+        )
+    )
+    choices = []
+    for person in found.order_by("full_name", "pk")[:PERSON_CHOICES_LIMIT]:
+        affiliations = person.current_affiliations
+        if affiliations:
+            organization = affiliations[0].organization
+            label = f"{person.full_name} ({organization.acronym or organization.name})"
+        else:
+            label = person.full_name
+        choices.append((person.pk, label))
+    return choices
+
+
 def person_get_for(user: Actor, *, public_id: UUID) -> Person:
     """The person ``public_id`` if ``user`` may see them (raises ``Http404`` otherwise)."""
     person = person_list_for(user).filter(public_id=public_id).first()

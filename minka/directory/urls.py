@@ -45,6 +45,7 @@ urlpatterns = [
         name="organization-logo",
     ),
     path("directorio/personas/", public.person_list, name="person-list"),
+    path("directorio/personas/elegir/", public.person_choices, name="person-choices"),
     path("directorio/personas/<uuid:public_id>/foto.png", public.person_photo, name="person-photo"),
     path("directorio/personas/<uuid:public_id>/", public.person_detail, name="person-detail"),
     path("directorio/exportar/personas.csv", public.export_csv, name="export-csv"),

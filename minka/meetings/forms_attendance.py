@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from minka.core.widgets import CheckboxPicker
+from minka.core.widgets import CheckboxPicker, SearchPickerField
 from minka.directory.models import Organization, Person
 from minka.meetings.models import Rsvp
 
@@ -27,13 +27,13 @@ class InviteForm(forms.Form):
         widget=CheckboxPicker,
         help_text=_("Everyone with a current role in the organization and an email is invited."),
     )
-    people = forms.ModelMultipleChoiceField(
-        label=_("People"),
-        required=False,
-        queryset=Person.objects.exclude(email="")
+    people = SearchPickerField(
+        Person.objects.exclude(email="")
         .exclude(status=Person.Status.ANONYMIZED)
         .order_by("full_name"),
-        widget=CheckboxPicker,
+        search_url="directory:person-choices",
+        label=_("People"),
+        required=False,
         help_text=_("People of the directory with an email address."),
     )
 

@@ -69,3 +69,12 @@ class PersonFilterForm(_FilterForm):
         field = self.fields["organization"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 (narrows the type)
         field.queryset = organizations.only("pk", "name", "acronym", "slug").order_by("name")
+
+
+class PersonChoicesForm(forms.Form):
+    """The query of a people :class:`~minka.core.widgets.SearchPicker`'s search: the text
+    typed, and the field name and id prefix the returned checkboxes must carry."""
+
+    q = forms.CharField(max_length=100, required=False, strip=True)
+    field = forms.RegexField(regex=r"^[A-Za-z][\w-]{0,59}$")
+    id = forms.RegexField(regex=r"^[A-Za-z][\w-]{0,79}$")

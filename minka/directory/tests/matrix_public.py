@@ -31,6 +31,9 @@ MATRIX: dict[str, Access] = {
     ),
     "directory:person-list": Access({"GET": everyone(200)}),
     "directory:person-detail": Access({"GET": everyone(200)}, kwargs="public_listed_person"),
+    # A form's people search. The matrix sends no query string, which signed-in users are
+    # told is bad input; test_person_choices checks whom each role finds.
+    "directory:person-choices": Access({"GET": row(302, 400, 400, 400, 400, 400)}),
     "directory:person-detail[members]": Access(
         {"GET": MEMBERS_AND_UP}, kwargs="public_members_person"
     ),

@@ -10,15 +10,20 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.http import HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseBase
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from minka.core import ratelimit
 from minka.core.decorators import permission_required
+from minka.core.permissions import is_signed_in
 from minka.directory import exports, permissions, selectors
-from minka.directory.forms.public import OrganizationFilterForm, PersonFilterForm
+from minka.directory.forms.public import (
+    OrganizationFilterForm,
+    PersonChoicesForm,
+    PersonFilterForm,
+)
 from minka.directory.hooks import organization_sections
 
 if TYPE_CHECKING:
@@ -90,6 +95,30 @@ def person_list(request: HtmxHttpRequest) -> HttpResponse:
         "directory/person_list.html",
         "directory/partials/person_results.html",
         {"form": form, "page": page, "rows": rows},
+    )
+
+
+@require_GET
+@permission_required(is_signed_in)
+def person_choices(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The people search of a form's people picker (``picker.js``): up to 20 checkboxes of
+    people the user may see whose name holds every word of ``q``; none below 2 letters."""
+    form = PersonChoicesForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(
+            "The search needs a field name (field) and an id prefix (id).",
+            content_type="text/plain",
+        )
+    query = form.cleaned_data["q"]
+    options = selectors.person_choices(request.user, query) if len(query) >= 2 else []
+    return render(
+        request,
+        "components/picker_options.html",
+        {
+            "options": options,
+            "name": form.cleaned_data["field"],
+            "prefix": form.cleaned_data["id"],
+        },
     )
 
 
