@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, Q
-from django.db.models.functions import Coalesce, ExtractYear, TruncDate
+from django.db.models import Case, IntegerField, Max, Min, Prefetch, Q, Value, When
 from django.http import Http404
+from django.utils import timezone
 
 from minka.core import pagecache
 from minka.core.visibility import visibilities_for
@@ -109,16 +110,37 @@ def organization_documents(
 
 
 def document_years(user: Actor) -> list[int]:
-    """The years with documents ``user`` may see (for the year filter), newest first.
+    """The years with documents ``user`` may see (for the year filter), newest first: the
+    year of the document's date, or of its upload (in local time) when it has none.
 
-    A scan of every visible document (110–140 ms at 20,000 on SQLite), so it is kept until
-    the next write, per set of visibilities (what a role may see)."""
+    The year is worked out with plain comparisons against each year's first day, not with
+    the database's date functions: on SQLite those are Python functions called for every
+    row (54 ms at 20,000 documents, against 9 ms). It is still a scan of every visible
+    document, so it is kept until the next write, per set of visibilities."""
     visibilities = sorted(visibilities_for(user))
 
     def years() -> list[int]:
+        visible = Document.objects.filter(visibility__in=visibilities)
+        bounds = visible.aggregate(
+            first_issued=Min("issued_on"),
+            last_issued=Max("issued_on"),
+            first_created=Min("created_at"),
+            last_created=Max("created_at"),
+        )
+        whens = []
+        if bounds["first_issued"]:
+            for year in range(bounds["last_issued"].year, bounds["first_issued"].year - 1, -1):
+                whens.append(When(issued_on__gte=datetime.date(year, 1, 1), then=Value(year)))
+        if bounds["first_created"]:
+            first = timezone.localtime(bounds["first_created"]).year
+            last = timezone.localtime(bounds["last_created"]).year
+            for year in range(last, first - 1, -1):
+                start = timezone.make_aware(datetime.datetime(year, 1, 1))  # noqa: DTZ001
+                whens.append(When(issued_on__isnull=True, created_at__gte=start, then=Value(year)))
+        if not whens:
+            return []
         values = (
-            Document.objects.filter(visibility__in=visibilities)
-            .annotate(doc_year=ExtractYear(Coalesce("issued_on", TruncDate("created_at"))))
+            visible.annotate(doc_year=Case(*whens, output_field=IntegerField()))
             .values_list("doc_year", flat=True)
             .order_by("-doc_year")
             .distinct()

@@ -7,13 +7,14 @@ import datetime
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.db import connection
-from django.test import TransactionTestCase, override_settings
+from django.test import TestCase, TransactionTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from minka.core import pagecache
 from minka.core.tests.base import make_personas
 from minka.core.visibility import Visibility
 from minka.documents import selectors
+from minka.documents.models import Document
 from minka.documents.tests.factories import DocumentFactory
 
 
@@ -44,4 +45,25 @@ class DocumentYearsCacheTests(TransactionTestCase):
         selectors.document_years(AnonymousUser())
         with CaptureQueriesContext(connection) as queries:
             selectors.document_years(AnonymousUser())
-        self.assertEqual(len(queries), 1)
+        self.assertEqual(len(queries), 2)  # the first and last dates, then the years
+
+
+class DocumentYearsTests(TestCase):
+    """Which years the filter offers: the document's date, else its upload's local date."""
+
+    def test_the_date_of_the_document_wins_and_uploads_count_in_local_time(self) -> None:
+        lima_new_year = datetime.datetime(2025, 1, 1, 4, 30, tzinfo=datetime.UTC)  # 23:30 in Lima
+        for issued_on, created_at in (
+            (datetime.date(2019, 12, 31), datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)),
+            (None, lima_new_year),
+            (None, lima_new_year + datetime.timedelta(hours=1)),  # 00:30 on 1 January in Lima
+            (datetime.date(2031, 1, 1), lima_new_year),  # dated in the future
+        ):
+            document = DocumentFactory.create(issued_on=issued_on)
+            Document.objects.filter(pk=document.pk).update(created_at=created_at)
+        self.assertEqual(selectors.document_years(AnonymousUser()), [2031, 2025, 2024, 2019])
+
+    def test_no_documents_no_years(self) -> None:
+        self.assertEqual(selectors.document_years(AnonymousUser()), [])
+        DocumentFactory.create(visibility=Visibility.MEMBERS)
+        self.assertEqual(selectors.document_years(AnonymousUser()), [])
