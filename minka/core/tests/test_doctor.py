@@ -229,6 +229,17 @@ class DatabaseChecksTests(TestCase):
             self.assertEqual(findings[1].level, "error")
             self.assertIn("not WAL", findings[1].message)
 
+    def test_postgresql_without_autovacuum_is_a_warning(self) -> None:
+        self.assertEqual(doctor.autovacuum_finding("on").level, "ok")
+        finding = doctor.autovacuum_finding("off")
+        self.assertEqual(finding.level, "warn")
+        self.assertIn("ANALYZE", finding.message)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW autovacuum")
+                setting = str(cursor.fetchone()[0])
+            self.assertEqual(doctor.check_database()[1], doctor.autovacuum_finding(setting))
+
     def test_tasks_waiting_long_mean_no_worker_runs(self) -> None:
         from django_tasks_db.models import DBTaskResult, get_date_max
 
