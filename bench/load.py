@@ -222,7 +222,10 @@ def servers(args: argparse.Namespace, env: dict[str, str], port: int) -> Iterato
         "--timeout",
         "30",
         "--no-control-socket",  # gunicorn 23+ binds one fixed path otherwise
+        "--config",
+        str(ROOT / "deploy" / "gunicorn.conf.py"),
         *(["--preload"] if args.preload else []),
+        *(["--threads", str(args.threads)] if args.threads > 1 else []),
     ]
     logs = {name: (args.data_dir / f"bench-{name}.log").open("w") for name in ("web", "worker")}
     processes = {
@@ -528,6 +531,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--web-workers", type=int, help="gunicorn workers (1 on SQLite, 2 on PostgreSQL)"
     )
     parser.add_argument("--preload", action="store_true", help="gunicorn --preload")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="gunicorn --threads (gthread workers when > 1)"
+    )
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--spawn-rate", type=float, default=25)
     parser.add_argument("--duration", type=int, default=60, help="seconds")

@@ -463,7 +463,7 @@ if not S3_BUCKET:
     ensure_folder(MEDIA_ROOT, "MINKA_MEDIA_ROOT")
 STORAGES = {
     "default": (
-        {"BACKEND": "minka.core.storage.PrivateS3Storage", "OPTIONS": S3_OPTIONS}
+        {"BACKEND": "minka.core.storage_s3.PrivateS3Storage", "OPTIONS": S3_OPTIONS}
         if S3_BUCKET
         else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     ),

@@ -9,19 +9,15 @@ instead; the object store then sends the type and disposition fixed in the signa
 
 from __future__ import annotations
 
-import mimetypes
 import posixpath
+import sys
 import unicodedata
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from botocore.exceptions import ClientError
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
-from storages.backends.s3 import S3Storage
-from storages.utils import clean_name
 
 if TYPE_CHECKING:
     from django.core.files.storage import Storage
@@ -47,45 +43,6 @@ _ACTIVE_TYPE_WORDS = ("html", "xml", "javascript", "ecmascript", "svg")
 # Unicode categories removed from offered names: controls (CR, LF, NUL), formats (bidi
 # overrides such as U+202E, zero-width characters) and line/paragraph separators.
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"})
-
-
-# Ignored type error: django-storages publishes no types: its base class is Any.
-class PrivateS3Storage(S3Storage):  # type: ignore[misc]
-    """S3-compatible storage for private files: never public, never overwritten.
-
-    Objects get no ACL (the bucket's default, private), names already taken get a new
-    suffix instead of being replaced, and URLs are always signed and short-lived. The
-    object metadata is a second line of defence for anyone who reaches an object without
-    going through :func:`file_response`: ``attachment``, ``no-store``, and a type taken from
-    the generated name (never from the uploader's browser), with script-capable types
-    stored as an opaque type.
-    """
-
-    default_acl = None
-    file_overwrite = False
-    # Signature Version 4 everywhere, presigned URLs included (botocore would sign those
-    # with the deprecated version 2, whose expiry is a timestamp of the client's choosing).
-    signature_version = "s3v4"
-    querystring_auth = True
-    querystring_expire = MAX_SIGNED_URL_SECONDS
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        if self.default_acl not in (None, "private"):
-            raise ImproperlyConfigured("PrivateS3Storage never stores public objects.")
-        if self.file_overwrite:
-            raise ImproperlyConfigured("PrivateS3Storage never overwrites objects.")
-        if not self.querystring_auth or self.custom_domain:
-            raise ImproperlyConfigured("PrivateS3Storage hands out signed URLs only.")
-        self.querystring_expire = min(int(self.querystring_expire), MAX_SIGNED_URL_SECONDS)
-
-    def get_object_parameters(self, name: str) -> dict[str, Any]:
-        params: dict[str, Any] = super().get_object_parameters(name)
-        guessed, _encoding = mimetypes.guess_type(name)
-        params.setdefault("ContentType", _passive_type(guessed))
-        params.setdefault("ContentDisposition", "attachment")
-        params.setdefault("CacheControl", PRIVATE_CACHE)
-        return params
 
 
 def _passive_type(content_type: str | None) -> str:
@@ -160,7 +117,7 @@ def file_response(
     inline = inline and content_type.split(";", 1)[0].strip().lower() in INLINE_SAFE_TYPES
     disposition = content_disposition(filename, inline=inline)
     cache_control = PUBLIC_CACHE if public else PRIVATE_CACHE
-    is_s3 = isinstance(storage, S3Storage)
+    is_s3 = _is_s3(storage)
 
     response: HttpResponseBase
     if is_s3 and settings.S3_SIGNED_DOWNLOADS:
@@ -200,13 +157,27 @@ def _signed_redirect(
     return response
 
 
+def _is_s3(storage: Storage) -> bool:
+    """Whether ``storage`` is django-storages' S3 backend. Without S3 configured the
+    backend (and boto3, about 20 MB in every process) is never imported, so neither is it
+    here: a storage cannot be an instance of a class nobody imported."""
+    s3 = sys.modules.get("storages.backends.s3")
+    return s3 is not None and isinstance(storage, s3.S3Storage)
+
+
+def _is_missing_object(error: Exception) -> bool:
+    """Whether ``error`` is botocore's answer for an object that does not exist."""
+    botocore = sys.modules.get("botocore.exceptions")
+    return botocore is not None and isinstance(error, botocore.ClientError) and _is_missing(error)
+
+
 def _size(storage: Storage, name: str) -> int:
     try:
         return storage.size(name)
     except FileNotFoundError:
         raise Http404 from None
-    except ClientError as error:
-        if _is_missing(error):
+    except Exception as error:
+        if _is_missing_object(error):
             raise Http404 from None
         raise
 
@@ -216,6 +187,8 @@ def _stream(storage: Storage, name: str, *, content_type: str, s3: bool) -> File
     ``storage.open()`` would first copy the whole object into memory."""
     try:
         if s3:
+            from storages.utils import clean_name
+
             # Ignored type error: django-storages internals, untyped.
             key = storage._normalize_name(clean_name(name))  # type: ignore[attr-defined]
             # Ignored type error: django-storages internals, untyped.
@@ -226,8 +199,8 @@ def _stream(storage: Storage, name: str, *, content_type: str, s3: bool) -> File
             response = FileResponse(storage.open(name, "rb"), content_type=content_type)
     except FileNotFoundError:
         raise Http404 from None
-    except ClientError as error:
-        if _is_missing(error):
+    except Exception as error:
+        if _is_missing_object(error):
             raise Http404 from None
         raise
     response.block_size = _STREAM_CHUNK

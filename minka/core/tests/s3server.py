@@ -266,7 +266,7 @@ def s3_storages(server: S3Server, **options: Any) -> dict[str, Any]:
     return {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "minka.core.storage.PrivateS3Storage",
+            "BACKEND": "minka.core.storage_s3.PrivateS3Storage",
             "OPTIONS": {
                 **settings.S3_OPTIONS,
                 "bucket_name": server.bucket,

@@ -28,13 +28,8 @@ from django.db.models.fields.files import FieldFile
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.test import RequestFactory
 
-from minka.core.storage import (
-    FILE_CSP,
-    OPAQUE_TYPE,
-    PrivateS3Storage,
-    clean_filename,
-    file_response,
-)
+from minka.core.storage import FILE_CSP, OPAQUE_TYPE, clean_filename, file_response
+from minka.core.storage_s3 import PrivateS3Storage
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -55,28 +55,17 @@ import certifi
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from telegram import Bot, LinkPreviewOptions
-from telegram.constants import ParseMode
-from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Conflict,
-    Forbidden,
-    InvalidToken,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-    TimedOut,
-)
-from telegram.request import HTTPXRequest
-from telegram.warnings import PTBDeprecationWarning
 
 from minka.notifications.channels import DeliveryError, PermanentError, TransientError
 
+# python-telegram-bot (and httpx under it) is imported where a call needs it, not with this
+# module: every web process and the task worker import this module, and the library adds
+# about 20 MB to a process that never talks to Telegram (no bot token set).
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 
-    from telegram import ChatFullInfo, Update, User, WebhookInfo
+    from telegram import Bot, ChatFullInfo, Update, User, WebhookInfo
+    from telegram.error import RetryAfter, TelegramError
 
     from minka.notifications.kinds import Notice
     from minka.notifications.models import Message
@@ -100,11 +89,20 @@ class PacingLimits:
 
 
 LIMITS = PacingLimits()
-# python-telegram-bot 22.2+ warns on every 429 (its RetryAfter reads its own deprecated
-# attribute); the value is read below for int and timedelta alike.
-warnings.filterwarnings(
-    "ignore", message=r".*attribute `retry_after` will be", category=PTBDeprecationWarning
-)
+
+
+@memoize
+def _library() -> None:
+    """Import python-telegram-bot once, when a call first needs it. Version 22.2+ warns on
+    every 429 (its RetryAfter reads its own deprecated attribute); the value is read below
+    for int and timedelta alike."""
+    from telegram.warnings import PTBDeprecationWarning
+
+    warnings.filterwarnings(
+        "ignore", message=r".*attribute `retry_after` will be", category=PTBDeprecationWarning
+    )
+
+
 # The clock of the pacing state (tests replace it with a fake one).
 _clock: Callable[[], float] = time.time
 
@@ -181,6 +179,10 @@ def send_message(chat_id: int | str, html: str, *, disable_preview: bool = True)
     chat = _chat_id(chat_id)
     token, base_url = _config()
     _reserve(chat)
+    _library()
+    from telegram import LinkPreviewOptions
+    from telegram.constants import ParseMode
+
     preview = LinkPreviewOptions(is_disabled=True) if disable_preview else None
 
     async def operation(bot: Bot) -> int:
@@ -339,6 +341,11 @@ def _call(
     extra_seconds: float = 0,
 ) -> T:
     """Run ``operation`` with a bot of its own, translating every failure."""
+    _library()
+    from telegram import Bot
+    from telegram.error import TelegramError
+    from telegram.request import HTTPXRequest
+
     deadline = CONNECT_TIMEOUT + READ_TIMEOUT + extra_seconds
 
     async def main() -> T:
@@ -389,6 +396,17 @@ def _run(coroutine: Coroutine[Any, Any, T]) -> T:
 def _delivery_error(error: TelegramError) -> DeliveryError:
     """Classify a python-telegram-bot error (order matters: BadRequest and TimedOut are
     NetworkErrors)."""
+    from telegram.error import (
+        BadRequest,
+        ChatMigrated,
+        Conflict,
+        Forbidden,
+        InvalidToken,
+        NetworkError,
+        RetryAfter,
+        TimedOut,
+    )
+
     if isinstance(error, RetryAfter):
         seconds = _retry_after_seconds(error)
         _pause_all(seconds)
@@ -417,6 +435,8 @@ def _delivery_error(error: TelegramError) -> DeliveryError:
 
 
 def _retry_after_seconds(error: RetryAfter) -> float:
+    from telegram.warnings import PTBDeprecationWarning
+
     with warnings.catch_warnings():
         # python-telegram-bot 22.2+ warns that the attribute becomes a timedelta.
         warnings.simplefilter("ignore", PTBDeprecationWarning)

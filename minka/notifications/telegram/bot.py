@@ -39,7 +39,6 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from telegram import Update
 
 from minka import search
 from minka.core.urls_util import absolute_url
@@ -51,7 +50,7 @@ from minka.notifications.telegram import linking
 if TYPE_CHECKING:
     from django.db.models import QuerySet
     from django.utils.functional import Promise
-    from telegram import Message
+    from telegram import Message, Update
 
     from minka.core.types import Actor
 
@@ -165,6 +164,8 @@ def update_from_json(data: object) -> Update | None:
     """The update in Telegram's JSON ``data``, or ``None`` when it is not one."""
     if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
         return None
+    from telegram import Update  # imported when the bot is used (see channels.telegram)
+
     try:
         return Update.de_json(data)
     except (TypeError, KeyError, ValueError, AttributeError):
