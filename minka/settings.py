@@ -218,12 +218,9 @@ else:
     _cache_dir = Path(_CACHE_URL.removeprefix("file://")) if _CACHE_URL else DATA_DIR / "cache"
     _cache_dir = ensure_folder(_cache_dir.resolve(), "MINKA_CACHE_URL", mode=0o700)
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(_cache_dir),
-        },
+        "default": {"BACKEND": "minka.core.filecache.FileCache", "LOCATION": str(_cache_dir)},
         "pages": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "minka.core.filecache.FileCache",
             "LOCATION": str(ensure_folder(_cache_dir / "pages", "MINKA_CACHE_URL", mode=0o700)),
             "OPTIONS": {"MAX_ENTRIES": 2000},
         },
