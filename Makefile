@@ -106,6 +106,7 @@ prod-check:
 # (bench/generate.py; 1.0 takes a while); the load tool has its own lock.
 bench-load: $(VENV)/.dev-installed
 	$(PIP) install -q --require-hashes --no-deps -r requirements/bench.lock
-	$(BIN)/python bench/load.py --setup sqlite --data-dir $(or $(BENCH_DIR),/tmp/minka-bench)/sqlite --generate $(or $(SCALE),1.0)
-	$(BIN)/python bench/load.py --setup postgres --data-dir $(or $(BENCH_DIR),/tmp/minka-bench)/postgres --generate $(or $(SCALE),1.0) \
+	$(BIN)/python bench/load.py --preload --setup sqlite --data-dir $(or $(BENCH_DIR),/tmp/minka-bench)/sqlite --generate $(or $(SCALE),1.0)
+	$(BIN)/python bench/load.py --preload --setup sqlite --data-dir $(or $(BENCH_DIR),/tmp/minka-bench)/sqlite --web-workers 2
+	$(BIN)/python bench/load.py --preload --setup postgres --data-dir $(or $(BENCH_DIR),/tmp/minka-bench)/postgres --generate $(or $(SCALE),1.0) \
 		--database-url $(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/minka_bench)
