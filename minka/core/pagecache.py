@@ -13,7 +13,9 @@ SQL count as much as ``save()``) replaces the content version with a new random 
 transaction commits, so every stored page becomes unreachable at once, in every process: the
 version lives in the shared cache (``CACHES["pages"]``: the file cache, or Redis under its own
 key prefix). Bookkeeping tables that no public page shows (sessions, task results, the outbox,
-the audit log) do not count. Pages that depend on the clock (upcoming against past meetings)
+the audit log, invitations and their answers, which only members see) do not count, nor do
+writes made inside :func:`unseen_by_visitors` (a members-only document, its version and index
+entry). Pages that depend on the clock (upcoming against past meetings)
 are at most ``MINKA_PAGE_CACHE_SECONDS`` old; ``minka migrate`` also bumps the version.
 
 A page read before a write and stored after it is stored under the old version, which nobody
@@ -25,8 +27,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.conf import settings
@@ -48,9 +52,11 @@ T = TypeVar("T")
 
 CACHE_ALIAS = "pages"
 VERSION_KEY = "minka:pages:version"
-# Tables written for bookkeeping only; no public page shows them.
+# Tables no page a visitor may see shows: bookkeeping, and invitations with their answers
+# (counted for members only: meetings.permissions.can_view_attendees).
 UNWATCHED_TABLES = frozenset(
     {
+        "meetings_invitee",
         "django_session",
         "usersessions_usersession",
         "django_tasks_database_dbtaskresult",
@@ -68,6 +74,24 @@ _TABLE = re.compile(
 )
 # Set by PrivateCacheMiddleware on a request whose response may be shared.
 SHAREABLE_ATTR = "minka_shareable"
+
+
+_unseen = threading.local()
+
+
+@contextmanager
+def unseen_by_visitors() -> Iterator[None]:
+    """Writes made inside this block do not replace the content version: the caller knows
+    that they change nothing a visitor may see, such as a members-only document with its
+    version and search entry (no visitor's page lists, counts or finds them). Writes of the
+    same transaction outside the block still count. Never wrap a change of visibility, nor a
+    write to something a visitor may see."""
+    depth = getattr(_unseen, "depth", 0)
+    _unseen.depth = depth + 1
+    try:
+        yield
+    finally:
+        _unseen.depth = depth
 
 
 def enabled() -> bool:
@@ -135,6 +159,8 @@ def watch_writes(
 ) -> Any:
     """An execute wrapper: a write to a watched table bumps the version on commit."""
     result = execute(sql, params, many, context)
+    if getattr(_unseen, "depth", 0):
+        return result
     if not isinstance(sql, str):  # composed SQL: count it as a write, to be safe
         _bump_on_commit(context["connection"])
         return result

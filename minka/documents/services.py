@@ -28,10 +28,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minka import search
+from minka.core import pagecache
 from minka.core.integrity import stream_sha256
 from minka.core.models import AuditEntry
 from minka.core.permissions import require
 from minka.core.services import audit_changes, audit_record, model_snapshot
+from minka.core.visibility import Visibility
 from minka.documents import notifications, permissions
 from minka.documents.models import Document, Version, version_upload_to
 from minka.files.filetypes import FileType, UnacceptableFile, detect, display_name
@@ -216,6 +218,19 @@ def document_upload(*, actor: User, files: list[CheckedFile], data: DocumentData
     require(permissions.can_upload(actor))
     visibility = data.get("visibility", Document._meta.get_field("visibility").default)
     _check_visibility(actor, visibility)
+    with _unseen_unless_public(visibility):
+        return _upload_each(actor=actor, files=files, data=data)
+
+
+def _unseen_unless_public(visibility: str) -> contextlib.AbstractContextManager[None]:
+    """A document no visitor may see changes no visitor's page: its writes need not replace
+    the rendered-page cache's content version (:func:`pagecache.unseen_by_visitors`)."""
+    if visibility == Visibility.PUBLIC:
+        return contextlib.nullcontext()
+    return pagecache.unseen_by_visitors()
+
+
+def _upload_each(*, actor: User, files: list[CheckedFile], data: DocumentData) -> UploadOutcome:
     outcome = UploadOutcome()
     for checked in files:
         existing = _visible_duplicate(actor, checked.sha256)
@@ -352,7 +367,10 @@ def _claim(version_id: int, *, resumed: bool = False) -> Version | None:
         version.status = Version.Status.PROCESSING
         version.attempts += 1
         version.processed_at = timezone.now()
-        version.save(update_fields=["status", "attempts", "processed_at"])
+        # The document's row is locked with the version's (select_related above): its
+        # visibility cannot change before this commits.
+        with _unseen_unless_public(version.document.visibility):
+            version.save(update_fields=["status", "attempts", "processed_at"])
         return version
 
 
@@ -403,14 +421,17 @@ def _finish(
     preview: str = "",
 ) -> None:
     with transaction.atomic():
-        version.status = Version.Status.DONE if ok else Version.Status.FAILED
-        version.reason = reason[:30]
-        version.detail = detail[:500]
-        version.text = text.replace("\x00", "")
-        version.page_count = page_count
-        version.preview.name = preview
-        version.processed_at = timezone.now()
-        version.save()
-        document = Document.objects.filter(pk=version.document_id).first()
-        if document is not None and document.latest_version_id == version.pk:
-            search.index_object(document)
+        # Locked first, so that its visibility cannot change before this commits.
+        document = Document.objects.select_for_update().filter(pk=version.document_id).first()
+        visibility = document.visibility if document is not None else Visibility.PUBLIC
+        with _unseen_unless_public(visibility):
+            version.status = Version.Status.DONE if ok else Version.Status.FAILED
+            version.reason = reason[:30]
+            version.detail = detail[:500]
+            version.text = text.replace("\x00", "")
+            version.page_count = page_count
+            version.preview.name = preview
+            version.processed_at = timezone.now()
+            version.save()
+            if document is not None and document.latest_version_id == version.pk:
+                search.index_object(document)

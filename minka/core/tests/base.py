@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, hotp_value
 from django.conf import settings
-from django.test import Client, TestCase, override_settings
+from django.test import Client, SimpleTestCase, TestCase, override_settings
 
 from minka.accounts.models import User
 from minka.accounts.tests.factories import UserFactory
@@ -106,7 +106,7 @@ class RoleTestCase(TestCase):
         return client_for(getattr(self, persona, None) if persona != "anon" else None)
 
 
-def use_temporary_media(test: TestCase, prefix: str = "minka-test-media-") -> Path:
+def use_temporary_media(test: SimpleTestCase, prefix: str = "minka-test-media-") -> Path:
     """Give ``test`` a fresh, empty ``MEDIA_ROOT`` for its duration; return the folder."""
     media = tempfile.mkdtemp(prefix=prefix)
     test.addCleanup(shutil.rmtree, media, ignore_errors=True)
