@@ -12,11 +12,13 @@ seen by every connection's execute wrapper, so ``QuerySet.update()``, ``bulk_cre
 SQL count as much as ``save()``) replaces the content version with a new random value once its
 transaction commits, so every stored page becomes unreachable at once, in every process: the
 version lives in the shared cache (``CACHES["pages"]``: the file cache, or Redis under its own
-key prefix). Bookkeeping tables that no public page shows (sessions, task results, the outbox,
-the audit log, invitations and their answers, which only members see) do not count, nor do
-writes made inside :func:`unseen_by_visitors` (a members-only document, its version and index
-entry). Pages that depend on the clock (upcoming against past meetings)
-are at most ``MINKA_PAGE_CACHE_SECONDS`` old; ``minka migrate`` also bumps the version.
+key prefix). Bookkeeping tables that no page shows (sessions, task results, the outbox, the
+audit log) do not count. Writes no visitor can see (invitations and their answers, which only
+members see counted; anything written inside :func:`unseen_by_visitors`, such as a members-only
+document with its version and index entry) replace only the *data version*, which keys what
+:func:`cached_until_next_write` keeps (members' figures among them), not the pages. Pages
+that depend on the clock (upcoming against past meetings) are at most
+``MINKA_PAGE_CACHE_SECONDS`` old; ``minka migrate`` also bumps the version.
 
 A page read before a write and stored after it is stored under the old version, which nobody
 asks for any more: the version is read when the request starts.
@@ -52,11 +54,12 @@ T = TypeVar("T")
 
 CACHE_ALIAS = "pages"
 VERSION_KEY = "minka:pages:version"
-# Tables no page a visitor may see shows: bookkeeping, and invitations with their answers
-# (counted for members only: meetings.permissions.can_view_attendees).
+# Replaced by every counted write, unseen ones included: what cached_until_next_write keeps
+# may be members' figures, which a members-only write does change.
+DATA_VERSION_KEY = "minka:data:version"
+# Tables written for bookkeeping only: no page shows them, nothing cached depends on them.
 UNWATCHED_TABLES = frozenset(
     {
-        "meetings_invitee",
         "django_session",
         "usersessions_usersession",
         "django_tasks_database_dbtaskresult",
@@ -67,6 +70,9 @@ UNWATCHED_TABLES = frozenset(
         "mfa_authenticator",
     }
 )
+# Tables no visitor's page shows: invitations and their answers, counted for members only
+# (meetings.permissions.can_view_attendees). Their writes change the data version only.
+UNSEEN_TABLES = frozenset({"meetings_invitee"})
 _WRITES = ("INSERT", "UPDATE", "DELETE")
 # The table of a write, as Django writes them (SQLite's INSERT OR IGNORE included).
 _TABLE = re.compile(
@@ -99,21 +105,33 @@ def enabled() -> bool:
 
 
 def bump_version() -> None:
-    """Make every stored page unreachable (called once a write has committed)."""
+    """Make every stored page and every kept figure unreachable (called once a write has
+    committed)."""
+    _replace(VERSION_KEY, DATA_VERSION_KEY)
+
+
+def bump_data_version() -> None:
+    """Make the figures kept by :func:`cached_until_next_write` unreachable, not the pages
+    (called once a write no visitor can see has committed)."""
+    _replace(DATA_VERSION_KEY)
+
+
+def _replace(*keys: str) -> None:
     try:
-        caches[CACHE_ALIAS].set(VERSION_KEY, uuid.uuid4().hex, None)
+        caches[CACHE_ALIAS].set_many({key: uuid.uuid4().hex for key in keys}, None)
     except Exception:
         # The cache is down: pages cannot be read from it either (see current_version).
         logger.exception("page cache: the content version could not be replaced")
 
 
-def current_version() -> str | None:
-    """The content version, created when missing (evicted, or never set)."""
+def current_version(key: str = VERSION_KEY) -> str | None:
+    """The content version (or with ``key=DATA_VERSION_KEY`` the data version), created
+    when missing (evicted, or never set)."""
     cache = caches[CACHE_ALIAS]
-    version = cache.get(VERSION_KEY)
+    version = cache.get(key)
     if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
+        cache.add(key, uuid.uuid4().hex, None)
+        version = cache.get(key)
     return version if isinstance(version, str) else None
 
 
@@ -128,7 +146,7 @@ def cached_until_next_write(key: str, compute: Callable[[], T], timeout: int = 3
     if not enabled():
         return compute()
     try:
-        version = current_version()
+        version = current_version(DATA_VERSION_KEY)
         full_key = f"minka:data:{minka.__version__}:{version}:{key}"
         cached = caches[CACHE_ALIAS].get(full_key) if version else None
     except Exception:
@@ -145,30 +163,30 @@ def cached_until_next_write(key: str, compute: Callable[[], T], timeout: int = 3
     return value
 
 
-def _bump_on_commit(connection: BaseDatabaseWrapper) -> None:
+def _on_commit_once(bump: Callable[[], None], connection: BaseDatabaseWrapper) -> None:
     # Once per transaction: a rolled-back savepoint drops the callback, so look each time.
-    if connection.in_atomic_block and any(
-        entry[1] is bump_version for entry in connection.run_on_commit
-    ):
+    if connection.in_atomic_block and any(entry[1] is bump for entry in connection.run_on_commit):
         return
-    transaction.on_commit(bump_version, using=connection.alias)
+    transaction.on_commit(bump, using=connection.alias)
 
 
 def watch_writes(
     execute: Callable[..., Any], sql: Any, params: Any, many: bool, context: dict[str, Any]
 ) -> Any:
-    """An execute wrapper: a write to a watched table bumps the version on commit."""
+    """An execute wrapper: a counted write replaces the versions on commit, both of them,
+    or the data version alone for a write no visitor can see."""
     result = execute(sql, params, many, context)
-    if getattr(_unseen, "depth", 0):
-        return result
-    if not isinstance(sql, str):  # composed SQL: count it as a write, to be safe
-        _bump_on_commit(context["connection"])
-        return result
-    statement = sql.lstrip()
-    if statement[:6].upper() in _WRITES:
+    table = None
+    if isinstance(sql, str):  # composed SQL counts as a write, to be safe
+        statement = sql.lstrip()
+        if statement[:6].upper() not in _WRITES:
+            return result
         match = _TABLE.match(statement)
-        if match is None or match.group(1).lower() not in UNWATCHED_TABLES:
-            _bump_on_commit(context["connection"])
+        table = match.group(1).lower() if match else None
+        if table in UNWATCHED_TABLES:
+            return result
+    unseen = getattr(_unseen, "depth", 0) or table in UNSEEN_TABLES
+    _on_commit_once(bump_data_version if unseen else bump_version, context["connection"])
     return result
 
 

@@ -5,9 +5,10 @@ unchanged: the proof that the cache kept nothing stale."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.db import transaction
 from django.test import Client, TransactionTestCase, override_settings
@@ -19,6 +20,7 @@ from minka.core.tests.base import client_for, make_personas, use_temporary_media
 from minka.core.visibility import Visibility
 from minka.documents import services
 from minka.documents.models import Document
+from minka.documents.selectors import document_years
 from minka.documents.tests.views_base import upload
 from minka.meetings.models import Invitee, Meeting
 from minka.meetings.tests.factories import MeetingFactory
@@ -106,6 +108,27 @@ class UnseenWritesTests(TransactionTestCase):
         # Members find it at once, by a word of its text: their pages are never cached.
         member = client_for(self.personas["mem_a"])
         self.assertContains(member.get(self.search_url), document.title)
+
+    def test_members_figures_follow_an_unseen_write_at_once(self) -> None:
+        """What cached_until_next_write keeps (members' year filter) follows the data
+        version, which unseen writes replace too; visitors' pages stay stored."""
+        document = self.upload(Visibility.MEMBERS)
+        member, visitor = self.personas["mem_a"], AnonymousUser()
+        before = (document_years(member), document_years(visitor))  # computed, then kept
+        listed = reverse("documents:document-list")
+        Client().get(listed)  # stored
+        versions = (
+            pagecache.current_version(),
+            pagecache.current_version(pagecache.DATA_VERSION_KEY),
+        )
+        with transaction.atomic(), pagecache.unseen_by_visitors():
+            Document.objects.filter(pk=document.pk).update(issued_on=date(1998, 5, 1))
+        self.assertEqual(pagecache.current_version(), versions[0])
+        self.assertNotEqual(pagecache.current_version(pagecache.DATA_VERSION_KEY), versions[1])
+        self.assertNotIn(1998, before[0])
+        self.assertIn(1998, document_years(member))
+        self.assertEqual(document_years(visitor), before[1])
+        self.assertEqual(Client().get(listed)["X-Page-Cache"], "hit")
 
     def test_a_public_document_shows_on_the_next_visitors_request(self) -> None:
         for url in self.cached_urls:
