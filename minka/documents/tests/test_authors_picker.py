@@ -62,6 +62,7 @@ class AuthorsPickerTests(RepositoryTestCase):
         self.assertNotIn(self.listed.full_name, html)
         self.assertIn(reverse("directory:person-choices"), html)
         self.assertIn('name="people_names"', html)  # the way in without JavaScript
+        self.assertIn("add the organization in brackets", html)  # how namesakes are told apart
 
     def test_a_typed_name_adds_that_person_ignoring_case_and_accents(self) -> None:
         response = self.post_upload(
