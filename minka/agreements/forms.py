@@ -13,7 +13,8 @@ from minka.agreements.models import Commitment, Goal, Status
 from minka.agreements.services import CommitmentData, GoalData, UpdateData
 from minka.core.inputs import typed_input
 from minka.core.visibility import Visibility, visibilities_for
-from minka.core.widgets import CheckboxPicker, SearchPickerField
+from minka.core.widgets import CheckboxPicker
+from minka.directory.forms.fields import PersonPickerField
 from minka.directory.models import Organization, Person, Topic
 from minka.directory.selectors import organizations_visible_to
 from minka.documents.models import Document
@@ -43,9 +44,8 @@ class CommitmentForm(forms.Form):
         required=False,
         widget=CheckboxPicker(),
     )
-    responsible_people = SearchPickerField(
+    responsible_people = PersonPickerField(
         Person.objects.filter(status=Person.Status.ACTIVE).order_by("full_name"),
-        search_url="directory:person-choices",
         label=_("Responsible people"),
         required=False,
     )

@@ -109,10 +109,10 @@ class SearchPicker(CheckboxPicker):
 
 class SearchPickerField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     """A :class:`SearchPicker`'s field: the ticked ids, plus each typed name matched with
-    the queryset's folded ``search_key`` (case and accents ignored). Namesakes are told apart
-    by an organization in brackets, "Ana Díaz (CONSORCIO)", matched with the organization's
-    name or acronym through the people's ``affiliations``. A name that matches no one, or
-    several, is an error that names it; nothing is picked for it."""
+    the queryset's folded ``search_key`` (case and accents ignored). A qualifier in brackets,
+    "Ana Díaz (CONSORCIO)", tells namesakes apart where a subclass says how
+    (:meth:`narrow`; the directory's ``PersonPickerField`` matches an organization). A name
+    that matches no one, or several, is an error that names it; nothing is picked for it."""
 
     default_error_messages = {
         **forms.ModelMultipleChoiceField.default_error_messages,
@@ -131,17 +131,19 @@ class SearchPickerField(forms.ModelMultipleChoiceField):  # type: ignore[type-ar
         prepared = super().prepare_value(value)
         return Picked(prepared, value.names) if isinstance(value, Picked) else prepared
 
+    def narrow(self, found: Any, qualifier: str) -> Any:
+        """The rows of ``found`` that ``qualifier`` (the text in brackets) names: none here."""
+        return found.none()
+
     def _matches(self, typed: str) -> list[Any]:
-        name, organization = typed, ""
+        name, qualifier = typed, ""
         if bracketed := _BRACKETED.match(typed):
-            name, organization = bracketed.group(1), bracketed.group(2)
+            name, qualifier = bracketed.group(1), bracketed.group(2).strip()
         if self.queryset is None:
             return []
         found = self.queryset.filter(search_key=fold(" ".join(name.split())))
-        if organization:
-            found = found.filter(
-                affiliations__organization__search_key__contains=fold(organization.strip())
-            )
+        if qualifier:
+            found = self.narrow(found, qualifier)
         return list(found.values_list("pk", flat=True).distinct()[:2])
 
     def clean(self, value: Any) -> Any:

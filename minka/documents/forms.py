@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from minka.core.inputs import typed_input
-from minka.core.widgets import CheckboxPicker, SearchPickerField
+from minka.core.widgets import CheckboxPicker
+from minka.directory.forms.fields import PersonPickerField
 from minka.directory.models import Organization, Person, Topic
 from minka.documents import permissions
 from minka.documents.models import Kind, Language, License
@@ -198,9 +199,8 @@ class DocumentMetadataForm(forms.Form):
         queryset=Organization.objects.order_by("name"),
         widget=CheckboxPicker,
     )
-    people = SearchPickerField(
+    people = PersonPickerField(
         Person.objects.none(),
-        search_url="directory:person-choices",
         label=_("Authors"),
         required=False,
     )
@@ -227,7 +227,7 @@ class DocumentMetadataForm(forms.Form):
         visibility.choices = permissions.visibility_choices(user)
         visibility.initial = "members"
         people = self.fields["people"]
-        assert isinstance(people, SearchPickerField)  # noqa: S101
+        assert isinstance(people, PersonPickerField)  # noqa: S101
         people.queryset = people_visible_to(user).order_by("full_name")
 
     def metadata(self) -> DocumentData:

@@ -8,7 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from minka.core.widgets import CheckboxPicker, SearchPickerField
+from minka.core.widgets import CheckboxPicker
+from minka.directory.forms.fields import PersonPickerField
 from minka.directory.models import Organization, Person
 from minka.meetings.models import Rsvp
 
@@ -27,11 +28,10 @@ class InviteForm(forms.Form):
         widget=CheckboxPicker,
         help_text=_("Everyone with a current role in the organization and an email is invited."),
     )
-    people = SearchPickerField(
+    people = PersonPickerField(
         Person.objects.exclude(email="")
         .exclude(status=Person.Status.ANONYMIZED)
         .order_by("full_name"),
-        search_url="directory:person-choices",
         label=_("People"),
         required=False,
         help_text=_("People of the directory with an email address."),

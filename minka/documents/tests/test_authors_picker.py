@@ -5,6 +5,7 @@ typing their names, which must each name exactly one person the uploader may see
 
 from __future__ import annotations
 
+import datetime
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -99,6 +100,19 @@ class AuthorsPickerTests(RepositoryTestCase):
             "mem_a", [upload("a.txt", b"uno")], people_names=f"ana diaz ({self.org_b.name.upper()})"
         )
         self.assertEqual(list(Document.objects.get().people.all()), [second])
+
+    def test_an_ended_affiliation_does_not_tell_namesakes_apart(self) -> None:
+        first, second = self.namesakes
+        AffiliationFactory.create(person=first, organization=self.org_a)
+        AffiliationFactory.create(
+            person=second, organization=self.org_b, end_date=datetime.date(2020, 1, 1)
+        )
+        response = self.post_upload(
+            "mem_a", [upload("a.txt", b"uno")], people_names=f"Ana Díaz ({self.org_b.name})"
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "No one named", status_code=400)
+        self.assertEqual(Document.objects.count(), 0)
 
     def test_a_coordinator_may_name_people_members_do_not_see(self) -> None:
         self.post_upload("coord", [upload("a.txt", b"uno")], people_names="rosa callo oculta")
