@@ -1,9 +1,10 @@
 """Fault test F9 (SECURITY.md §4): webhook receivers that hang, fail or redirect inward while
 healthy ones get events.
 
-Eight local receivers on 127.0.0.1: one hangs (60 s; the outbound time limit is cut to 1 s
-here, 10 s in production), one answers 500, one redirects to ``http://127.0.0.1`` (a ninth
-receiver, not allowed by the guard, counts the connections that reach it), five are healthy.
+Eight local receivers on 127.0.0.1: one hangs (60 s; the outbound time limit is cut to 3 s in
+the threaded test and 1 s in the sequential one, 10 s in production), one answers 500, one
+redirects to ``http://127.0.0.1`` (a ninth receiver, not allowed by the guard, counts the
+connections that reach it), five are healthy.
 ``MINKA_WEBHOOK_MAX_FAILURES`` is 3.
 
 - :class:`F9ThreadedTests` is the figure: a worker thread runs the outbox loop with
@@ -50,7 +51,11 @@ if TYPE_CHECKING:
 
     from minka.notifications.kinds import Notice
 
-TIMEOUT_S = 1.0  # outbound.TOTAL_TIMEOUT during the test (10 s in production)
+TIMEOUT_S = 1.0  # outbound.TOTAL_TIMEOUT during the sequential test (10 s in production)
+# The threaded test's limit: long enough that a loaded machine's slower deliveries (p95 0.96 s
+# once in CI, with two test processes and PostgreSQL on two cores) are not mistaken for events
+# held behind the hanging receiver, which wait out the whole limit.
+THREADED_TIMEOUT_S = 3.0
 MAX_FAILURES = 3
 HEALTHY = 5
 FAULT_SETTINGS = {
@@ -102,7 +107,7 @@ class F9ThreadedTests(TransactionTestCase):
 
     def setUp(self) -> None:
         self.enterContext(ping_kind())
-        self.enterContext(mock.patch.object(outbound, "TOTAL_TIMEOUT", TIMEOUT_S))
+        self.enterContext(mock.patch.object(outbound, "TOTAL_TIMEOUT", THREADED_TIMEOUT_S))
         self.cast = Receivers(self.enterContext(ExitStack()))
         self.coord = UserFactory.create(role=User.Role.COORDINATOR)
 
@@ -143,7 +148,7 @@ class F9ThreadedTests(TransactionTestCase):
                 time.sleep(self.INTERVAL_S)
             for receiver in self.cast.healthy:
                 receiver.wait_for(already[id(receiver)] + self.EVENTS, timeout=20)
-            deadline = time.monotonic() + 20
+            deadline = time.monotonic() + 40
             active = WebhookEndpoint.objects.filter(pk__in=[e.pk for e in faulty], active=True)
             while active.exists() and time.monotonic() < deadline:
                 time.sleep(0.1)
@@ -192,14 +197,14 @@ class F9ThreadedTests(TransactionTestCase):
             f"F9 p95_healthy_delay_s={p95(delays):.2f} baseline_s={p95(baseline):.2f} "
             f"internal_connections={internal} disabled_after_failures={verdict} "
             f"(max_healthy_delay_s={max(delays):.2f} phase_s={elapsed:.1f} "
-            f"timeout_s={TIMEOUT_S} threads=4 events={self.EVENTS}x{HEALTHY})"
+            f"timeout_s={THREADED_TIMEOUT_S} threads=4 events={self.EVENTS}x{HEALTHY})"
         )
         self.assertEqual(internal, 0)
         self.assertEqual(disabled, [True, True, True])
         # Timeouts apply and nothing waits in line behind the hanging receiver: it holds one
         # thread at a time (one message per webhook in flight), so healthy events go out on
         # the other threads, well within one time limit.
-        self.assertLess(max(delays), TIMEOUT_S)
+        self.assertLess(max(delays), THREADED_TIMEOUT_S)
         self.assertFalse(Message.objects.filter(endpoint__in=faulty, status="pending").exists())
 
 
