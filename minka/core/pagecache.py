@@ -139,15 +139,30 @@ def cached_until_next_write(key: str, compute: Callable[[], T], timeout: int = 3
     """``compute()``, kept in the pages cache until the next committed write to the database.
 
     For figures that cost a scan of a large table but change only with the data (a list's
-    filter choices): the key names the content version, so any write makes it unreachable,
-    as it does the stored pages. With the page cache off (``MINKA_PAGE_CACHE_SECONDS=0``, as in
-    the test suite), ``compute()`` runs every time.
+    filter choices): the key names the data version, so any write makes it unreachable,
+    unseen ones included. With the page cache off (``MINKA_PAGE_CACHE_SECONDS=0``, as in the
+    test suite), ``compute()`` runs every time.
     """
+    return _cached(DATA_VERSION_KEY, "minka:data", key, compute, timeout)
+
+
+def cached_for_visitors(key: str, compute: Callable[[], T]) -> T:
+    """``compute()``, kept exactly as long as a visitor's page would be: until the next write
+    a visitor could see, and at most ``MINKA_PAGE_CACHE_SECONDS``.
+
+    For the part of a visitor's page that cannot be stored whole (the search page, whose
+    every request counts against a rate limit): the caller makes sure that what ``compute()``
+    returns depends only on ``key`` and what visitors may see, never on who asks.
+    """
+    return _cached(VERSION_KEY, "minka:visitors", key, compute, settings.PAGE_CACHE_SECONDS)
+
+
+def _cached(version_key: str, prefix: str, key: str, compute: Callable[[], T], timeout: int) -> T:
     if not enabled():
         return compute()
     try:
-        version = current_version(DATA_VERSION_KEY)
-        full_key = f"minka:data:{minka.__version__}:{version}:{key}"
+        version = current_version(version_key)
+        full_key = f"{prefix}:{minka.__version__}:{version}:{key}"
         cached = caches[CACHE_ALIAS].get(full_key) if version else None
     except Exception:
         logger.exception("page cache: read failed")

@@ -8,6 +8,7 @@ something the viewer may not see. Each hit is shown by ``search/results/<app>_<m
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -15,11 +16,14 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from minka import search
-from minka.core import ratelimit
+from minka.core import pagecache, ratelimit
 from minka.search._registry import adapter_for_label
 from minka.search.forms import SearchForm
 
@@ -123,6 +127,30 @@ def _facets(
     return facets
 
 
+def _results_html(
+    request: HtmxHttpRequest, form: SearchForm, query: str, filters: dict[str, str]
+) -> SafeString:
+    """The results block: hits, their count, pages and facets."""
+    size = settings.SEARCH_PAGE_SIZE
+    number = form.page_number()
+    results = search.search(
+        query, user=request.user, filters=filters, limit=size, offset=(number - 1) * size
+    )
+    pages = max(1, math.ceil(min(results.total, search.MAX_CANDIDATES) / size))
+    context = {
+        "query": query,
+        "filters": filters,
+        "results": results,
+        "items": _items(request.user, results.hits),
+        "facets": _facets(results, filters, request.GET),
+        "page_number": number,
+        "pages": pages,
+        "has_previous": number > 1,
+        "has_next": number < pages,
+    }
+    return mark_safe(render_to_string("search/partials/results.html", context, request))  # noqa: S308
+
+
 @require_GET
 def search_page(request: HtmxHttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
@@ -135,21 +163,20 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
         )
         if refused is not None:
             return refused
-        size = settings.SEARCH_PAGE_SIZE
-        number = form.page_number()
-        results = search.search(
-            query, user=request.user, filters=filters, limit=size, offset=(number - 1) * size
-        )
-        pages = max(1, math.ceil(min(results.total, search.MAX_CANDIDATES) / size))
-        context.update(
-            results=results,
-            items=_items(request.user, results.hits),
-            facets=_facets(results, filters, request.GET),
-            page_number=number,
-            pages=pages,
-            has_previous=number > 1,
-            has_next=number < pages,
-        )
+
+        def results_html() -> SafeString:
+            return _results_html(request, form, query, filters)
+
+        if request.user.is_authenticated:
+            # What a signed-in user finds depends on who they are (their own directory entry).
+            context["results_html"] = results_html()
+        else:
+            # Each request counts against the rate limit, so the page cannot be stored whole;
+            # the results, which depend only on the full query string and the language, are
+            # kept as a visitor's page would be.
+            path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+            key = f"search:{translation.get_language()}:{path}"
+            context["results_html"] = pagecache.cached_for_visitors(key, results_html)
     response = render(request, "search/search.html", context)
     patch_cache_control(response, private=True)
     return response
