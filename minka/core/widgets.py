@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from minka.core.text import fold
@@ -33,6 +34,30 @@ _PROJECT_TEMPLATES = TemplatesSetting()
 _BRACKETED = re.compile(r"^(.*\S)\s*\((.+)\)\s*$")
 
 
+def _options_html(widget: dict[str, Any]) -> SafeString:
+    """The checklist's ``<li>`` items, built here rather than in the template's loop: the
+    repository's 300 organizations cost 20 ms of template rendering, a page's main cost."""
+    disabled = " disabled" if widget["attrs"].get("disabled") else ""
+    return format_html_join(
+        "",
+        '<li class="picker-option"><label for="{}"><input type="checkbox" name="{}" value="{}"'
+        ' id="{}"{}{}> <span>{}</span></label></li>',
+        (
+            (
+                option["attrs"]["id"],
+                option["name"],
+                str(option["value"]),
+                option["attrs"]["id"],
+                " checked" if option["selected"] else "",
+                disabled,
+                option["label"],
+            )
+            for _group, options, _index in widget["optgroups"]
+            for option in options
+        ),
+    )
+
+
 class CheckboxPicker(forms.CheckboxSelectMultiple):
     """A filterable checklist. Wrap it in a fieldset whose legend is the field's label
     (``components/field.html`` does so for ``widget_type == "checkboxpicker"``)."""
@@ -47,6 +72,11 @@ class CheckboxPicker(forms.CheckboxSelectMultiple):
         renderer: BaseRenderer | None = None,
     ) -> SafeString:
         return super().render(name, value, attrs, renderer=_PROJECT_TEMPLATES)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["options_html"] = _options_html(context["widget"])
+        return context
 
 
 class Picked(list[str]):
