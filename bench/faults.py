@@ -707,6 +707,14 @@ def f5(seconds: float = 60.0) -> dict[str, Any]:
 # --- F15: kill -9 during migrate ---------------------------------------------------------------
 
 
+def _applying(log: Path) -> int:
+    """How many migrations ``minka migrate`` has begun, by its log."""
+    try:
+        return log.read_text(errors="replace").count("Applying ")
+    except FileNotFoundError:
+        return 0
+
+
 def f15() -> dict[str, Any]:
     rng = random.Random(SEED)  # noqa: S311 - reproducible faults, not secrets
     figures: dict[str, Any] = {}
@@ -718,14 +726,30 @@ def f15() -> dict[str, Any]:
         try:
             with procs.site(folder, database_url=url) as site:
                 kills = 0
+                killed_in: list[int] = []  # the migration, counted from 1, each kill landed in
+                unapplied_before: list[int] = []
+                log = folder / "migrate.log"
                 for _ in range(3):
+                    shown = site.minka("showmigrations", "--plan", check=False).stdout
+                    unapplied = shown.count("[ ]")
+                    unapplied_before.append(unapplied)
+                    if unapplied < 3:
+                        break
+                    # Killed once a randomly chosen migration has begun (migrate prints and
+                    # flushes "Applying …" before each): a moment inside any machine's run,
+                    # where a fixed delay of 3-7 s outlived a fast machine's whole migrate.
+                    target = rng.randint(1, unapplied // 3)  # leaves room for three kills
+                    before = _applying(log)
                     process = site.spawn(
                         [str(procs.BIN / "minka"), "migrate", "--no-input"], "migrate.log"
                     )
-                    time.sleep(rng.uniform(3.0, 7.0))
+                    while process.poll() is None and _applying(log) - before < target:
+                        time.sleep(0.005)
+                    time.sleep(rng.uniform(0.0, 0.05))
                     if process.poll() is None:
                         process.kill()
                         kills += 1
+                        killed_in.append(target)
                     process.wait()
                 rerun = site.minka("migrate", "--no-input", check=False)
                 check = site.minka("makemigrations", "--check", "--dry-run", check=False)
@@ -735,12 +759,14 @@ def f15() -> dict[str, Any]:
                 context.__exit__(None, None, None)
             shutil.rmtree(folder, ignore_errors=True)
         figures[f"{engine}_kills"] = kills
+        figures[f"{engine}_killed_in_migration"] = killed_in
+        figures[f"{engine}_unapplied_before"] = unapplied_before
         figures[f"{engine}_rerun_ok"] = rerun.returncode == 0
         figures[f"{engine}_makemigrations_check_clean"] = check.returncode == 0
         figures[f"{engine}_unapplied_migrations_after"] = plan.returncode != 0
         passed = (
             passed
-            and kills > 0
+            and kills == 3
             and rerun.returncode == 0
             and check.returncode == 0
             and plan.returncode == 0
