@@ -146,14 +146,20 @@ def cached_until_next_write(key: str, compute: Callable[[], T], timeout: int = 3
     return _cached(DATA_VERSION_KEY, "minka:data", key, compute, timeout)
 
 
-def cached_for_visitors(key: str, compute: Callable[[], T]) -> T:
-    """``compute()``, kept exactly as long as a visitor's page would be: until the next write
-    a visitor could see, and at most ``MINKA_PAGE_CACHE_SECONDS``.
+def cached_for_visitors(request: HttpRequest, name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` for a visitor, kept exactly as long as a visitor's page would be: per
+    language and full path with the query string, until the next write a visitor could see,
+    and at most ``MINKA_PAGE_CACHE_SECONDS``. For a signed-in user, ``compute()`` every time,
+    neither read nor stored.
 
     For the part of a visitor's page that cannot be stored whole (the search page, whose
     every request counts against a rate limit): the caller makes sure that what ``compute()``
-    returns depends only on ``key`` and what visitors may see, never on who asks.
+    returns depends only on the request's path and language and on what visitors may see.
     """
+    if request.user.is_authenticated:
+        return compute()
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    key = f"{name}:{language_of(request)}:{path}"
     return _cached(VERSION_KEY, "minka:visitors", key, compute, settings.PAGE_CACHE_SECONDS)
 
 

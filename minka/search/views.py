@@ -8,7 +8,6 @@ something the viewer may not see. Each hit is shown by ``search/results/<app>_<m
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -17,7 +16,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -184,19 +182,13 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
         if refused is not None:
             return refused
 
-        def results_html() -> SafeString:
-            return _results_html(request, form, query, filters)
-
-        if request.user.is_authenticated:
-            # What a signed-in user finds depends on who they are (their own directory entry).
-            context["results_html"] = results_html()
-        else:
-            # Each request counts against the rate limit, so the page cannot be stored whole;
-            # the results, which depend only on the full query string and the language, are
-            # kept as a visitor's page would be.
-            path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-            key = f"search:{translation.get_language()}:{path}"
-            context["results_html"] = pagecache.cached_for_visitors(key, results_html)
+        # Each request counts against the rate limit, so the page cannot be stored whole; a
+        # visitor's results, which depend only on the query string and the language, are kept
+        # as a visitor's page would be. A signed-in user's depend on who they are (their own
+        # directory entry), and are computed every time.
+        context["results_html"] = pagecache.cached_for_visitors(
+            request, "search", lambda: _results_html(request, form, query, filters)
+        )
     response = render(request, "search/search.html", context)
     patch_cache_control(response, private=True)
     return response
