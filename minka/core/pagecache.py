@@ -158,8 +158,7 @@ def cached_for_visitors(request: HttpRequest, name: str, compute: Callable[[], T
     """
     if request.user.is_authenticated:
         return compute()
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    key = f"{name}:{language_of(request)}:{path}"
+    key = f"{name}:{language_of(request)}:{_path_digest(request)}"
     return _cached(VERSION_KEY, "minka:visitors", key, compute, settings.PAGE_CACHE_SECONDS)
 
 
@@ -238,8 +237,13 @@ def is_cacheable_request(request: HttpRequest) -> bool:
     )
 
 
+def _path_digest(request: HttpRequest) -> str:
+    """The full path with the query string, hashed (a key's length stays bounded)."""
+    return hashlib.sha256(request.get_full_path().encode()).hexdigest()
+
+
 def page_key(request: HttpRequest, *, host: str, version: str) -> str:
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    path = _path_digest(request)
     scheme = "https" if request.is_secure() else "http"
     return f"minka:page:{minka.__version__}:{version}:{language_of(request)}:{scheme}:{host}:{path}"
 
